@@ -1,0 +1,17 @@
+"""Shared test configuration: keep tests offline and deterministic."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Tests must never use the developer's real profiles or caches.
+os.environ.setdefault("DAEMON_WIZARD_HOME", "")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("DAEMON_WIZARD_HOME", str(home))
+    monkeypatch.delenv("DAEMON_WIZARD_CLIENT_SECRET", raising=False)

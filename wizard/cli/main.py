@@ -1,0 +1,90 @@
+"""Entry point of `daemon-wizard`: parse, dispatch to one command module, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from wizard import __version__
+from wizard.cli.output import err, report_error
+from wizard.errors import WizardError
+from wizard.exitcodes import ExitCode
+
+#: Sub-command modules under wizard.cli.commands, in the order `--help` lists them.
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "consent_url",
+    "cert",
+)
+
+
+def _command_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"wizard.cli.commands.{name}") for name in COMMAND_MODULES]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with our usage code (2) and a one-line hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        err(f"error: {message}")
+        raise SystemExit(int(ExitCode.USAGE))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="daemon-wizard",
+        description=(
+            "Get a daemon app (client credentials) working with the Microsoft identity platform, "
+            "and explain exactly why it doesn't. Without a command, opens the TUI wizard."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--sandbox",
+        nargs="?",
+        const="default",
+        default=None,
+        metavar="SCENARIO",
+        help="open the TUI on an in-process sandbox tenant (offline practice)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in _command_modules():
+        module.register(sub)
+    return parser
+
+
+def _run_tui(sandbox: str | None) -> int:
+    # The TUI is a separate front end; it is loaded by name so the core never depends on it.
+    try:
+        tui = importlib.import_module("screens.app")
+    except ImportError as exc:  # pragma: no cover - only when installed without the TUI
+        err(f"error: the TUI is not available ({exc.name} is missing)")
+        return int(ExitCode.FAILURE)
+    result: int = tui.run(sandbox=sandbox)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _run_tui(args.sandbox)
+    as_json = bool(getattr(args, "json", False))
+    try:
+        code: int = args.handler(args)
+        return code
+    except WizardError as exc:
+        return report_error(exc, as_json=as_json)
+    except KeyboardInterrupt:
+        err("interrupted")
+        return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:  # `daemon-wizard ... | head`
+        return int(ExitCode.OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,178 @@
+"""One exception tree for the whole core.
+
+    WizardError                      title + hint (the fix); never carries a secret
+    ├── UsageError                   bad command-line usage or bad user input
+    │   ├── ValidationError          a profile value is wrong (field, value shown masked)
+    │   ├── ConfigFileError          a config file cannot be read or parsed (path, line)
+    │   └── SecretSourceError        a secret could not be read from its source
+    ├── CertificateError             key/certificate cannot be made, read or matched
+    ├── FileExistsRefusal            a file would be overwritten without --force
+    ├── NetworkError                 the remote could not be reached or answered badly
+    │   ├── DnsError
+    │   ├── ConnectError             connection refused / reset / dropped
+    │   ├── TlsError                 untrusted certificate, outdated TLS
+    │   ├── ProxyError
+    │   ├── TimeoutError_            connect/read timeout
+    │   └── ServiceUnavailable       429 / 5xx (retry_after when given)
+    ├── TokenError                   the token endpoint refused (aadsts, correlation_id)
+    ├── ApiError                     the web API refused (status)
+    └── TokenFormatError             a JWT cannot be decoded
+
+Each exception's ``str()`` is ``title`` and, when there is one, ``hint`` on a second line.
+Messages are written by us, so they never echo a secret value.
+"""
+
+from __future__ import annotations
+
+
+class WizardError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    default_title = "Something went wrong"
+
+    def __init__(
+        self,
+        title: str | None = None,
+        *,
+        hint: str | None = None,
+        aadsts: str | None = None,
+        correlation_id: str | None = None,
+    ) -> None:
+        self.title = title or self.default_title
+        self.hint = hint
+        self.aadsts = aadsts
+        self.correlation_id = correlation_id
+        super().__init__(self.title)
+
+    def __str__(self) -> str:
+        return f"{self.title}\n{self.hint}" if self.hint else self.title
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Stable JSON shape used by every command's `--json` error output."""
+        return {
+            "type": type(self).__name__,
+            "title": self.title,
+            "hint": self.hint,
+            "aadsts": self.aadsts,
+            "correlation_id": self.correlation_id,
+        }
+
+
+class UsageError(WizardError):
+    default_title = "Invalid usage"
+
+
+class ValidationError(UsageError):
+    default_title = "Invalid value"
+
+    def __init__(
+        self,
+        title: str | None = None,
+        *,
+        field: str | None = None,
+        hint: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(title, hint=hint)
+        self.field = field
+        #: The diagnosis code (reference/diagnosis-codes.md) this problem corresponds to, if any.
+        self.code = code
+
+
+class ConfigFileError(UsageError):
+    default_title = "The config file cannot be read"
+
+    def __init__(
+        self, title: str | None = None, *, path: str | None = None, line: int | None = None, hint: str | None = None
+    ) -> None:
+        super().__init__(title, hint=hint)
+        self.path = path
+        self.line = line
+
+
+class SecretSourceError(UsageError):
+    default_title = "The secret could not be read"
+
+
+class CertificateError(WizardError):
+    default_title = "Certificate problem"
+
+
+class FileExistsRefusal(WizardError):
+    default_title = "File exists"
+
+    def __init__(self, path: str, *, hint: str | None = None) -> None:
+        super().__init__(f"{path} already exists", hint=hint or "Pass --force to replace it (a backup is kept).")
+        self.path = path
+
+
+class NetworkError(WizardError):
+    default_title = "Network error"
+
+    def __init__(
+        self,
+        title: str | None = None,
+        *,
+        hint: str | None = None,
+        url: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(title, hint=hint)
+        self.url = url
+        self.status = status
+        self.retry_after = retry_after
+
+
+class DnsError(NetworkError):
+    default_title = "The host name could not be resolved"
+
+
+class ConnectError(NetworkError):
+    default_title = "The connection failed"
+
+
+class TlsError(NetworkError):
+    default_title = "TLS handshake failed"
+
+
+class ProxyError(NetworkError):
+    default_title = "The proxy refused or failed the connection"
+
+
+class TimeoutError_(NetworkError):  # noqa: N801 - the builtin name is taken
+    default_title = "The request timed out"
+
+
+class ServiceUnavailable(NetworkError):
+    default_title = "The service is throttling or unavailable"
+
+
+class TokenError(WizardError):
+    default_title = "The token endpoint refused the request"
+
+    def __init__(
+        self,
+        title: str | None = None,
+        *,
+        hint: str | None = None,
+        aadsts: str | None = None,
+        correlation_id: str | None = None,
+        error: str | None = None,
+        body: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(title, hint=hint, aadsts=aadsts, correlation_id=correlation_id)
+        self.error = error
+        self.body = body
+
+
+class ApiError(WizardError):
+    default_title = "The API refused the request"
+
+    def __init__(self, title: str | None = None, *, hint: str | None = None, status: int | None = None) -> None:
+        super().__init__(title, hint=hint)
+        self.status = status
+
+
+class TokenFormatError(WizardError):
+    default_title = "This is not a well-formed JWT"

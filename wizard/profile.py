@@ -1,0 +1,139 @@
+"""The typed profile of one daemon app: tenant, client, credential and target API.
+
+A profile never holds a secret value: secrets arrive at run time as `Secret` objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from urllib.parse import urlsplit
+
+from wizard.clouds import CLOUDS, Cloud, TenantType, ciam_authority
+
+
+class CredentialKind(str, Enum):
+    SECRET = "secret"
+    CERTIFICATE = "certificate"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class CertificateRef:
+    """Where a certificate credential lives, and its thumbprints as the portal shows them."""
+
+    key_path: str | None = None
+    cert_path: str | None = None
+    pfx_path: str | None = None
+    thumbprint_sha1: str | None = None
+    thumbprint_sha256: str | None = None
+
+
+class ApiKind(str, Enum):
+    GRAPH = "graph"
+    OWN = "own"
+
+
+@dataclass(frozen=True)
+class ApiTarget:
+    """The web API the daemon calls.
+
+    For Graph, `resource` defaults to the cloud's Graph host and `base_url` to `<resource>/v1.0`.
+    For an own API, `resource` is its App ID URI (or appId GUID) and `base_url` where it listens.
+    """
+
+    kind: ApiKind = ApiKind.GRAPH
+    resource: str | None = None
+    base_url: str | None = None
+    relative_path: str | None = None
+    required_roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Everything needed to get a token for a daemon and call its API, except the secret."""
+
+    name: str = "default"
+    tenant_type: TenantType = TenantType.WORKFORCE
+    cloud: Cloud = Cloud.GLOBAL
+    tenant: str = ""
+    client_id: str = ""
+    object_id: str | None = None
+    credential: CredentialKind = CredentialKind.SECRET
+    certificate: CertificateRef = field(default_factory=CertificateRef)
+    api: ApiTarget = field(default_factory=ApiTarget)
+    #: An explicit authority URL (sandbox, custom domain); overrides tenant type/cloud host.
+    authority_override: str | None = None
+
+    def with_(self, **changes: object) -> Profile:
+        """A copy with some fields changed (profiles are immutable)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def instance(self) -> str:
+        """`https://host/` (with trailing slash) of the identity provider."""
+        if self.authority_override:
+            parts = urlsplit(self.authority_override)
+            return f"{parts.scheme}://{parts.netloc}/"
+        if self.tenant_type is TenantType.EXTERNAL:
+            return ciam_authority(self.tenant_subdomain)
+        return CLOUDS[self.cloud].login_url
+
+    @property
+    def tenant_subdomain(self) -> str:
+        """For External ID: `contoso` from `contoso`, `contoso.onmicrosoft.com` or `contoso.ciamlogin.com`."""
+        t = self.tenant.strip().lower()
+        for suffix in (".onmicrosoft.com", ".ciamlogin.com"):
+            if t.endswith(suffix):
+                return t[: -len(suffix)]
+        return t
+
+    @property
+    def tenant_segment(self) -> str:
+        """The tenant as it appears in the authority path."""
+        if self.tenant_type is TenantType.EXTERNAL and "." not in self.tenant and not _is_guid(self.tenant):
+            return f"{self.tenant_subdomain}.onmicrosoft.com"
+        return self.tenant.strip()
+
+    @property
+    def authority(self) -> str:
+        """Authority URL as msal takes it: `https://host/<tenant>` (no trailing slash)."""
+        if self.authority_override:
+            return self.authority_override.rstrip("/")
+        return f"{self.instance}{self.tenant_segment}"
+
+    @property
+    def token_endpoint(self) -> str:
+        return f"{self.authority}/oauth2/v2.0/token"
+
+    @property
+    def graph_resource(self) -> str:
+        return CLOUDS[self.cloud].graph_resource
+
+    @property
+    def resource(self) -> str:
+        """The resource whose token is requested (before `/.default`)."""
+        if self.api.resource:
+            return self.api.resource
+        return self.graph_resource
+
+    @property
+    def scope(self) -> str:
+        """The one scope a client-credentials request may carry."""
+        from wizard.scopes import scope_for_resource
+
+        return scope_for_resource(self.resource)
+
+    @property
+    def api_base_url(self) -> str:
+        if self.api.base_url:
+            return self.api.base_url
+        if self.api.kind is ApiKind.GRAPH:
+            return f"{self.graph_resource}/v1.0"
+        return self.resource
+
+
+def _is_guid(value: str) -> bool:
+    from wizard.guids import is_guid
+
+    return is_guid(value)
