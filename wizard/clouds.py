@@ -39,7 +39,9 @@ class CloudHosts:
 
 
 CLOUDS: dict[Cloud, CloudHosts] = {
-    Cloud.GLOBAL: CloudHosts("login.microsoftonline.com", "graph.microsoft.com", "https://entra.microsoft.com"),
+    Cloud.GLOBAL: CloudHosts(
+        "login.microsoftonline.com", "graph.microsoft.com", "https://entra.microsoft.com"
+    ),
     Cloud.USGOV: CloudHosts("login.microsoftonline.us", "graph.microsoft.us", "https://portal.azure.us"),
     Cloud.CHINA: CloudHosts(
         "login.chinacloudapi.cn", "microsoftgraph.chinacloudapi.cn", "https://portal.azure.cn"

@@ -68,7 +68,9 @@ def admin_consent_url(
     return f"{base}{path}?{urlencode(params)}"
 
 
-def consent_links(profile: Profile, *, redirect_uri: str | None = None, state: str | None = None) -> ConsentLinks:
+def consent_links(
+    profile: Profile, *, redirect_uri: str | None = None, state: str | None = None
+) -> ConsentLinks:
     """Both forms for this profile's app and API."""
     return ConsentLinks(
         v2=admin_consent_url(

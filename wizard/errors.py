@@ -83,7 +83,12 @@ class ConfigFileError(UsageError):
     default_title = "The config file cannot be read"
 
     def __init__(
-        self, title: str | None = None, *, path: str | None = None, line: int | None = None, hint: str | None = None
+        self,
+        title: str | None = None,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
     ) -> None:
         super().__init__(title, hint=hint)
         self.path = path
@@ -102,7 +107,9 @@ class FileExistsRefusal(WizardError):
     default_title = "File exists"
 
     def __init__(self, path: str, *, hint: str | None = None) -> None:
-        super().__init__(f"{path} already exists", hint=hint or "Pass --force to replace it (a backup is kept).")
+        super().__init__(
+            f"{path} already exists", hint=hint or "Pass --force to replace it (a backup is kept)."
+        )
         self.path = path
 
 
@@ -140,7 +147,7 @@ class ProxyError(NetworkError):
     default_title = "The proxy refused or failed the connection"
 
 
-class TimeoutError_(NetworkError):  # noqa: N801 - the builtin name is taken
+class TimeoutError_(NetworkError):  # the builtin name is taken
     default_title = "The request timed out"
 
 
@@ -169,7 +176,9 @@ class TokenError(WizardError):
 class ApiError(WizardError):
     default_title = "The API refused the request"
 
-    def __init__(self, title: str | None = None, *, hint: str | None = None, status: int | None = None) -> None:
+    def __init__(
+        self, title: str | None = None, *, hint: str | None = None, status: int | None = None
+    ) -> None:
         super().__init__(title, hint=hint)
         self.status = status
 

@@ -28,7 +28,9 @@ class WrittenFile:
         return {"path": self.path, "mode": f"{self.mode:o}", "secret": self.secret, "backup": self.backup}
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes | str, *, secret: bool, force: bool = False) -> WrittenFile:
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes | str, *, secret: bool, force: bool = False
+) -> WrittenFile:
     """Write `data` to `path` atomically (temp file in the same folder, fsync, rename).
 
     Refuses to replace an existing file unless `force`; with `force` the old file is kept as `<name>.bak`
@@ -87,14 +89,19 @@ def git_exposure(path: str | os.PathLike[str]) -> str | None:
         folder = folder.parent
     try:
         top = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],  # noqa: S607
-            capture_output=True, text=True, timeout=5, check=False,
+            ["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
         )
         if top.returncode != 0:
             return None
         ignored = subprocess.run(
-            ["git", "-C", str(folder), "check-ignore", "-q", str(target)],  # noqa: S607
-            capture_output=True, timeout=5, check=False,
+            ["git", "-C", str(folder), "check-ignore", "-q", str(target)],
+            capture_output=True,
+            timeout=5,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

@@ -92,7 +92,9 @@ def normalise_scope(value: str | list[str] | tuple[str, ...]) -> str:
     oidc = [s for s in items if s.lower() in OIDC_SCOPES]
     if oidc:
         rest = [s for s in items if s.lower() not in OIDC_SCOPES]
-        suggestion = normalise_scope(rest) if rest and len(rest) == 1 else "https://graph.microsoft.com/.default"
+        suggestion = (
+            normalise_scope(rest) if rest and len(rest) == 1 else "https://graph.microsoft.com/.default"
+        )
         raise ValidationError(
             f"OpenID Connect scope {', '.join(oidc)} cannot be used with client credentials",
             field="scope",
@@ -102,15 +104,20 @@ def normalise_scope(value: str | list[str] | tuple[str, ...]) -> str:
     if len(items) > 1:
         resources = sorted({_canonical_resource(_resource_of(s)) for s in items})
         if len(resources) == 1:
-            hint = f"Request only {resources[0]}{DEFAULT_SUFFIX}: it carries every application permission granted."
+            hint = (
+                f"Request only {resources[0]}{DEFAULT_SUFFIX}: "
+                "it carries every application permission granted."
+            )
         else:
             hint = (
                 "Client credentials take exactly one <resource>/.default per request. "
                 f"Get one token per resource: {', '.join(r + DEFAULT_SUFFIX for r in resources)}."
             )
         raise ValidationError(
-            f"{len(items)} scopes given; client credentials accept exactly one", field="scope",
-            code="scope-multiple", hint=hint,
+            f"{len(items)} scopes given; client credentials accept exactly one",
+            field="scope",
+            code="scope-multiple",
+            hint=hint,
         )
     scope = items[0]
     if _is_delegated_name(scope):
@@ -131,7 +138,9 @@ def normalise_scope(value: str | list[str] | tuple[str, ...]) -> str:
         resource = scope[: -len(DEFAULT_SUFFIX)]
         if not resource:
             raise ValidationError(
-                "/.default without a resource", field="scope", code="scope-missing",
+                "/.default without a resource",
+                field="scope",
+                code="scope-missing",
                 hint="Put the API's App ID URI or appId before /.default.",
             )
         return _canonical_resource(resource, keep_slash=True) + DEFAULT_SUFFIX

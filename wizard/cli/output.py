@@ -36,7 +36,9 @@ def report_error(exc: WizardError, *, as_json: bool) -> int:
     if exc.hint:
         err(f"  fix: {exc.hint}")
     if exc.aadsts:
-        err(f"  AADSTS{exc.aadsts}" + (f", correlation id {exc.correlation_id}" if exc.correlation_id else ""))
+        err(
+            f"  AADSTS{exc.aadsts}" + (f", correlation id {exc.correlation_id}" if exc.correlation_id else "")
+        )
     return int(code)
 
 
