@@ -283,16 +283,15 @@ def _check_api(profile: Profile) -> list[Problem]:
             normalise_scope(api.resource)
         except ValidationError as exc:
             problems.append(Problem("scope", exc.code or "scope-invalid", exc.title, exc.hint or ""))
-        if normalise_guid(api.resource.removeprefix("api://").rstrip("/")) == normalise_guid(
-            profile.client_id or "-"
-        ):
+        own = normalise_guid(profile.client_id)
+        named = normalise_guid(api.resource.removeprefix("api://").rstrip("/"))
+        if own is not None and named == own and api.resource.startswith("api://"):
             problems.append(
                 Problem(
                     "scope",
                     "scope-self",
-                    "The app requests a token for itself",
-                    "A daemon calls another API. If this is intended, use the bare GUID form <client id>/.default.",
-                    "warning",
+                    "The app requests a token for itself by its App ID URI",
+                    f"Entra only accepts the GUID form for a token to the app itself: {own}/.default.",
                 )
             )
     if api.base_url:
@@ -333,7 +332,7 @@ def validate_profile(
                     f"Copy Object ID from {PORTAL_OVERVIEW}.",
                 )
             )
-        elif oid == normalise_guid(profile.client_id or "-"):
+        elif oid == normalise_guid(profile.client_id):
             problems.append(
                 Problem(
                     "object_id",

@@ -14,7 +14,11 @@ from wizard.errors import WizardError
 from wizard.exitcodes import ExitCode
 
 #: Sub-command modules under wizard.cli.commands, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "consent_url",
+    "cert",
+)
 
 
 def _command_modules() -> list[ModuleType]:
