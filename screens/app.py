@@ -1,23 +1,84 @@
-"""The Textual application; composes screens only."""
+"""The Textual application; composes the flow, the command palette, themes and error handling only."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.worker import Worker, WorkerState
+
+from screens import services
+from screens.commands import WizardCommands
+from screens.dialogs.error import ErrorDialog
+from screens.flow import Flow
+from screens.locate import stylesheets
+from screens.state import WizardState
+from wizard.errors import WizardError
+
+DARK, LIGHT = "textual-dark", "textual-light"
 
 
 class WizardApp(App[int]):
-    """Placeholder until the wizard screens land."""
+    """From nothing to a working, diagnosed daemon."""
 
     TITLE = "Entra daemon wizard"
+    CSS_PATH = stylesheets()  # type: ignore[assignment]  # Textual accepts a list of paths
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.toggle_theme")
+    ]
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("The wizard is being built. Use the CLI meanwhile: daemon-wizard --help")
-        yield Footer()
+    def __init__(
+        self, *, sandbox: str | None = None, preload: bool = True, flow: bool = True, theme: str = DARK
+    ) -> None:
+        super().__init__()
+        self.state = WizardState()
+        self.flow = Flow(self, self.state, sandbox_scenario=sandbox)
+        self._preload = preload
+        self._run_flow = flow
+        self.theme = theme
+
+    def on_mount(self) -> None:
+        if self._run_flow:
+            self._drive()
+        if self._preload:
+            # After the first paint: the heavy libraries load while the user reads the start screen.
+            self.call_after_refresh(self._load_heavy)
+
+    @work(exclusive=True, group="flow", exit_on_error=False)
+    async def _drive(self) -> None:
+        self.exit(await self.flow.run())
+
+    @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
+    def _load_heavy(self) -> None:
+        services.preload()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker becomes an error dialog."""
+        if event.state is not WorkerState.ERROR or event.worker.group == "preload":
+            return
+        error = event.worker.error
+        if isinstance(error, WizardError):
+            title, hint = error.title, error.hint or ""
+        else:
+            title, hint = f"Unexpected error ({type(error).__name__})", str(error)
+        self.push_screen(ErrorDialog(self.state.scrub(title), self.state.scrub(hint)))
+
+    def on_unmount(self) -> None:
+        self.flow.close()
+
+
+def create_app(*, sandbox: str | None = None, preload: bool = True, flow: bool = True) -> WizardApp:
+    """The one factory the CLI, the tests and the screenshot script use."""
+    return WizardApp(sandbox=sandbox, preload=preload, flow=flow)
 
 
 def run(*, sandbox: str | None = None) -> int:
     """Start the TUI; returns the process exit code."""
-    result = WizardApp().run()
+    result = create_app(sandbox=sandbox).run()
     return int(result or 0)

@@ -1,0 +1,106 @@
+"""Step 4: the app roles the API call needs, the admin-consent URL, who can approve; one key on the sandbox."""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Label, Static
+
+from screens.services import NotAvailable, RoleNeed, required_roles
+from screens.state import Step
+from screens.step import StepScreen
+from screens.widgets.stepbar import StepBar
+from wizard.consent import consent_links
+from wizard.profile import Profile
+
+
+class ConsentScreen(StepScreen[Profile]):
+    """Shows what to consent to and how; Next goes on to the token test."""
+
+    STEP = Step.CONSENT
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "copy_url", "Copy URL", id="wizard.copy_consent"),
+        Binding("o", "open_url", "Open in browser", id="wizard.open_consent"),
+        Binding("a", "approve", "Approve (sandbox)", id="wizard.approve"),
+    ]
+
+    def __init__(
+        self, profile: Profile, *, approve: Callable[[str], None] | None = None, note: str = ""
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        #: Set on the sandbox: grants admin consent for a client ID.
+        self.approve = approve
+        self.note = note
+        self.links = consent_links(profile)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StepBar(self.STEP, note=self.note)
+        with VerticalScroll(id="consent-body"):
+            yield Label("Application permissions (app roles) needed", classes="heading")
+            yield Static(self._roles_text(), id="roles", markup=False)
+            yield Label("Admin-consent URL (v2.0)", classes="heading")
+            yield Static(self.links.v2, id="consent-url", classes="url", markup=False)
+            yield Label("Classic form", classes="heading")
+            yield Static(self.links.classic, id="consent-classic", classes="url", markup=False)
+            yield Label("Who can approve", classes="heading")
+            yield Static(self.links.who_can_consent, markup=False)
+            yield Static(self.links.what_they_see, markup=False)
+            yield Static("", id="consent-status", markup=False)
+        yield Footer()
+
+    def _roles_text(self) -> str:
+        try:
+            needs: list[RoleNeed] = required_roles(self.profile)
+        except NotAvailable as exc:
+            return exc.title
+        if not needs:
+            return "No known app role for this call; check the API's documentation."
+        lines = []
+        for need in needs:
+            lines.append(f"{need.call}: {' or '.join(need.roles[:3])}")
+            lines.append(
+                "  Add it under API permissions > Add a permission > Application permissions, "
+                "then grant admin consent."
+            )
+        return "\n".join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "approve":
+            return self.approve is not None
+        return True
+
+    def action_copy_url(self) -> None:
+        self.app.copy_to_clipboard(self.links.v2)
+        self.notify("Consent URL copied to the clipboard.")
+
+    def action_open_url(self) -> None:
+        self._open(self.links.v2)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
+    def _open(self, url: str) -> None:
+        webbrowser.open(url)
+
+    def action_approve(self) -> None:
+        if self.approve is None:
+            return
+        self._approve(self.approve, self.profile.client_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="consent")
+    def _approve(self, approve: Callable[[str], None], client_id: str) -> None:
+        approve(client_id)
+        self.app.call_from_thread(self._approved)
+
+    def _approved(self) -> None:
+        self.query_one("#consent-status", Static).update("Admin consent granted on the sandbox tenant.")
+        self.notify("Admin consent granted.")
+
+    def result(self) -> Profile | None:
+        return self.profile

@@ -1,0 +1,295 @@
+"""Step 3: the credential — paste a client secret, generate a certificate, or use an existing one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import (
+    Footer,
+    Header,
+    Input,
+    Label,
+    LoadingIndicator,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import Worker, WorkerState
+
+from screens.state import CredentialResult, Step
+from screens.step import StepScreen
+from screens.widgets.field import Field
+from screens.widgets.stepbar import StepBar
+from wizard.certs import ALLOWED_KEY_SIZES, CertificateInfo, GeneratedCertificate, generate_certificate
+from wizard.certs import inspect_certificate as core_inspect
+from wizard.paths import config_dir
+from wizard.profile import CertificateRef, CredentialKind, Profile
+from wizard.secret import Secret
+from wizard.validation import check_secret
+
+SECRET_ADVICE = (
+    "Client secrets last at most 24 months in the portal; choose 12 months or less, note the expiry, "
+    "and rotate before it. The Value is shown once, right after you create the secret."
+)
+_TAB_FOR_KIND = {CredentialKind.SECRET: "tab-secret", CredentialKind.CERTIFICATE: "tab-existing"}
+
+
+def _secret_or_none(value: str) -> Secret | None:
+    return Secret(value) if value else None
+
+
+def generated_summary(cert: GeneratedCertificate) -> str:
+    """Files written (with modes) and the thumbprints to compare with the portal after upload."""
+    lines = [f"Subject {cert.subject}, RSA {cert.key_size}, valid until {cert.not_after:%Y-%m-%d}"]
+    lines += [f"  {role:<9} {f.path}  ({oct(f.mode)[2:]})" for role, f in cert.files.items()]
+    lines += [
+        f"SHA-1 thumbprint (portal):  {cert.thumbprints.sha1_hex}",
+        f"SHA-256 thumbprint:         {cert.thumbprints.sha256_hex}",
+        "Upload the .cer (or .pem) under Certificates & secrets > Certificates.",
+    ]
+    return "\n".join(lines)
+
+
+def inspected_summary(info: CertificateInfo) -> str:
+    match = {True: "matches the certificate", False: "DOES NOT match", None: "not given"}[info.key_matches]
+    lines = [
+        f"Subject {info.subject}, {info.key_type} {info.key_size or ''}".rstrip(),
+        f"Valid until {info.not_after:%Y-%m-%d} ({'expired' if info.expired else f'{info.days_left} days left'})",
+        f"Private key: {match}",
+        f"SHA-1 thumbprint (portal): {info.thumbprints.sha1_hex}",
+    ]
+    lines += [f"! {p}" for p in info.problems]
+    return "\n".join(lines)
+
+
+class CredentialScreen(StepScreen[CredentialResult]):
+    """Three ways to a credential; Next takes the active tab's."""
+
+    STEP = Step.CREDENTIAL
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+g", "generate", "Generate cert", id="wizard.generate"),
+        Binding("ctrl+o", "inspect", "Inspect cert", id="wizard.inspect"),
+    ]
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        secret: Secret | None = None,
+        passphrase: Secret | None = None,
+        note: str = "",
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        self.secret = secret
+        self.passphrase = passphrase
+        self.note = note
+        self.generated: GeneratedCertificate | None = None
+        self.inspected: CertificateInfo | None = None
+
+    def compose(self) -> ComposeResult:
+        cert = self.profile.certificate
+        yield Header()
+        yield StepBar(self.STEP, note=self.note)
+        with TabbedContent(
+            initial=_TAB_FOR_KIND.get(self.profile.credential, "tab-secret"), id="credential-tabs"
+        ):
+            with TabPane("Client secret", id="tab-secret"), VerticalScroll():
+                yield Field(
+                    "Client secret value",
+                    name="secret",
+                    value=self.secret.reveal() if self.secret else "",
+                    password=True,
+                    hint="Certificates & secrets > Client secrets > Value (not the Secret ID).",
+                )
+                yield Static(SECRET_ADVICE, classes="advice", markup=False)
+            with TabPane("New certificate", id="tab-generate"), VerticalScroll():
+                yield Field("Subject", name="subject", value=f"CN={self.profile.name}-daemon")
+                with Horizontal(classes="row"):
+                    yield Label("Key size ")
+                    yield Select(
+                        [(f"RSA {n}", n) for n in ALLOWED_KEY_SIZES],
+                        value=2048,
+                        allow_blank=False,
+                        id="key-size",
+                    )
+                yield Field("Validity (days)", name="days", value="365", hint="At most 3650; 365 is common.")
+                yield Field("Passphrase for the key (optional)", name="passphrase", password=True)
+                yield Field("Folder", name="out-dir", value=str(config_dir() / "certs" / self.profile.name))
+                yield LoadingIndicator(id="generating")
+                yield Static("Press ctrl+g to generate.", id="generate-summary", markup=False)
+            with TabPane("Existing certificate", id="tab-existing"), VerticalScroll():
+                yield Field(
+                    "Certificate (PEM, DER or PFX)",
+                    name="cert-path",
+                    value=cert.cert_path or cert.pfx_path or "",
+                )
+                yield Field(
+                    "Private key (PEM; empty when inside the file above)",
+                    name="key-path",
+                    value=cert.key_path or "",
+                )
+                yield Field(
+                    "Key passphrase (optional)",
+                    name="existing-passphrase",
+                    password=True,
+                    value=self.passphrase.reveal() if self.passphrase else "",
+                )
+                yield Static("Press ctrl+o to inspect.", id="inspect-summary", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#generating").display = False
+        self._check_secret()
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#credential-tabs", TabbedContent).active
+
+    def _field(self, name: str) -> Field:
+        return self.query_one(f"#field-{name}", Field)
+
+    def _check_secret(self) -> list[str]:
+        field = self._field("secret")
+        if not field.value:
+            field.show([])
+            return []
+        problems = check_secret(Secret(field.value))
+        field.show(problems)
+        return [f"{p.message}. {p.fix}" for p in problems if p.severity == "error"]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "secret":
+            self._check_secret()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id in {"cert-path", "key-path", "existing-passphrase"}:
+            self.action_inspect()
+        elif event.input.id == "secret":
+            self.action_next()
+        else:
+            self.focus_next()
+
+    # --- generate ------------------------------------------------------------------------------------
+
+    def action_generate(self) -> None:
+        self.query_one("#credential-tabs", TabbedContent).active = "tab-generate"
+        try:
+            days = int(self._field("days").value.strip())
+        except ValueError:
+            self._field("days").show([])
+            self.notify("The validity must be a number of days.", severity="error")
+            return
+        size = self.query_one("#key-size", Select).value
+        self.query_one("#generating").display = True
+        self.query_one("#generate-summary", Static).update(f"Generating an RSA {size} key and certificate…")
+        self._generate(
+            subject=self._field("subject").value,
+            key_size=size if isinstance(size, int) else 2048,
+            days=days,
+            passphrase=_secret_or_none(self._field("passphrase").value),
+            out_dir=Path(self._field("out-dir").value.strip()).expanduser(),
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="certificate")
+    def _generate(
+        self, *, subject: str, key_size: int, days: int, passphrase: Secret | None, out_dir: Path
+    ) -> GeneratedCertificate:
+        return generate_certificate(
+            subject=subject,
+            out_dir=out_dir,
+            name=self.profile.name,
+            key_size=key_size,
+            days=days,
+            passphrase=passphrase,
+        )
+
+    # --- existing ------------------------------------------------------------------------------------
+
+    def action_inspect(self) -> None:
+        self.query_one("#credential-tabs", TabbedContent).active = "tab-existing"
+        path = self._field("cert-path").value.strip()
+        if not path:
+            self.notify("Give the certificate's path first.", severity="warning")
+            return
+        self.query_one("#inspect-summary", Static).update("Inspecting…")
+        self._inspect(
+            path,
+            self._field("key-path").value.strip() or None,
+            _secret_or_none(self._field("existing-passphrase").value),
+        )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="certificate")
+    def _inspect(self, path: str, key_path: str | None, password: Secret | None) -> CertificateInfo:
+        return core_inspect(path, key_path=key_path, password=password)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "certificate" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self.query_one("#generating").display = False
+        result = event.worker.result
+        if isinstance(result, GeneratedCertificate):
+            self.generated = result
+            self.query_one("#generate-summary", Static).update(generated_summary(result))
+        elif isinstance(result, CertificateInfo):
+            self.inspected = result
+            self.query_one("#inspect-summary", Static).update(inspected_summary(result))
+        elif event.state is WorkerState.ERROR:
+            target = "#generate-summary" if self.active_tab == "tab-generate" else "#inspect-summary"
+            self.query_one(target, Static).update(f"Failed: {event.worker.error}")
+
+    # --- result --------------------------------------------------------------------------------------
+
+    def result(self) -> CredentialResult | None:
+        tab = self.active_tab
+        if tab == "tab-secret":
+            errors = self._check_secret() if self._field("secret").value else ["No client secret was given."]
+            if errors:
+                self.notify(errors[0], severity="error", title="Client secret")
+                return None
+            return CredentialResult(
+                self.profile.with_(credential=CredentialKind.SECRET),
+                secret=Secret(self._field("secret").value),
+            )
+        if tab == "tab-generate":
+            if self.generated is None:
+                self.notify("Generate the certificate first (ctrl+g).", severity="warning")
+                return None
+            files = self.generated.files
+            ref = CertificateRef(
+                key_path=files["key"].path,
+                cert_path=files["cert_pem"].path,
+                thumbprint_sha1=self.generated.thumbprints.sha1_hex,
+                thumbprint_sha256=self.generated.thumbprints.sha256_hex,
+            )
+            return CredentialResult(
+                self.profile.with_(credential=CredentialKind.CERTIFICATE, certificate=ref),
+                passphrase=_secret_or_none(self._field("passphrase").value),
+            )
+        if self.inspected is None:
+            self.notify("Inspect the certificate first (ctrl+o).", severity="warning")
+            return None
+        if self.inspected.key_matches is False or not (
+            self.inspected.has_private_key or self._field("key-path").value
+        ):
+            self.notify("The private key is missing or does not match the certificate.", severity="error")
+            return None
+        cert_path = self._field("cert-path").value.strip()
+        is_pfx = cert_path.lower().endswith((".pfx", ".p12"))
+        ref = CertificateRef(
+            key_path=self._field("key-path").value.strip() or (None if is_pfx else cert_path),
+            cert_path=None if is_pfx else cert_path,
+            pfx_path=cert_path if is_pfx else None,
+            thumbprint_sha1=self.inspected.thumbprints.sha1_hex,
+            thumbprint_sha256=self.inspected.thumbprints.sha256_hex,
+        )
+        return CredentialResult(
+            self.profile.with_(credential=CredentialKind.CERTIFICATE, certificate=ref),
+            passphrase=_secret_or_none(self._field("existing-passphrase").value),
+        )

@@ -1,0 +1,112 @@
+"""Step 6: the decoded token with explained claims, the API probe's result, and the findings with fixes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from screens.services import DoctorView, FindingView
+from screens.state import GoTo, Step
+from screens.step import StepScreen
+from screens.widgets.stepbar import StepBar
+
+#: Where a finding is fixed: the step and, where there is one, the field to focus (UI navigation only).
+_FIX_AT: dict[str, GoTo] = {
+    "client-id-is-tenant-id": GoTo(Step.REGISTRATION, "client_id"),
+    "app-not-in-tenant": GoTo(Step.REGISTRATION, "client_id"),
+    "app-disabled": GoTo(Step.REGISTRATION, "client_id"),
+    "service-principal-missing": GoTo(Step.CONSENT),
+    "tenant-not-found": GoTo(Step.REGISTRATION, "tenant"),
+    "tenant-invalid": GoTo(Step.REGISTRATION, "tenant"),
+    "tenant-common": GoTo(Step.REGISTRATION, "tenant"),
+    "tenant-not-allowed": GoTo(Step.REGISTRATION, "tenant"),
+    "authority-unknown-host": GoTo(Step.REGISTRATION, "tenant"),
+    "ciam-issuer-mismatch": GoTo(Step.REGISTRATION, "tenant"),
+    "secret-invalid": GoTo(Step.CREDENTIAL),
+    "secret-expired": GoTo(Step.CREDENTIAL),
+    "credential-missing": GoTo(Step.CREDENTIAL),
+    "certificate-not-registered": GoTo(Step.CREDENTIAL),
+    "certificate-thumbprint-hash": GoTo(Step.CREDENTIAL),
+    "roles-missing": GoTo(Step.CONSENT),
+    "permission-delegated": GoTo(Step.CONSENT),
+    "permission-wrong": GoTo(Step.CONSENT),
+    "assignment-required": GoTo(Step.CONSENT),
+    "resource-not-in-tenant": GoTo(Step.REGISTRATION, "resource"),
+    "audience-mismatch": GoTo(Step.REGISTRATION, "resource"),
+    "me-endpoint-app-token": GoTo(Step.REGISTRATION, "relative_path"),
+}
+
+
+def fix_target(finding: FindingView) -> GoTo:
+    """The step where this finding's fix is made; scope problems live on the registration step."""
+    if finding.code in _FIX_AT:
+        return _FIX_AT[finding.code]
+    if finding.code.startswith(("scope", "v1-")):
+        return GoTo(Step.REGISTRATION, "resource")
+    return GoTo(Step.REGISTRATION)
+
+
+def finding_text(finding: FindingView) -> str:
+    return f"[{finding.severity}] {finding.code}: {finding.title}\n{finding.explanation}\nFix: {finding.fix}"
+
+
+class DiagnosisScreen(StepScreen[GoTo]):
+    """The verdict first; each action takes the user to where the fix is made."""
+
+    STEP = Step.DIAGNOSIS
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "fix", "Go to fix", id="wizard.fix"),
+        Binding("c", "consent", "Consent", id="wizard.consent"),
+        Binding("r", "rerun", "Run again", id="wizard.rerun"),
+    ]
+
+    def __init__(self, report: DoctorView, *, note: str = "") -> None:
+        super().__init__()
+        self.report = report
+        self.note = note
+
+    def compose(self) -> ComposeResult:
+        r = self.report
+        yield Header()
+        yield StepBar(self.STEP, note=self.note)
+        with VerticalScroll(id="diagnosis-body"):
+            verdict = "The daemon works." if r.ok else "The daemon does not work yet."
+            yield Static(verdict, id="verdict", classes="ok" if r.ok else "fail", markup=False)
+            for finding in r.findings:
+                yield Static(finding_text(finding), classes=f"finding {finding.severity}", markup=False)
+            yield Label("API probe", classes="heading")
+            yield Static(r.api_result or "Not called.", id="api-result", markup=False)
+            yield Label("Token", classes="heading")
+            yield Static(r.token_summary or "No token was issued.", id="token-summary", markup=False)
+            if r.claims:
+                yield DataTable(id="claims", cursor_type="row", show_cursor=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.report.claims:
+            table: DataTable[str] = self.query_one("#claims", DataTable)
+            table.add_columns("claim", "value", "meaning")
+            for claim in self.report.claims:
+                table.add_row(claim.name, claim.value, claim.meaning)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "fix":
+            return bool(self.report.findings) and not self.report.ok
+        return True
+
+    def action_fix(self) -> None:
+        if self.report.findings:
+            self.dismiss(fix_target(self.report.findings[0]))
+
+    def action_consent(self) -> None:
+        self.dismiss(GoTo(Step.CONSENT))
+
+    def action_rerun(self) -> None:
+        self.dismiss(GoTo(Step.TEST))
+
+    def result(self) -> GoTo | None:
+        return GoTo(Step.EXPORT)

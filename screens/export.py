@@ -1,0 +1,118 @@
+"""Step 7: export the profile to the config formats the official samples read: preview, then write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Checkbox, Footer, Header, Label, SelectionList, Static
+from textual.worker import Worker, WorkerState
+
+from screens import services
+from screens.state import Step
+from screens.step import StepScreen
+from screens.widgets.field import Field
+from screens.widgets.stepbar import StepBar
+from wizard.profile import Profile
+from wizard.secret import Secret
+
+
+class ExportScreen(StepScreen[bool]):
+    """Choose formats, preview the diff (dry run), write; Next finishes the wizard."""
+
+    STEP = Step.EXPORT
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "preview", "Preview", id="wizard.preview"),
+        Binding("ctrl+w", "write", "Write", id="wizard.write"),
+    ]
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        secret: Secret | None,
+        scrub: Callable[[str], str],
+        out_dir: Path | None = None,
+        note: str = "",
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        self.secret = secret
+        self.scrub = scrub
+        self.out_dir = out_dir or Path.cwd() / "daemon-config"
+        self.note = note
+        self.written = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StepBar(self.STEP, note=self.note)
+        with VerticalScroll(id="export-body"):
+            yield Label("Formats", classes="heading")
+            yield SelectionList[str](id="formats")
+            yield Field("Folder", name="export-dir", value=str(self.out_dir))
+            yield Checkbox("Replace existing files (a backup is kept)", id="force")
+            yield Static("Press ctrl+r to preview, ctrl+w to write.", id="export-output", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        formats = self.query_one("#formats", SelectionList)
+        try:
+            names = services.export_formats()
+        except services.NotAvailable as exc:
+            self.query_one("#export-output", Static).update(exc.title)
+            return
+        for index, name in enumerate(names):
+            formats.add_option((name, name, index == 0))
+        formats.focus()
+
+    def _selected(self) -> list[str]:
+        return list(self.query_one("#formats", SelectionList).selected)
+
+    def action_preview(self) -> None:
+        self._start(dry_run=True)
+
+    def action_write(self) -> None:
+        self._start(dry_run=False)
+
+    def _start(self, *, dry_run: bool) -> None:
+        formats = self._selected()
+        if not formats:
+            self.notify("Choose at least one format.", severity="warning")
+            return
+        self.query_one("#export-output", Static).update("Previewing…" if dry_run else "Writing…")
+        folder = Path(self.query_one("#field-export-dir", Field).value.strip()).expanduser()
+        self._export(formats, folder, self.query_one("#force", Checkbox).value, dry_run)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def _export(self, formats: list[str], folder: Path, force: bool, dry_run: bool) -> str:
+        parts: list[str] = []
+        for fmt in formats:
+            view = services.export(
+                self.profile, fmt, secret=self.secret, out=folder, force=force, dry_run=dry_run
+            )
+            parts.append(f"== {fmt}")
+            parts.extend(view.files)
+            if dry_run and view.diff:
+                parts.append(view.diff)
+            parts.extend(f"! {w}" for w in view.warnings)
+        if not dry_run:
+            self.written = True
+        # The exporters mask secrets in previews; scrub again so nothing unmasked can reach the screen.
+        return self.scrub("\n".join(parts))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "export":
+            return
+        output = self.query_one("#export-output", Static)
+        if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, str):
+            output.update(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            output.update(self.scrub(f"Export failed: {event.worker.error}"))
+
+    def result(self) -> bool | None:
+        return self.written

@@ -1,0 +1,168 @@
+"""The wizard's linear flow: one coroutine awaiting each step's screen, with Back always possible."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.worker import WorkerFailed
+
+from screens import services
+from screens.consent import ConsentScreen
+from screens.credential import CredentialScreen
+from screens.diagnosis import DiagnosisScreen
+from screens.export import ExportScreen
+from screens.registration import RegistrationScreen
+from screens.services import DoctorView, SandboxSession, TraceStep
+from screens.start import StartScreen
+from screens.state import Back, CredentialResult, GoTo, StartChoice, StartResult, Step, WizardState
+from screens.token_test import TokenTestScreen
+from wizard.clouds import TenantType
+from wizard.profile import Profile
+
+R = TypeVar("R")
+
+
+class Flow:
+    """Drives the steps in order; each screen returns its value or BACK, and the state keeps the rest."""
+
+    def __init__(self, app: App[Any], state: WizardState, *, sandbox_scenario: str | None = None) -> None:
+        self.app = app
+        self.state = state
+        self.sandbox_scenario = sandbox_scenario
+        self.sandbox: SandboxSession | None = None
+        self.report: DoctorView | None = None
+
+    @property
+    def note(self) -> str:
+        return f"sandbox tenant · {self.state.sandbox_app}" if self.state.sandbox_app else ""
+
+    async def _in_thread(self, fn: Callable[[], R], group: str) -> R | None:
+        """Run blocking work in a thread worker; on failure the app's handler shows the error dialog."""
+        worker = self.app.run_worker(fn, thread=True, exclusive=True, exit_on_error=False, group=group)
+        try:
+            return await worker.wait()
+        except WorkerFailed:
+            return None
+
+    async def run(self) -> int:
+        step = Step.START
+        if self.sandbox_scenario is not None and self.state.start is None:
+            self.state.start = StartResult(StartChoice.SANDBOX, sandbox_app=services.SANDBOX_APPS[0].name)
+            step = Step.REGISTRATION if await self._apply_start(self.state.start) else Step.START
+        while True:
+            outcome = await self._step(step)
+            if isinstance(outcome, Back):
+                step = Step(max(step.value - 1, 0))
+            elif isinstance(outcome, Step):
+                step = outcome
+            else:
+                return 0
+
+    async def _step(self, step: Step) -> Step | Back | None:
+        """Show one step; the next step to show, BACK, or None when the wizard is finished."""
+        s = self.state
+        if step is Step.START:
+            start = await self.app.push_screen_wait(StartScreen(initial=s.start))
+            if isinstance(start, Back):
+                return Step.START
+            return Step.REGISTRATION if await self._apply_start(start) else Step.START
+        if step is Step.REGISTRATION:
+            profile = await self.app.push_screen_wait(
+                RegistrationScreen(s.profile, focus=s.focus, note=self.note)
+            )
+            s.focus = None
+            if isinstance(profile, Back):
+                return profile
+            s.profile = profile
+            return Step.CREDENTIAL
+        if step is Step.CREDENTIAL:
+            cred = await self.app.push_screen_wait(
+                CredentialScreen(s.profile, secret=s.secret, passphrase=s.passphrase, note=self.note)
+            )
+            if isinstance(cred, Back):
+                return cred
+            self._apply_credential(cred)
+            return Step.CONSENT
+        if step is Step.CONSENT:
+            approve = self.sandbox.grant_consent if self.sandbox and s.sandbox_app else None
+            consent = await self.app.push_screen_wait(
+                ConsentScreen(s.profile, approve=approve, note=self.note)
+            )
+            return consent if isinstance(consent, Back) else Step.TEST
+        if step is Step.TEST:
+            report = await self.app.push_screen_wait(TokenTestScreen(self._runner(), note=self.note))
+            if isinstance(report, Back):
+                return report
+            self.report = report
+            return Step.DIAGNOSIS
+        if step is Step.DIAGNOSIS:
+            if self.report is None:
+                return Step.TEST
+            goto = await self.app.push_screen_wait(DiagnosisScreen(self.report, note=self.note))
+            if isinstance(goto, Back):
+                return goto
+            assert isinstance(goto, GoTo)
+            s.focus = goto.focus
+            return goto.step
+        done = await self.app.push_screen_wait(
+            ExportScreen(s.profile, secret=s.secret, scrub=s.scrub, note=self.note)
+        )
+        return done if isinstance(done, Back) else None
+
+    def _runner(self) -> Callable[[Callable[[TraceStep], None]], DoctorView]:
+        s = self.state
+        ca_file = self.sandbox.ca_file if self.sandbox and s.sandbox_app else None
+        return lambda on_step: services.run_doctor(
+            s.profile, secret=s.secret, passphrase=s.passphrase, ca_file=ca_file, on_step=on_step
+        )
+
+    def _apply_credential(self, cred: CredentialResult) -> None:
+        self.state.profile = cred.profile
+        self.state.secret = cred.secret
+        self.state.passphrase = cred.passphrase
+
+    async def _apply_start(self, start: StartResult) -> bool:
+        """Set up the profile for the chosen path; False (and stay on the start screen) if that failed."""
+        s = self.state
+        changed = (
+            s.start is None or s.start.choice is not start.choice or s.start.sandbox_app != start.sandbox_app
+        )
+        s.start = start
+        if start.choice is StartChoice.SANDBOX:
+            return await self._start_sandbox(start.sandbox_app)
+        s.sandbox_app = None
+        if start.choice is StartChoice.IMPORT:
+            imported = await self._in_thread(partial(services.import_config, start.import_path), "import")
+            if imported is None:
+                return False
+            s.profile, s.secret, s.passphrase = imported.profile, imported.secret, None
+            if imported.notes:
+                self.app.notify(
+                    "\n".join(imported.notes[:6]), title="Imported with remarks", severity="warning"
+                )
+            return True
+        tenant_type = TenantType.EXTERNAL if start.choice is StartChoice.EXTERNAL else TenantType.WORKFORCE
+        if changed or s.profile.authority_override:
+            s.profile, s.secret, s.passphrase = Profile(), None, None
+        s.profile = s.profile.with_(tenant_type=tenant_type, cloud=start.cloud)
+        return True
+
+    async def _start_sandbox(self, app_name: str) -> bool:
+        if self.sandbox is None:
+            self.app.notify("Starting the sandbox tenant…")
+            self.sandbox = await self._in_thread(
+                partial(services.start_sandbox, self.sandbox_scenario), "sandbox"
+            )
+            if self.sandbox is None:
+                return False
+        profile, secret = self.sandbox.app_profile(app_name)
+        self.state.profile, self.state.secret, self.state.passphrase = profile, secret, None
+        self.state.sandbox_app = app_name
+        return True
+
+    def close(self) -> None:
+        if self.sandbox is not None:
+            self.sandbox.stop()

@@ -1,0 +1,291 @@
+"""The one adapter between the screens and the core pieces that do the work (sandbox, live, diagnosis, configs).
+
+Screens call only these functions, from workers. When a piece is not installed yet, the call raises
+`NotAvailable` and the screen says so; nothing here imitates a result.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from wizard.clouds import TenantType
+from wizard.errors import WizardError
+from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
+from wizard.secret import Secret
+
+
+class NotAvailable(WizardError):
+    default_title = "Not available yet"
+
+
+def _module(name: str, feature: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise NotAvailable(
+            f"{feature} is not available yet",
+            hint="This part of the wizard arrives with a later version; the CLI may already offer it.",
+        ) from exc
+
+
+def preload() -> None:
+    """Import the heavy libraries once the first screen is painted, so later steps start at once."""
+    for name in ("msal", "azure.identity", "msgraph"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional piece; the step that needs it will say so
+            continue
+
+
+# --- sandbox -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SandboxApp:
+    """A sandbox app the start screen offers."""
+
+    name: str
+    label: str
+
+
+SANDBOX_APPS: tuple[SandboxApp, ...] = (
+    SandboxApp("graph-daemon", "Workforce daemon with a secret, consented"),
+    SandboxApp("cert-daemon", "Workforce daemon with a certificate"),
+    SandboxApp("unconsented-daemon", "Workforce daemon, admin consent missing"),
+    SandboxApp("todo-daemon", "Daemon calling the ToDo API (own API)"),
+    SandboxApp("delegated-daemon", "Daemon given a delegated permission"),
+    SandboxApp("ext-graph-daemon", "External ID tenant daemon"),
+)
+
+
+@dataclass
+class SandboxSession:
+    """A running sandbox tenant and what the wizard needs from it."""
+
+    sandbox: Any
+    ca_file: str | None = None
+
+    def app_profile(self, name: str) -> tuple[Profile, Secret | None]:
+        """A profile (and the secret, if the app has one) for one of the sandbox's apps."""
+        info = self.sandbox.app(name)
+        tenant_id = str(info.tenant_id)
+        external = bool(getattr(info, "external", False)) or name.startswith("ext-")
+        api = ApiTarget(kind=ApiKind.GRAPH, base_url=f"{self.sandbox.graph_base_url}", relative_path="/users")
+        if "todo" in name:
+            api = ApiTarget(
+                kind=ApiKind.OWN,
+                resource=getattr(info, "api_resource", None),
+                base_url=str(self.sandbox.todo_base_url),
+                relative_path="/todolist",
+                required_roles=tuple(getattr(info, "api_roles", ()) or ()),
+            )
+        cert_path = getattr(info, "cert_path", None)
+        key_path = getattr(info, "key_path", None)
+        secret_value = getattr(info, "secret", None)
+        profile = Profile(
+            name=name,
+            tenant_type=TenantType.EXTERNAL if external else TenantType.WORKFORCE,
+            tenant=tenant_id,
+            client_id=str(info.client_id),
+            object_id=getattr(info, "object_id", None),
+            credential=CredentialKind.SECRET if secret_value or not key_path else CredentialKind.CERTIFICATE,
+            certificate=CertificateRef(
+                key_path=str(key_path) if key_path else None, cert_path=str(cert_path) if cert_path else None
+            ),
+            api=api,
+            authority_override=str(self.sandbox.authority(tenant_id)),
+        )
+        return profile, Secret(str(secret_value)) if secret_value else None
+
+    def grant_consent(self, client_id: str) -> None:
+        """The admin approves the app's application permissions, as the consent page would."""
+        self.sandbox.state.grant_consent(client_id)
+
+    def stop(self) -> None:
+        stop = getattr(self.sandbox, "stop", None)
+        if callable(stop):
+            stop()
+
+
+def start_sandbox(scenario: str | None = None) -> SandboxSession:
+    """Start the in-process sandbox tenant (blocking: call from a thread worker)."""
+    mod = _module("wizard.sandbox", "The sandbox tenant")
+    sandbox = mod.Sandbox(scenario=None if scenario in (None, "default") else scenario)
+    sandbox.start()
+    ca = getattr(sandbox, "ca_file", None)
+    return SandboxSession(sandbox, str(ca) if ca else None)
+
+
+# --- permissions ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleNeed:
+    """The app roles one API call needs: any one of `roles` is enough, least privileged first."""
+
+    call: str
+    roles: tuple[str, ...]
+
+
+def required_roles(profile: Profile) -> list[RoleNeed]:
+    """What the chosen API call needs, from the profile (own API) or the Graph permission table."""
+    api = profile.api
+    path = api.relative_path or "/users"
+    if api.kind is ApiKind.OWN:
+        return [RoleNeed(f"GET {path}", api.required_roles)] if api.required_roles else []
+    table = _module("wizard.diagnosis.graph_permissions", "The Graph permission table")
+    for endpoint in table.ENDPOINTS:
+        if "GET" in endpoint.methods and endpoint.pattern.match(path.split("?")[0]):
+            return [RoleNeed(f"GET {path}", tuple(endpoint.permissions))]
+    return []
+
+
+# --- token test and diagnosis --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One HTTP exchange of the token test, already redacted by the live package."""
+
+    step: str
+    method: str
+    url: str
+    status: int | None
+    duration_ms: float
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FindingView:
+    code: str
+    severity: str
+    title: str
+    explanation: str
+    fix: str
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    name: str
+    value: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class DoctorView:
+    """The token test's outcome as the diagnosis screen shows it."""
+
+    verdict: str
+    findings: tuple[FindingView, ...] = ()
+    claims: tuple[ClaimView, ...] = ()
+    token_summary: str = ""
+    api_result: str = ""
+    trace: tuple[TraceStep, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict == "ok"
+
+
+def _trace_step(exchange: Any) -> TraceStep:
+    return TraceStep(
+        step=str(getattr(exchange, "step", "")),
+        method=str(getattr(exchange, "method", "")),
+        url=str(getattr(exchange, "url", "")),
+        status=getattr(exchange, "status", None),
+        duration_ms=float(getattr(exchange, "duration_ms", 0.0)),
+        error=getattr(exchange, "error", None),
+    )
+
+
+def _finding(f: Any) -> FindingView:
+    return FindingView(
+        code=str(f.code),
+        severity=str(f.severity),
+        title=str(f.title),
+        explanation=str(f.explanation),
+        fix=str(f.fix),
+        links=tuple(getattr(f, "links", ()) or ()),
+    )
+
+
+def _claims(report: Any) -> tuple[ClaimView, ...]:
+    explained: Sequence[Any] = getattr(report, "claims", None) or ()
+    return tuple(
+        ClaimView(str(c.name), str(c.value), str(getattr(c, "meaning", "") or getattr(c, "explanation", "")))
+        for c in explained
+    )
+
+
+def run_doctor(
+    profile: Profile,
+    *,
+    secret: Secret | None,
+    passphrase: Secret | None = None,
+    ca_file: str | None = None,
+    on_step: Callable[[TraceStep], None] | None = None,
+) -> DoctorView:
+    """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker)."""
+    live = _module("wizard.live", "The token test")
+    observer = None if on_step is None else (lambda exchange: on_step(_trace_step(exchange)))
+    report = live.doctor(profile, secret=secret, passphrase=passphrase, ca_file=ca_file, observer=observer)
+    api = getattr(report, "api", None)
+    return DoctorView(
+        verdict=str(report.verdict),
+        findings=tuple(_finding(f) for f in getattr(report, "findings", ())),
+        claims=_claims(report),
+        token_summary=str(getattr(report, "token_summary", "") or ""),
+        api_result=str(api or ""),
+        trace=tuple(_trace_step(e) for e in getattr(report, "trace", ()) or ()),
+    )
+
+
+# --- export and import ---------------------------------------------------------------------------------
+
+
+def export_formats() -> list[str]:
+    return list(_module("wizard.configs", "Config export").FORMATS)
+
+
+@dataclass(frozen=True)
+class ExportView:
+    format: str
+    files: tuple[str, ...]
+    diff: str
+    warnings: tuple[str, ...]
+
+
+def export(
+    profile: Profile, fmt: str, *, secret: Secret | None, out: Path, force: bool, dry_run: bool
+) -> ExportView:
+    configs = _module("wizard.configs", "Config export")
+    result = configs.export_config(profile, fmt, secret=secret, out=out, force=force, dry_run=dry_run)
+    files = tuple(
+        f"{getattr(f, 'path', f)}  {oct(getattr(f, 'mode', 0) or 0)[2:] if getattr(f, 'mode', None) else ''}".strip()
+        for f in getattr(result, "files", ()) or ()
+    )
+    return ExportView(
+        fmt, files, str(getattr(result, "diff", "") or ""), tuple(getattr(result, "warnings", ()))
+    )
+
+
+@dataclass(frozen=True)
+class ImportView:
+    profile: Profile
+    secret: Secret | None
+    notes: tuple[str, ...]
+
+
+def import_config(path: str) -> ImportView:
+    configs = _module("wizard.configs", "Config import")
+    report = configs.import_config(Path(path).expanduser())
+    notes = [f"placeholder: {p}" for p in getattr(report, "placeholders", ())]
+    notes += [f"missing: {m}" for m in getattr(report, "missing", ())]
+    notes += [f"malformed: {m}" for m in getattr(report, "malformed", ())]
+    return ImportView(report.profile, getattr(report, "secret", None), tuple(notes))

@@ -1,0 +1,109 @@
+"""Step 1: what to do — a new workforce or External ID setup, import a config file, or practise on the sandbox."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from screens.services import SANDBOX_APPS
+from screens.state import StartChoice, StartResult, Step
+from screens.step import StepScreen
+from screens.widgets.stepbar import StepBar
+from wizard.clouds import Cloud
+
+_CHOICES = (
+    (StartChoice.WORKFORCE, "New setup on a workforce tenant (Entra ID)"),
+    (StartChoice.EXTERNAL, "New setup on an External ID tenant"),
+    (StartChoice.IMPORT, "Import an existing config file"),
+    (StartChoice.SANDBOX, "Practise on the sandbox tenant (offline)"),
+)
+_CLOUDS = (
+    ("Global (login.microsoftonline.com)", Cloud.GLOBAL),
+    ("US Government (login.microsoftonline.us)", Cloud.USGOV),
+    ("China, 21Vianet (login.chinacloudapi.cn)", Cloud.CHINA),
+)
+
+
+class StartScreen(StepScreen[StartResult]):
+    """Choose a path; Enter on a choice (or ctrl+n) goes on."""
+
+    STEP = Step.START
+
+    def __init__(self, *, initial: StartResult | None = None) -> None:
+        super().__init__()
+        self.initial = initial or StartResult(StartChoice.WORKFORCE)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StepBar(self.STEP)
+        with Vertical(id="start-body"):
+            yield Label("What do you want to do?", classes="question")
+            yield OptionList(*(Option(text, id=choice.value) for choice, text in _CHOICES), id="choices")
+            with Vertical(id="opt-cloud", classes="option"):
+                yield Label("Cloud")
+                yield Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
+            with Vertical(id="opt-import", classes="option"):
+                yield Label("Config file (appsettings.json, .env, authConfig.js, TOML, …)")
+                yield Input(self.initial.import_path, placeholder="path/to/config", id="import-path")
+            with Vertical(id="opt-sandbox", classes="option"):
+                yield Label("Sandbox app")
+                yield Select(
+                    [(f"{a.name}: {a.label}", a.name) for a in SANDBOX_APPS],
+                    value=self.initial.sandbox_app or SANDBOX_APPS[0].name,
+                    allow_blank=False,
+                    id="sandbox-app",
+                )
+            yield Static("", id="start-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        choices.highlighted = [c for c, _ in _CHOICES].index(self.initial.choice)
+        choices.focus()
+        self._show_options(self.initial.choice)
+
+    @property
+    def choice(self) -> StartChoice:
+        choices = self.query_one("#choices", OptionList)
+        index = choices.highlighted if choices.highlighted is not None else 0
+        return _CHOICES[index][0]
+
+    def _show_options(self, choice: StartChoice) -> None:
+        self.query_one("#opt-cloud").display = choice is StartChoice.WORKFORCE
+        self.query_one("#opt-import").display = choice is StartChoice.IMPORT
+        self.query_one("#opt-sandbox").display = choice is StartChoice.SANDBOX
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_options(self.choice)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if self.choice in (StartChoice.WORKFORCE, StartChoice.EXTERNAL):
+            self.action_next()
+        else:  # these need one more value: go to it
+            target = "#import-path" if self.choice is StartChoice.IMPORT else "#sandbox-app"
+            self.query_one(target).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_next()
+
+    def action_back(self) -> None:
+        """The first step has nothing before it."""
+        self.notify("This is the first step.", severity="information")
+
+    def result(self) -> StartResult | None:
+        choice = self.choice
+        path = self.query_one("#import-path", Input).value.strip()
+        if choice is StartChoice.IMPORT and not path:
+            self.query_one("#start-message", Static).update("Give the path of the config file to import.")
+            self.query_one("#import-path").focus()
+            return None
+        cloud = self.query_one("#cloud", Select).value
+        app = self.query_one("#sandbox-app", Select).value
+        return StartResult(
+            choice,
+            cloud=cloud if isinstance(cloud, Cloud) else Cloud.GLOBAL,
+            import_path=path,
+            sandbox_app=str(app) if isinstance(app, str) else SANDBOX_APPS[0].name,
+        )

@@ -1,0 +1,34 @@
+"""The base of every step screen: Back and Next bindings, the step bar, the footer."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Generic, TypeVar, Union
+
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from screens.state import BACK, Back, Step
+
+T = TypeVar("T")
+
+
+class StepScreen(Screen[Union[T, Back]], Generic[T]):
+    """A wizard step returns its result (or BACK) through `dismiss()`."""
+
+    STEP: Step = Step.START
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding("ctrl+n", "next", "Next", id="wizard.next"),
+    ]
+
+    def action_back(self) -> None:
+        self.dismiss(BACK)
+
+    def action_next(self) -> None:
+        result = self.result()
+        if result is not None:
+            self.dismiss(result)
+
+    def result(self) -> T | None:
+        """The step's value, or None (after telling the user why) when it cannot go on."""
+        raise NotImplementedError

@@ -1,0 +1,62 @@
+"""A labelled input with a one-line hint that turns into the problem and its fix when the value is wrong."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
+
+from wizard.validation import Problem
+
+
+class Field(Vertical):
+    """Label, input, and a message line: the portal hint, or the problem with its fix."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin-bottom: 1; }
+    Field > Label { color: $text-muted; }
+    Field > .field--message { color: $text-muted; height: auto; }
+    Field.-error > .field--message { color: $error; }
+    Field.-warning > .field--message { color: $warning; }
+    Field.-error > Input { border: tall $error; }
+    """
+
+    def __init__(
+        self,
+        label: str,
+        *,
+        name: str,
+        hint: str = "",
+        value: str = "",
+        placeholder: str = "",
+        password: bool = False,
+    ) -> None:
+        super().__init__(id=f"field-{name}")
+        self.field_name = name
+        self.label = label
+        self.hint = hint
+        self._input = Input(value, placeholder=placeholder, password=password, id=name)
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label)
+        yield self._input
+        yield Static(self.hint, classes="field--message", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self._input
+
+    @property
+    def value(self) -> str:
+        return self._input.value
+
+    def show(self, problems: list[Problem]) -> None:
+        """Show the first problem (errors before warnings) or, without one, the hint."""
+        message = self.query_one(".field--message", Static)
+        self.remove_class("-error", "-warning")
+        if not problems:
+            message.update(self.hint)
+            return
+        first = problems[0]
+        self.add_class("-error" if first.severity == "error" else "-warning")
+        message.update(f"{first.message}. {first.fix}")

@@ -1,0 +1,24 @@
+"""The live step trace: one row per HTTP exchange, with its timing; bodies stay redacted by the live package."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from screens.services import TraceStep
+
+
+class TraceTable(DataTable[str]):
+    """Rows are appended as exchanges arrive; the newest stays in view."""
+
+    DEFAULT_CSS = """
+    TraceTable { height: 1fr; }
+    """
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.add_columns("step", "request", "status", "ms")
+
+    def add_step(self, step: TraceStep) -> None:
+        status = str(step.status) if step.status is not None else (step.error or "failed")
+        self.add_row(step.step, f"{step.method} {step.url}", status, f"{step.duration_ms:.0f}")
+        self.move_cursor(row=self.row_count - 1)
