@@ -91,8 +91,10 @@ class Profile:
     @property
     def tenant_segment(self) -> str:
         """The tenant as it appears in the authority path."""
-        if self.tenant_type is TenantType.EXTERNAL and "." not in self.tenant and not _is_guid(self.tenant):
-            return f"{self.tenant_subdomain}.onmicrosoft.com"
+        t = self.tenant.strip()
+        if self.tenant_type is TenantType.EXTERNAL and not _is_guid(t):
+            if "." not in t or t.lower().endswith(".ciamlogin.com"):
+                return f"{self.tenant_subdomain}.onmicrosoft.com"
         return self.tenant.strip()
 
     @property
