@@ -92,9 +92,9 @@ class Profile:
     def tenant_segment(self) -> str:
         """The tenant as it appears in the authority path."""
         t = self.tenant.strip()
-        if self.tenant_type is TenantType.EXTERNAL and not _is_guid(t):
-            if "." not in t or t.lower().endswith(".ciamlogin.com"):
-                return f"{self.tenant_subdomain}.onmicrosoft.com"
+        external_short = "." not in t or t.lower().endswith(".ciamlogin.com")
+        if self.tenant_type is TenantType.EXTERNAL and not _is_guid(t) and external_short:
+            return f"{self.tenant_subdomain}.onmicrosoft.com"
         return self.tenant.strip()
 
     @property

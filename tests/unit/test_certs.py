@@ -29,7 +29,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
 
 
 def test_files_and_modes(generated: tuple[Path, object]) -> None:
-    folder, result = generated
+    folder, _ = generated
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()}
     assert modes == {
         "daemon.key.pem": 0o600,
@@ -64,10 +64,15 @@ def test_inspect_each_form_agrees(generated: tuple[Path, object]) -> None:
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not installed")
 def test_thumbprints_match_openssl(generated: tuple[Path, object]) -> None:
     folder, result = generated
-    for algo, expected in (("-sha1", result.thumbprints.sha1_hex), ("-sha256", result.thumbprints.sha256_hex)):  # type: ignore[attr-defined]
+    for algo, expected in (
+        ("-sha1", result.thumbprints.sha1_hex),
+        ("-sha256", result.thumbprints.sha256_hex),
+    ):  # type: ignore[attr-defined]
         out = subprocess.run(
             ["openssl", "x509", "-in", str(folder / "daemon.pem"), "-noout", "-fingerprint", algo],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         assert out.strip().split("=", 1)[1].replace(":", "") == expected
 
@@ -78,7 +83,9 @@ def test_x5t_is_base64url_of_sha1(generated: tuple[Path, object]) -> None:
     _, result = generated
     tp = result.thumbprints  # type: ignore[attr-defined]
     assert base64.urlsafe_b64decode(tp.x5t + "=" * (-len(tp.x5t) % 4)).hex().upper() == tp.sha1_hex
-    assert base64.urlsafe_b64decode(tp.x5t_s256 + "=" * (-len(tp.x5t_s256) % 4)).hex().upper() == tp.sha256_hex
+    assert (
+        base64.urlsafe_b64decode(tp.x5t_s256 + "=" * (-len(tp.x5t_s256) % 4)).hex().upper() == tp.sha256_hex
+    )
 
 
 def test_never_overwrites_without_force(generated: tuple[Path, object], tmp_path: Path) -> None:
@@ -135,7 +142,10 @@ def test_mismatched_key_and_expired_certificate_are_problems(tmp_path: Path) -> 
     assert expired.expired and any("expired" in p for p in expired.problems)
 
 
-@pytest.mark.parametrize("content", [b"", b"garbage", b"-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n", bytes(range(256))])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"garbage", b"-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n", bytes(range(256))],
+)
 def test_garbage_gives_a_clear_error(tmp_path: Path, content: bytes) -> None:
     f = tmp_path / "bad.pem"
     f.write_bytes(content)

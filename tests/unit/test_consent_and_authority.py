@@ -78,7 +78,12 @@ def test_consent_text_says_who_and_what_comes_back() -> None:
 
 def test_parse_authority_variants() -> None:
     a = parse_authority("https://login.microsoftonline.us/contoso.onmicrosoft.com/")
-    assert (a.cloud, a.tenant, a.tenant_type, a.custom_host) == (Cloud.USGOV, "contoso.onmicrosoft.com", TenantType.WORKFORCE, False)
+    assert (a.cloud, a.tenant, a.tenant_type, a.custom_host) == (
+        Cloud.USGOV,
+        "contoso.onmicrosoft.com",
+        TenantType.WORKFORCE,
+        False,
+    )
     c = parse_authority("https://fabrikam.ciamlogin.com/")
     assert (c.tenant_type, c.tenant) == (TenantType.EXTERNAL, "fabrikam")
     s = parse_authority("https://127.0.0.1:8443/contoso.onmicrosoft.com")
@@ -86,6 +91,10 @@ def test_parse_authority_variants() -> None:
 
 
 def test_authority_override_is_used_verbatim() -> None:
-    p = Profile(tenant="ignored", client_id=CLIENT, authority_override="https://127.0.0.1:9443/contoso.onmicrosoft.com/")
+    p = Profile(
+        tenant="ignored",
+        client_id=CLIENT,
+        authority_override="https://127.0.0.1:9443/contoso.onmicrosoft.com/",
+    )
     assert p.authority == "https://127.0.0.1:9443/contoso.onmicrosoft.com"
     assert p.instance == "https://127.0.0.1:9443/"

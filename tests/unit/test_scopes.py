@@ -19,7 +19,10 @@ from wizard.scopes import normalise_scope, resource_from_scope, split_scopes
         ("https://database.windows.net//.default", "https://database.windows.net//.default"),
         ("https://management.core.windows.net/", "https://management.core.windows.net//.default"),
         ("api://11112222-bbbb-3333-cccc-4444dddd5555", "api://11112222-bbbb-3333-cccc-4444dddd5555/.default"),
-        ("api://11112222-bbbb-3333-cccc-4444dddd5555/", "api://11112222-bbbb-3333-cccc-4444dddd5555/.default"),
+        (
+            "api://11112222-bbbb-3333-cccc-4444dddd5555/",
+            "api://11112222-bbbb-3333-cccc-4444dddd5555/.default",
+        ),
         ("11112222-bbbb-3333-cccc-4444dddd5555", "11112222-bbbb-3333-cccc-4444dddd5555/.default"),
         ("  https://vault.azure.net  ", "https://vault.azure.net/.default"),
         (["https://graph.microsoft.com/.default"], "https://graph.microsoft.com/.default"),
@@ -36,14 +39,32 @@ def test_resources_become_one_default_scope(given: str | list[str], expected: st
         ([], "scope-missing", "/.default"),
         ("/.default", "scope-missing", "App ID URI"),
         ("openid", "scope-oidc", "https://graph.microsoft.com/.default"),
-        ("openid offline_access https://graph.microsoft.com/.default", "scope-oidc", "https://graph.microsoft.com/.default"),
+        (
+            "openid offline_access https://graph.microsoft.com/.default",
+            "scope-oidc",
+            "https://graph.microsoft.com/.default",
+        ),
         ("User.Read", "scope-not-default", "https://graph.microsoft.com/.default"),
-        ("https://graph.microsoft.com/User.Read.All", "scope-not-default", "https://graph.microsoft.com/.default"),
-        ("api://4ab1a0b7-da1d-423d-9fc3-e3a6fabd98af/access_as_user", "scope-not-default",
-         "api://4ab1a0b7-da1d-423d-9fc3-e3a6fabd98af/.default"),
-        ("https://graph.microsoft.com/.default https://graph.microsoft.com/User.Read", "scope-multiple",
-         "Request only https://graph.microsoft.com/.default"),
-        ("https://graph.microsoft.com/.default,https://vault.azure.net/.default", "scope-multiple", "one token per resource"),
+        (
+            "https://graph.microsoft.com/User.Read.All",
+            "scope-not-default",
+            "https://graph.microsoft.com/.default",
+        ),
+        (
+            "api://4ab1a0b7-da1d-423d-9fc3-e3a6fabd98af/access_as_user",
+            "scope-not-default",
+            "api://4ab1a0b7-da1d-423d-9fc3-e3a6fabd98af/.default",
+        ),
+        (
+            "https://graph.microsoft.com/.default https://graph.microsoft.com/User.Read",
+            "scope-multiple",
+            "Request only https://graph.microsoft.com/.default",
+        ),
+        (
+            "https://graph.microsoft.com/.default,https://vault.azure.net/.default",
+            "scope-multiple",
+            "one token per resource",
+        ),
     ],
 )
 def test_wrong_scopes_name_the_fix(given: str | list[str], code: str, in_hint: str) -> None:

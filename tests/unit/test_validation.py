@@ -62,7 +62,11 @@ def test_client_id_equal_to_tenant_id() -> None:
         ("Enter_the_Tenant_Id_Here", TenantType.WORKFORCE, "placeholder"),
         ("<tenant>", TenantType.WORKFORCE, "placeholder"),
         ("{tenant}", TenantType.WORKFORCE, "placeholder"),
-        ("[Enter here the tenantID or domain name for your Azure AD tenant]", TenantType.WORKFORCE, "placeholder"),
+        (
+            "[Enter here the tenantID or domain name for your Azure AD tenant]",
+            TenantType.WORKFORCE,
+            "placeholder",
+        ),
         ("https://login.microsoftonline.com/contoso.onmicrosoft.com", TenantType.WORKFORCE, "tenant-invalid"),
         ("contoso", TenantType.WORKFORCE, "tenant-invalid"),
         ("contoso.ciamlogin.com", TenantType.WORKFORCE, "tenant-invalid"),
@@ -140,12 +144,24 @@ def test_valid_profile_has_no_problems() -> None:
 @pytest.mark.parametrize(
     ("authority", "code", "fix_part"),
     [
-        (f"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token", "tenant-invalid", f"https://login.microsoftonline.com/{TENANT}"),
-        (f"https://login.microsoftonline.com/{TENANT}/v2.0", "tenant-invalid", f"https://login.microsoftonline.com/{TENANT}"),
+        (
+            f"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token",
+            "tenant-invalid",
+            f"https://login.microsoftonline.com/{TENANT}",
+        ),
+        (
+            f"https://login.microsoftonline.com/{TENANT}/v2.0",
+            "tenant-invalid",
+            f"https://login.microsoftonline.com/{TENANT}",
+        ),
         ("https://login.microsoftonline.com/common", "tenant-common", "tenant id"),
         ("https://login.microsoftonline.com/", "tenant-common", "<tenant id>"),
         ("http://login.microsoftonline.com/x.onmicrosoft.com", "authority-unknown-host", "https://"),
-        ("https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin", "authority-unknown-host", "B2C"),
+        (
+            "https://contoso.b2clogin.com/contoso.onmicrosoft.com/B2C_1_signin",
+            "authority-unknown-host",
+            "B2C",
+        ),
     ],
 )
 def test_authority_problems(authority: str, code: str, fix_part: str) -> None:
@@ -162,7 +178,9 @@ def test_scope_problems_surface_in_profile_validation() -> None:
 
 
 def test_own_api_needs_app_id_uri_and_self_token_uses_guid() -> None:
-    assert "required" in codes(validate_profile(_profile(api=ApiTarget(kind=ApiKind.OWN)), secret=GOOD_SECRET))
+    assert "required" in codes(
+        validate_profile(_profile(api=ApiTarget(kind=ApiKind.OWN)), secret=GOOD_SECRET)
+    )
     selfish = _profile(api=ApiTarget(kind=ApiKind.OWN, resource=f"api://{CLIENT}"))
     problem = next(p for p in validate_profile(selfish, secret=GOOD_SECRET) if p.code == "scope-self")
     assert f"{CLIENT}/.default" in problem.fix
