@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from urllib.parse import urlsplit
 
 from wizard.clouds import CLOUDS, Cloud, TenantType, ciam_authority
+from wizard.urls import split_url
 
 
 class CredentialKind(str, Enum):
@@ -73,7 +73,7 @@ class Profile:
     def instance(self) -> str:
         """`https://host/` (with trailing slash) of the identity provider."""
         if self.authority_override:
-            parts = urlsplit(self.authority_override)
+            parts = split_url(self.authority_override)
             return f"{parts.scheme}://{parts.netloc}/"
         if self.tenant_type is TenantType.EXTERNAL:
             return ciam_authority(self.tenant_subdomain)
