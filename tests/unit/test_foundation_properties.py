@@ -56,7 +56,9 @@ def test_authority_parsing_returns_or_explains(value: str) -> None:
 
 @settings(max_examples=200)
 @given(text, text, urlish, st.one_of(st.none(), text))
-def test_validate_profile_never_raises(tenant: str, client: str, authority: str, resource: str | None) -> None:
+def test_validate_profile_never_raises(
+    tenant: str, client: str, authority: str, resource: str | None
+) -> None:
     profile = Profile(
         tenant=tenant,
         client_id=client,
