@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from wizard.certs import generate_certificate, inspect_certificate
-from wizard.certs.generate import build_certificate
+from wizard.certs.generate import build_certificate, generate_certificate
+from wizard.certs.inspect import inspect_certificate
 from wizard.errors import CertificateError, FileExistsRefusal, UsageError
 from wizard.secret import Secret
 

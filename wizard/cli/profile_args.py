@@ -11,7 +11,6 @@ from wizard.authority import parse_authority
 from wizard.clouds import Cloud, TenantType, cloud_for_graph_host
 from wizard.errors import UsageError, ValidationError
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
-from wizard.profile_store import load_profile
 from wizard.scopes import DEFAULT_SUFFIX
 from wizard.secret import Secret
 from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
@@ -145,6 +144,8 @@ def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> 
     warnings: list[str] = []
     source = "flags"
     if args.profile:
+        from wizard.profile_store import load_profile
+
         profile = load_profile(args.profile)
         source = f"profile:{args.profile}"
     if args.from_file:
