@@ -63,6 +63,8 @@ def print_table(rows: Sequence[Row]) -> None:
         )
         for r in rows
     ]
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *lines)]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *lines, strict=True)]
     for line in (headers, *lines):
-        sys.stdout.write("  ".join(str(x).ljust(w) for x, w in zip(line, widths)).rstrip() + "\n")
+        sys.stdout.write(
+            "  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() + "\n"
+        )
