@@ -6,16 +6,15 @@ import argparse
 import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from wizard.authority import parse_authority
 from wizard.clouds import Cloud, TenantType, cloud_for_graph_host
 from wizard.errors import UsageError, ValidationError
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
-from wizard.profile_store import load_profile
 from wizard.scopes import DEFAULT_SUFFIX
 from wizard.secret import Secret
 from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
+from wizard.urls import split_url
 
 
 @dataclass
@@ -76,7 +75,7 @@ def _from_file(path: str) -> tuple[Profile, Secret | None, list[str]]:
 
 
 def _api_from(resource: str, api_url: str | None, roles: list[str] | None, base: ApiTarget) -> ApiTarget:
-    host = urlsplit(resource).hostname if "://" in resource else None
+    host = split_url(resource).host if "://" in resource else None
     kind = ApiKind.GRAPH if host and cloud_for_graph_host(host) else ApiKind.OWN
     return ApiTarget(
         kind=kind,
@@ -145,6 +144,8 @@ def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> 
     warnings: list[str] = []
     source = "flags"
     if args.profile:
+        from wizard.profile_store import load_profile
+
         profile = load_profile(args.profile)
         source = f"profile:{args.profile}"
     if args.from_file:
