@@ -31,13 +31,21 @@ class WizardApp(App[int]):
     ]
 
     def __init__(
-        self, *, sandbox: str | None = None, preload: bool = True, flow: bool = True, theme: str = DARK
+        self,
+        *,
+        sandbox: str | None = None,
+        preload: bool = True,
+        flow: bool = True,
+        blink: bool = True,
+        theme: str = DARK,
     ) -> None:
         super().__init__()
         self.state = WizardState()
         self.flow = Flow(self, self.state, sandbox_scenario=sandbox)
         self._preload = preload
         self._run_flow = flow
+        #: False freezes text cursors (snapshots, screenshots).
+        self.blink = blink
         self.theme = theme
 
     def on_mount(self) -> None:
@@ -73,17 +81,19 @@ class WizardApp(App[int]):
         self.flow.close()
 
 
-def create_app(*, sandbox: str | None = None, preload: bool = True, flow: bool = True) -> WizardApp:
-    """The one factory the CLI, the tests and the screenshot script use."""
-    return WizardApp(sandbox=sandbox, preload=preload, flow=flow)
+def build_app(
+    *,
+    sandbox: str | None = None,
+    preload: bool = True,
+    flow: bool = True,
+    blink: bool = True,
+    theme: str = DARK,
+) -> WizardApp:
+    """The one factory the CLI, the tests, the benchmarks and the screenshot script use."""
+    return WizardApp(sandbox=sandbox, preload=preload, flow=flow, blink=blink, theme=theme)
 
 
 def run(*, sandbox: str | None = None) -> int:
     """Start the TUI; returns the process exit code."""
-    result = create_app(sandbox=sandbox).run()
+    result = build_app(sandbox=sandbox).run()
     return int(result or 0)
-
-
-def build_app(*, sandbox: str | None = None) -> WizardApp:
-    """The same app the program runs (tests and benchmarks build it through here)."""
-    return WizardApp()

@@ -46,6 +46,7 @@ class ConsentScreen(StepScreen[Profile]):
         with VerticalScroll(id="consent-body"):
             yield Label("Application permissions (app roles) needed", classes="heading")
             yield Static(self._roles_text(), id="roles", markup=False)
+            yield Static("", id="consent-status", markup=False)
             yield Label("Admin-consent URL (v2.0)", classes="heading")
             yield Static(self.links.v2, id="consent-url", classes="url", markup=False)
             yield Label("Classic form", classes="heading")
@@ -53,7 +54,6 @@ class ConsentScreen(StepScreen[Profile]):
             yield Label("Who can approve", classes="heading")
             yield Static(self.links.who_can_consent, markup=False)
             yield Static(self.links.what_they_see, markup=False)
-            yield Static("", id="consent-status", markup=False)
         yield Footer()
 
     def _roles_text(self) -> str:

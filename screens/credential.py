@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,12 +26,15 @@ from screens.state import CredentialResult, Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
 from screens.widgets.stepbar import StepBar
-from wizard.certs import ALLOWED_KEY_SIZES, CertificateInfo, GeneratedCertificate, generate_certificate
-from wizard.certs import inspect_certificate as core_inspect
+from wizard.certs import ALLOWED_KEY_SIZES
 from wizard.paths import config_dir
 from wizard.profile import CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
 from wizard.validation import check_secret
+
+if TYPE_CHECKING:
+    from wizard.certs.generate import GeneratedCertificate
+    from wizard.certs.inspect import CertificateInfo
 
 SECRET_ADVICE = (
     "Client secrets last at most 24 months in the portal; choose 12 months or less, note the expiry, "
@@ -201,6 +204,8 @@ class CredentialScreen(StepScreen[CredentialResult]):
     def _generate(
         self, *, subject: str, key_size: int, days: int, passphrase: Secret | None, out_dir: Path
     ) -> GeneratedCertificate:
+        from wizard.certs.generate import generate_certificate  # cryptography loads only when used
+
         return generate_certificate(
             subject=subject,
             out_dir=out_dir,
@@ -227,19 +232,28 @@ class CredentialScreen(StepScreen[CredentialResult]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="certificate")
     def _inspect(self, path: str, key_path: str | None, password: Secret | None) -> CertificateInfo:
-        return core_inspect(path, key_path=key_path, password=password)
+        from wizard.certs.inspect import inspect_certificate
+
+        return inspect_certificate(path, key_path=key_path, password=password)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "certificate" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.query_one("#generating").display = False
+        from wizard.certs.generate import GeneratedCertificate
+        from wizard.certs.inspect import CertificateInfo
+
         result = event.worker.result
         if isinstance(result, GeneratedCertificate):
             self.generated = result
-            self.query_one("#generate-summary", Static).update(generated_summary(result))
+            summary = self.query_one("#generate-summary", Static)
+            summary.update(generated_summary(result))
+            self.call_after_refresh(summary.scroll_visible)
         elif isinstance(result, CertificateInfo):
             self.inspected = result
-            self.query_one("#inspect-summary", Static).update(inspected_summary(result))
+            summary = self.query_one("#inspect-summary", Static)
+            summary.update(inspected_summary(result))
+            self.call_after_refresh(summary.scroll_visible)
         elif event.state is WorkerState.ERROR:
             target = "#generate-summary" if self.active_tab == "tab-generate" else "#inspect-summary"
             self.query_one(target, Static).update(f"Failed: {event.worker.error}")

@@ -6,6 +6,7 @@ from typing import ClassVar, Generic, TypeVar, Union
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widgets import Input
 
 from screens.state import BACK, Back, Step
 
@@ -20,6 +21,12 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         Binding("escape", "back", "Back", id="wizard.back"),
         Binding("ctrl+n", "next", "Next", id="wizard.next"),
     ]
+
+    def on_screen_resume(self) -> None:
+        # Tests and screenshots freeze the cursor so snapshots do not depend on timing.
+        if not getattr(self.app, "blink", True):
+            for text_input in self.query(Input):
+                text_input.cursor_blink = False
 
     def action_back(self) -> None:
         self.dismiss(BACK)

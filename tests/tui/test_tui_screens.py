@@ -1,0 +1,208 @@
+"""Pilot tests of the wizard's screens that need no network: validation, Back, certificates, palette, themes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.command import CommandPalette
+from tui_helpers import CANARY, make_app, screen_text, type_text
+
+from screens.consent import ConsentScreen
+from screens.credential import CredentialScreen
+from screens.registration import RegistrationScreen
+from screens.start import StartScreen
+from screens.state import Step
+from wizard.profile import CredentialKind, Profile
+
+TENANT = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
+CLIENT = "c0ffee00-0001-4000-a000-00000000c11e"
+
+
+async def _to_registration(pilot, app) -> None:  # type: ignore[no-untyped-def]
+    await pilot.pause()
+    await pilot.press("enter")  # the highlighted choice: new workforce setup
+    await pilot.pause()
+    assert isinstance(app.screen, RegistrationScreen)
+
+
+async def test_start_screen_is_painted_first_with_every_choice() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        text = screen_text(app)
+        for choice in ("workforce tenant", "External ID tenant", "Import an existing", "sandbox tenant"):
+            assert choice in text
+        assert "Step 1 of 7" in text
+
+
+async def test_invalid_client_id_shows_the_core_fix_as_you_type() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_registration(pilot, app)
+        await type_text(pilot, "common")
+        await pilot.press("tab")
+        await type_text(pilot, "api://my-api")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "cannot issue app-only tokens" in text
+        assert "That is an App ID URI" in text
+
+
+async def test_next_is_refused_with_errors_and_accepted_when_fixed() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_registration(pilot, app)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, RegistrationScreen)
+        assert "The tenant is empty" in screen_text(app)
+        await type_text(pilot, TENANT)
+        await pilot.press("tab")
+        await type_text(pilot, CLIENT)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CredentialScreen)
+        assert app.state.profile.tenant == TENANT
+        assert app.state.profile.client_id == CLIENT
+
+
+async def test_back_returns_to_the_previous_step_with_values_kept() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_registration(pilot, app)
+        await type_text(pilot, TENANT)
+        await pilot.press("tab")
+        await type_text(pilot, CLIENT)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CredentialScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RegistrationScreen)
+        assert app.screen.candidate().client_id == CLIENT
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_secret_id_pasted_as_secret_is_refused_and_never_shown() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT)))
+        await pilot.pause()
+        app.screen.query_one("#secret").focus()
+        await type_text(pilot, "0a1b2c3d-0000-4000-8000-123456789abc")
+        await pilot.pause()
+        assert "Secret ID" in screen_text(app)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, CredentialScreen)
+        app.screen.query_one("#secret").value = ""
+        await type_text(pilot, CANARY)
+        await pilot.pause()
+        text = screen_text(app)
+        assert CANARY not in text and CANARY[:12] not in text
+        assert "24 months" in text
+
+
+async def test_certificate_generation_writes_files_and_shows_thumbprints(tmp_path: Path) -> None:
+    app = make_app(flow=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = CredentialScreen(Profile(name="tui-test", tenant=TENANT, client_id=CLIENT))
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#out-dir").value = str(tmp_path)
+        await pilot.press("ctrl+g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.generated is not None
+        written = {p.name for p in tmp_path.iterdir()}
+        assert {"tui-test.key.pem", "tui-test.cer", "tui-test.pem", "tui-test.pfx"} <= written
+        assert (tmp_path / "tui-test.key.pem").stat().st_mode & 0o077 == 0
+        assert screen.generated.thumbprints.sha1_hex in screen_text(app)
+        result = screen.result()
+        assert result is not None
+        assert result.profile.credential is CredentialKind.CERTIFICATE
+        assert result.profile.certificate.thumbprint_sha1 == screen.generated.thumbprints.sha1_hex
+
+
+async def test_existing_certificate_is_inspected_with_key_match(tmp_path: Path) -> None:
+    from wizard.certs.generate import generate_certificate
+
+    made = generate_certificate(subject="CN=existing", out_dir=tmp_path, name="existing")
+    app = make_app(flow=False)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        screen = CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT))
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#cert-path").value = made.files["cert_pem"].path
+        screen.query_one("#key-path").value = made.files["key"].path
+        await pilot.press("ctrl+o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.inspected is not None and screen.inspected.key_matches is True
+        assert "matches the certificate" in screen_text(app)
+
+
+async def test_consent_screen_copies_the_url_and_hides_approve_off_sandbox() -> None:
+    app = make_app(flow=False)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        profile = Profile(tenant=TENANT, client_id=CLIENT)
+        app.push_screen(ConsentScreen(profile))
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert copied and copied[0].startswith(
+            f"https://login.microsoftonline.com/{TENANT}/v2.0/adminconsent"
+        )
+        assert "Approve (sandbox)" not in screen_text(app)
+        assert "Global Administrator" in screen_text(app)
+
+
+async def test_consent_approve_key_calls_the_approver() -> None:
+    app = make_app(flow=False)
+    approved: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(ConsentScreen(Profile(tenant=TENANT, client_id=CLIENT), approve=approved.append))
+        await pilot.pause()
+        await pilot.press("a")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert approved == [CLIENT]
+        assert "Admin consent granted" in screen_text(app)
+
+
+async def test_command_palette_lists_the_wizard_actions() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_registration(pilot, app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "Wizard: Back")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_theme_toggles_between_light_and_dark() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+        assert {before, app.theme} == {"textual-dark", "textual-light"}
+
+
+def test_steps_are_seven_and_ordered() -> None:
+    assert [s.value for s in Step] == list(range(7))
