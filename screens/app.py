@@ -27,7 +27,7 @@ class WizardApp(App[int]):
     CSS_PATH = stylesheets()  # type: ignore[assignment]  # Textual accepts a list of paths
     COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.toggle_theme")
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle_theme")
     ]
 
     def __init__(
@@ -36,7 +36,7 @@ class WizardApp(App[int]):
         sandbox: str | None = None,
         preload: bool = True,
         flow: bool = True,
-        blink: bool = True,
+        animate: bool = True,
         theme: str = DARK,
     ) -> None:
         super().__init__()
@@ -44,8 +44,10 @@ class WizardApp(App[int]):
         self.flow = Flow(self, self.state, sandbox_scenario=sandbox)
         self._preload = preload
         self._run_flow = flow
-        #: False freezes text cursors (snapshots, screenshots).
-        self.blink = blink
+        #: False freezes cursors and animations, so snapshots and screenshots do not depend on timing.
+        self.animate = animate
+        if not animate:
+            self.animation_level = "none"
         self.theme = theme
 
     def on_mount(self) -> None:
@@ -86,11 +88,11 @@ def build_app(
     sandbox: str | None = None,
     preload: bool = True,
     flow: bool = True,
-    blink: bool = True,
+    animate: bool = True,
     theme: str = DARK,
 ) -> WizardApp:
     """The one factory the CLI, the tests, the benchmarks and the screenshot script use."""
-    return WizardApp(sandbox=sandbox, preload=preload, flow=flow, blink=blink, theme=theme)
+    return WizardApp(sandbox=sandbox, preload=preload, flow=flow, animate=animate, theme=theme)
 
 
 def run(*, sandbox: str | None = None) -> int:

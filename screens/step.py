@@ -23,8 +23,8 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
     ]
 
     def on_screen_resume(self) -> None:
-        # Tests and screenshots freeze the cursor so snapshots do not depend on timing.
-        if not getattr(self.app, "blink", True):
+        # Snapshots and screenshots freeze the text cursor.
+        if not getattr(self.app, "animate", True):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
 

@@ -18,6 +18,7 @@ from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
 from screens.widgets.trace import TraceTable
+from wizard.errors import WizardError
 
 #: Runs the whole test, calling back once per HTTP exchange (from the worker thread).
 Runner = Callable[[Callable[[TraceStep], None]], DoctorView]
@@ -81,7 +82,9 @@ class TokenTestScreen(StepScreen[DoctorView]):
         self.query_one("#test-running").display = False
         status = self.query_one("#test-status", Static)
         if event.state is WorkerState.ERROR:
-            status.update(f"The test could not run: {event.worker.error}. Press r to run it again.")
+            error = event.worker.error
+            title = error.title if isinstance(error, WizardError) else type(error).__name__
+            status.update(f"The test could not run: {title}. Press r to run it again.")
             return
         report = event.worker.result
         if isinstance(report, DoctorView):

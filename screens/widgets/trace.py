@@ -16,9 +16,9 @@ class TraceTable(DataTable[str]):
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
-        self.add_columns("step", "request", "status", "ms")
+        self.add_columns("step", "status", "ms", "request")
 
     def add_step(self, step: TraceStep) -> None:
         status = str(step.status) if step.status is not None else (step.error or "failed")
-        self.add_row(step.step, f"{step.method} {step.url}", status, f"{step.duration_ms:.0f}")
+        self.add_row(step.step, status, f"{step.duration_ms:.0f}", f"{step.method} {step.url}")
         self.move_cursor(row=self.row_count - 1)
