@@ -36,7 +36,7 @@ class WizardApp(App[int]):
         sandbox: str | None = None,
         preload: bool = True,
         flow: bool = True,
-        animate: bool = True,
+        still: bool = False,
         theme: str = DARK,
     ) -> None:
         super().__init__()
@@ -45,8 +45,8 @@ class WizardApp(App[int]):
         self._preload = preload
         self._run_flow = flow
         #: False freezes cursors and animations, so snapshots and screenshots do not depend on timing.
-        self.animate = animate
-        if not animate:
+        self.still = still
+        if still:
             self.animation_level = "none"
         self.theme = theme
 
@@ -88,11 +88,11 @@ def build_app(
     sandbox: str | None = None,
     preload: bool = True,
     flow: bool = True,
-    animate: bool = True,
+    still: bool = False,
     theme: str = DARK,
 ) -> WizardApp:
     """The one factory the CLI, the tests, the benchmarks and the screenshot script use."""
-    return WizardApp(sandbox=sandbox, preload=preload, flow=flow, animate=animate, theme=theme)
+    return WizardApp(sandbox=sandbox, preload=preload, flow=flow, still=still, theme=theme)
 
 
 def run(*, sandbox: str | None = None) -> int:

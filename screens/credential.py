@@ -248,15 +248,21 @@ class CredentialScreen(StepScreen[CredentialResult]):
             self.generated = result
             summary = self.query_one("#generate-summary", Static)
             summary.update(generated_summary(result))
-            self.call_after_refresh(summary.scroll_visible)
+            self._reveal(summary)
         elif isinstance(result, CertificateInfo):
             self.inspected = result
             summary = self.query_one("#inspect-summary", Static)
             summary.update(inspected_summary(result))
-            self.call_after_refresh(summary.scroll_visible)
+            self._reveal(summary)
         elif event.state is WorkerState.ERROR:
             target = "#generate-summary" if self.active_tab == "tab-generate" else "#inspect-summary"
             self.query_one(target, Static).update(f"Failed: {event.worker.error}")
+
+    def _reveal(self, summary: Static) -> None:
+        """Scroll the summary's pane to its end, once the new text is laid out."""
+        pane = summary.parent
+        if isinstance(pane, VerticalScroll):
+            self.call_after_refresh(pane.scroll_end, animate=False)
 
     # --- result --------------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
 
     def on_screen_resume(self) -> None:
         # Snapshots and screenshots freeze the text cursor.
-        if not getattr(self.app, "animate", True):
+        if getattr(self.app, "still", False):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
 

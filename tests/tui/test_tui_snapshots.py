@@ -139,9 +139,9 @@ def test_consent_workforce(snap_compare: Any) -> None:
 
 
 def test_consent_sandbox_with_approve_key(snap_compare: Any) -> None:
-    screen = lambda: ConsentScreen(
-        PROFILE, approve=lambda _cid: None, note="sandbox tenant · unconsented-daemon"
-    )  # noqa: E731
+    def screen() -> ConsentScreen:
+        return ConsentScreen(PROFILE, approve=lambda _cid: None, note="sandbox tenant · unconsented-daemon")
+
     _check(snap_compare, make_app(flow=False), run_before=_push(screen))
 
 
@@ -204,7 +204,9 @@ def test_diagnosis_ok(snap_compare: Any) -> None:
 
 
 def test_error_dialog(snap_compare: Any) -> None:
-    dialog = lambda: ErrorDialog("The token endpoint refused the request", "Check the client ID.")  # noqa: E731
+    def dialog() -> ErrorDialog:
+        return ErrorDialog("The token endpoint refused the request", "Check the client ID.")
+
     _check(snap_compare, make_app(flow=False), run_before=_push(dialog))
 
 

@@ -35,7 +35,7 @@ CANARY = "Cnry8Q~canary-SECRET-do-not-show-0123456789"
 
 def make_app(*, sandbox: str | None = None, flow: bool = True) -> WizardApp:
     """The program's app, with cursor blink frozen and no background preloading (stable and fast)."""
-    return build_app(sandbox=sandbox, preload=False, flow=flow, animate=False)
+    return build_app(sandbox=sandbox, preload=False, flow=flow, still=True)
 
 
 async def type_text(pilot: Pilot[int], text: str) -> None:
