@@ -39,6 +39,7 @@ _RULES: Final[tuple[tuple[re.Pattern[str], str], ...]] = (
     (re.compile(r"^[0-9A-Fa-f]{0,8}(?:\.\.\.|…)"), "an abbreviated example value (…)"),
     (re.compile(r"(?:^|[-{(])x{8}-x{4}-x{4}-x{4}-x{12}", re.IGNORECASE), "an xxxxxxxx-xxxx-… GUID template"),
     (re.compile(r"^\{?0{8}-0{4}-0{4}-0{4}-0{12}\}?$"), "the all-zero GUID"),
+    (re.compile(r"://\S*\s+\S+\s+\S+"), "a URL with an English sentence in it"),
     (re.compile(r"<[A-Za-z][A-Za-z0-9 _.\-]*>"), "a <…> placeholder"),
     (re.compile(r"\{[A-Za-z][A-Za-z0-9_\-]*\}"), "a {…} placeholder"),
 )
