@@ -1,4 +1,4 @@
-"""Profile input for `export` (--from FILE or flags; secrets never as flag values). To merge into profile_args."""
+"""Profile input of `export`: --from FILE or flags; secrets never as flag values (for profile_args)."""
 
 from __future__ import annotations
 
