@@ -1,4 +1,4 @@
-"""Writing configs safely: 0600 whatever the umask, no overwrite without --force, backups, dry runs, no leaks."""
+"""Writing configs safely: 0600 whatever the umask, no overwrite without --force, backups, dry runs."""
 
 from __future__ import annotations
 
