@@ -145,7 +145,8 @@ def _unescape(raw: str, line: int, path: str | None) -> str:
             continue
         out.append(_PROP_ESCAPES.get(nxt, nxt))
         i += 2
-    return "".join(out)
+    # \uD800\uDC00 pairs are one character in Java (UTF-16); join them the same way here.
+    return "".join(out).encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
 
 
 def load_properties(text: str, *, path: str | None = None) -> dict[str, str]:
