@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -22,7 +23,8 @@ SETTINGS = settings(
 
 KEYS = st.sampled_from(
     [
-        "client_id", "authority", "oidc_authority", "scope", "secret", "endpoint", "thumbprint", "private_key_file",
+        "client_id", "authority", "oidc_authority", "scope", "secret", "endpoint", "thumbprint",
+        "private_key_file",
         "AzureAd", "ClientCredentials", "SourceType", "ClientSecret", "MyWebApi", "DownstreamApi", "Scopes",
         "Instance", "TenantId", "ClientId", "Authority", "BaseUrl", "RelativePath", "RequestAppToken",
         "tenant_type", "credential", "api", "certificate", "kind", "required_roles", "format",
@@ -30,7 +32,8 @@ KEYS = st.sampled_from(
 )  # fmt: skip
 ENV_KEYS = st.sampled_from(
     [
-        "TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "AAD_ENDPOINT", "GRAPH_ENDPOINT", "AUTHORITY", "API_ENDPOINT",
+        "TENANT_ID", "CLIENT_ID", "CLIENT_SECRET", "AAD_ENDPOINT", "GRAPH_ENDPOINT", "AUTHORITY",
+        "API_ENDPOINT",
         "SCOPES", "SECRET", "SCOPE", "KEY_PATH", "CERT_PATH", "AZURE_TENANT_ID", "AZURE_CLIENT_ID",
         "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_AUTHORITY_HOST",
         "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", "NODE_TLS_REJECT_UNAUTHORIZED",
@@ -107,10 +110,8 @@ def test_binary_files(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> 
     path = tmp_path_factory.mktemp("bin") / "file"
     path.write_bytes(data)
     detect_format(path)
-    try:
+    with contextlib.suppress(ConfigFileError):
         import_config(path)
-    except ConfigFileError:
-        pass
 
 
 @SETTINGS
