@@ -196,7 +196,8 @@ def authority_fields(url: str, *, external_hint: bool = False) -> dict[str, obje
             raise ValueError(f"{raw!r} has no tenant after the host")
         fields = {"tenant_type": TenantType.WORKFORCE, "cloud": cloud, "tenant": tenant}
     else:
-        tenant_type = TenantType.EXTERNAL if external_hint else TenantType.WORKFORCE
+        external = external_hint and host not in LOOPBACK_HOSTS  # a sandbox is taken as workforce
+        tenant_type = TenantType.EXTERNAL if external else TenantType.WORKFORCE
         return {
             "tenant_type": tenant_type,
             "cloud": Cloud.GLOBAL,
@@ -209,12 +210,16 @@ def authority_fields(url: str, *, external_hint: bool = False) -> dict[str, obje
     return fields
 
 
-def is_custom_domain(profile: Profile) -> bool:
-    """External ID behind its own domain: the Python sample wants `oidc_authority` for that."""
-    if profile.tenant_type is not TenantType.EXTERNAL or not profile.authority_override:
+def needs_oidc_authority(profile: Profile) -> bool:
+    """An authority Microsoft's instance discovery does not know: External ID behind a custom domain, or
+    a local sandbox. msal must take it as `oidc_authority` (it reads discovery from the authority itself).
+    """
+    if not profile.authority_override:
         return False
     host = (urlsplit(profile.authority_override).hostname or "").lower()
-    return not host.endswith(CIAM_SUFFIX) and host not in LOOPBACK_HOSTS
+    if host in LOOPBACK_HOSTS:
+        return True
+    return profile.tenant_type is TenantType.EXTERNAL and not host.endswith(CIAM_SUFFIX)
 
 
 def join_url(base: str, relative: str | None) -> str:
