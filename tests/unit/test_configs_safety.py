@@ -12,7 +12,7 @@ from configs_fixtures import CANARY, WORKFORCE, make_certificate, with_certifica
 
 from wizard.cli.main import main
 from wizard.configs import FORMATS, export_all, export_config, import_config
-from wizard.errors import CertificateError, FileExistsRefusal, UsageError
+from wizard.errors import CertificateError, FileExistsRefusal, UsageError, ValidationError
 from wizard.secret import Secret
 
 
@@ -114,6 +114,16 @@ def test_git_work_tree_warning(tmp_path: Path) -> None:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     result = export_config(WORKFORCE, "python-secret", secret=CANARY, out=tmp_path / "parameters.json")
     assert any("git work tree" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("missing", ["client_id", "tenant"])
+def test_profile_without_client_or_tenant_is_refused(tmp_path: Path, missing: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        export_config(
+            WORKFORCE.with_(**{missing: ""}), "azure-identity", secret=CANARY, out=tmp_path / ".env"
+        )
+    assert exc.value.field == missing
+    assert not (tmp_path / ".env").exists()
 
 
 def test_certificate_format_refuses_a_secret_profile(tmp_path: Path) -> None:

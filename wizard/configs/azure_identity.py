@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from wizard.clouds import CLOUDS, Cloud
-from wizard.configs.common import ExtraFile, Fields, ImportReport, RenderContext, Rendering, authority_fields
+from wizard.configs.common import ExtraFile, ImportReport, RenderContext, Rendering, authority_fields
 from wizard.configs.keys import load_key_material
-from wizard.configs.node import tenant_path
+from wizard.configs.node import env_fields, tenant_path
 from wizard.configs.textformats import dotenv_value, load_dotenv_text
 from wizard.errors import ValidationError
 from wizard.profile import CertificateRef, CredentialKind, Profile
@@ -70,7 +70,7 @@ def render(profile: Profile, secret: Secret | None, ctx: RenderContext) -> Rende
 
 def parse(text: str) -> ImportReport:
     values = load_dotenv_text(text)
-    fields = Fields(dict(values))
+    fields = env_fields(text)
     tenant = fields.text("AZURE_TENANT_ID")
     if tenant and not _TENANT_CHARS.match(tenant):
         fields.malformed.append(("AZURE_TENANT_ID", "only letters, digits, '.' and '-' are accepted"))

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from wizard.clouds import CIAM_SUFFIX, CLOUDS, Cloud, TenantType, cloud_for_graph_host, cloud_for_login_host
-from wizard.guids import is_guid, normalise_guid
+from wizard.guids import normalise_guid
 from wizard.placeholders import find_placeholder
-from wizard.profile import ApiKind, ApiTarget, CredentialKind, Profile
+from wizard.profile import ApiKind, ApiTarget, Profile
 from wizard.safe_write import WrittenFile
 from wizard.scopes import resource_from_scope
 from wizard.secret import Secret, mask
@@ -277,16 +276,3 @@ def _graph_cloud(resource: str) -> Cloud | None:
 
 def resource_of_scope(scope: str) -> str:
     return resource_from_scope(scope.strip())
-
-
-def credential_of(profile: Profile) -> CredentialKind:
-    return profile.credential
-
-
-def looks_like_tenant(value: str) -> bool:
-    """A GUID or a domain name (what an authority path segment may hold)."""
-    return is_guid(value) or ("." in value and " " not in value) or value.isidentifier()
-
-
-Renderer = Callable[[Profile, "Secret | None", RenderContext], Rendering]
-Parser = Callable[[str], ImportReport]

@@ -25,7 +25,7 @@ from wizard.configs.node import ciam_authority_value, tenant_path
 from wizard.configs.textformats import load_jsonc
 from wizard.errors import ConfigFileError
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
-from wizard.secret import Secret, mask
+from wizard.secret import Secret
 
 SECRET_PLACEHOLDER = "[Enter here a client secret for your application]"
 #: Microsoft.Identity.Abstractions CredentialSource, bound by name or by number.
@@ -265,9 +265,7 @@ def _cs(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_console(
-    profile: Profile, secret: Secret | None, ctx: RenderContext, *, reveal: bool = True
-) -> Rendering:
+def render_console(profile: Profile, secret: Secret | None, ctx: RenderContext) -> Rendering:
     out = Rendering(text="")
     if profile.credential is not CredentialKind.SECRET:
         out.warnings.append("This sample takes a client secret only.")
@@ -278,7 +276,6 @@ def render_console(
     )
     if secret:
         out.secrets.append(value)
-    shown = value if reveal or not secret else mask(value)
     object_id = (
         profile.object_id or "Enter the client Object ID obtained from the Microsoft Entra admin center"
     )
@@ -295,7 +292,7 @@ def render_console(
         "    // 'Application (client) ID' of the app registration - a GUID",
         f"    ClientId = {_cs(profile.client_id)},",
         "    // Client secret 'Value' (not its ID)",
-        f"    ClientSecret = {_cs(shown)},",
+        f"    ClientSecret = {_cs(value)},",
         "    // 'Object ID' of the app registration (the application object, not the app ID) - a GUID",
         f"    ClientObjectId = {_cs(object_id)}",
         "};",

@@ -16,7 +16,7 @@ from wizard.configs.common import (
     api_target,
     authority_fields,
 )
-from wizard.configs.textformats import dotenv_value, load_dotenv_text
+from wizard.configs.textformats import dotenv_bad_lines, dotenv_value, load_dotenv_text
 from wizard.errors import ValidationError
 from wizard.profile import ApiKind, CredentialKind, Profile
 from wizard.secret import Secret
@@ -124,8 +124,15 @@ def _endpoint(fields: Fields, key: str) -> str | None:
     return value
 
 
-def parse_console(text: str) -> ImportReport:
+def env_fields(text: str) -> Fields:
+    """The .env's values, with every line dotenv cannot parse recorded as malformed."""
     fields = Fields(dict(load_dotenv_text(text)))
+    fields.malformed.extend((f"line {n}", "not KEY=value (dotenv skips it)") for n in dotenv_bad_lines(text))
+    return fields
+
+
+def parse_console(text: str) -> ImportReport:
+    fields = env_fields(text)
     tenant = fields.text("TENANT_ID")
     client_id = fields.guid("CLIENT_ID", fields.text("CLIENT_ID"))
     value = fields.text("CLIENT_SECRET", secret=True)
@@ -147,7 +154,7 @@ def parse_console(text: str) -> ImportReport:
 
 
 def parse_ciam(text: str) -> ImportReport:
-    fields = Fields(dict(load_dotenv_text(text)))
+    fields = env_fields(text)
     client_id = fields.guid("CLIENT_ID", fields.text("CLIENT_ID"))
     authority = fields.text("AUTHORITY")
     value = fields.text("CLIENT_SECRET", secret=True)

@@ -12,7 +12,7 @@ from wizard.clouds import TenantType
 from wizard.configs import azure_identity, dotnet, java, node, profile_toml, python_daemon
 from wizard.configs.common import ExportResult, ImportReport, RenderContext, Rendering
 from wizard.configs.detect import detect_text, read_text
-from wizard.errors import ConfigFileError, FileExistsRefusal, UsageError, WizardError
+from wizard.errors import ConfigFileError, FileExistsRefusal, UsageError, ValidationError, WizardError
 from wizard.profile import ApiKind, CredentialKind, Profile
 from wizard.safe_write import WrittenFile, git_exposure, write_atomic
 from wizard.secret import Secret, mask
@@ -207,6 +207,22 @@ def _old_secrets(fmt: ConfigFormat, text: str) -> list[str]:
     return [report.secret.reveal()] if report.secret else []
 
 
+def _require_identity(profile: Profile) -> None:
+    """A config without the client ID or the tenant is no use to anyone: refuse rather than write blanks."""
+    if not profile.client_id:
+        raise ValidationError(
+            "The profile has no client ID",
+            field="client_id",
+            hint="Give --client-id, or --from a complete file.",
+        )
+    if not profile.tenant and not profile.authority_override:
+        raise ValidationError(
+            "The profile has no tenant",
+            field="tenant",
+            hint="Give --tenant or --authority, or --from a complete file.",
+        )
+
+
 def _target(fmt: ConfigFormat, out: Path | None) -> Path:
     if out is None:
         return Path.cwd() / fmt.filename
@@ -226,6 +242,7 @@ def export_config(
 ) -> ExportResult:
     """Render the profile in one format and write it safely (or, with `dry_run`, show the diff only)."""
     spec = get_format(fmt)
+    _require_identity(profile)
     hard = [r for r in spec.mismatch(profile) if "credential" in r]
     if hard:
         raise UsageError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 from typing import Any
 
@@ -76,13 +77,31 @@ _ENV_SAFE = re.compile(r"^[A-Za-z0-9_./:@%+~,\-]*$")
 
 
 def load_dotenv_text(text: str) -> dict[str, str | None]:
-    """Values as python-dotenv reads them (an inline ` #` comment after an unquoted value is dropped)."""
+    """Values as python-dotenv reads them (an inline ` #` comment after an unquoted value is dropped).
+
+    No `${VAR}` expansion: Node's dotenv does not expand either. Lines it cannot parse: `dotenv_bad_lines`.
+    """
     from dotenv import dotenv_values
 
+    logger = logging.getLogger("dotenv.main")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # its "could not parse statement" warning is reported by us instead
     try:
-        return dict(dotenv_values(stream=io.StringIO(text)))
+        return dict(dotenv_values(stream=io.StringIO(text), interpolate=False))
     except Exception as exc:  # python-dotenv raises plain errors on odd input; never a traceback for users
         raise ConfigFileError(f"Not a readable .env file ({type(exc).__name__})") from None
+    finally:
+        logger.setLevel(level)
+
+
+def dotenv_bad_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of statements python-dotenv cannot parse."""
+    from dotenv.parser import parse_stream
+
+    try:
+        return [b.original.line for b in parse_stream(io.StringIO(text)) if b.error]
+    except Exception:  # same contract as load_dotenv_text: never a traceback
+        return []
 
 
 def dotenv_value(value: str) -> str:
