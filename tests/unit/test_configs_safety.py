@@ -126,6 +126,23 @@ def test_profile_without_client_or_tenant_is_refused(tmp_path: Path, missing: st
     assert not (tmp_path / ".env").exists()
 
 
+def test_import_checks_the_key_files_it_can_see(tmp_path: Path) -> None:
+    ref = make_certificate(tmp_path)
+    java = tmp_path / "application.properties"
+    java.write_text(
+        "AUTHORITY=https://login.microsoftonline.com/contoso.example/\n"
+        "CLIENT_ID=6a1f3c2e-0b9d-4c57-8e21-3f4d5a6b7c8d\n"
+        f"KEY_PATH={ref.key_path}\nCERT_PATH={ref.cert_path}\nSCOPE=https://graph.microsoft.com/.default\n"
+    )
+    assert [k for k, _ in import_config(java).malformed] == ["KEY_PATH"]
+    env = tmp_path / ".env"
+    env.write_text(
+        "AZURE_TENANT_ID=contoso.example\nAZURE_CLIENT_ID=6a1f3c2e-0b9d-4c57-8e21-3f4d5a6b7c8d\n"
+        f"AZURE_CLIENT_CERTIFICATE_PATH={ref.key_path}\n"
+    )
+    assert [k for k, _ in import_config(env).malformed] == ["AZURE_CLIENT_CERTIFICATE_PATH"]
+
+
 def test_certificate_format_refuses_a_secret_profile(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="certificate"):
         export_config(WORKFORCE, "java-certificate", secret=CANARY, out=tmp_path / "x")

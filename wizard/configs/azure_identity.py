@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from wizard.clouds import CLOUDS, Cloud
 from wizard.configs.common import ExtraFile, ImportReport, RenderContext, Rendering, authority_fields
-from wizard.configs.keys import load_key_material
+from wizard.configs.keys import key_file_problem, load_key_material
 from wizard.configs.node import env_fields, tenant_path
 from wizard.configs.textformats import dotenv_value, load_dotenv_text
 from wizard.errors import ValidationError
@@ -103,6 +103,8 @@ def parse(text: str) -> ImportReport:
     else:
         path = fields.text("AZURE_CLIENT_CERTIFICATE_PATH")
         is_pfx = bool(path) and str(path).lower().endswith((".pfx", ".p12"))
+        if path and (problem := key_file_problem(path, want="pem-bundle")):
+            fields.malformed.append(("AZURE_CLIENT_CERTIFICATE_PATH", problem))
         parts["credential"] = CredentialKind.CERTIFICATE
         parts["certificate"] = (
             CertificateRef(pfx_path=path) if is_pfx else CertificateRef(key_path=path, cert_path=path)

@@ -14,7 +14,7 @@ from wizard.configs.common import (
     api_target,
     authority_fields,
 )
-from wizard.configs.keys import load_key_material
+from wizard.configs.keys import key_file_problem, load_key_material
 from wizard.configs.textformats import load_properties, properties_line
 from wizard.profile import ApiKind, CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
@@ -128,7 +128,7 @@ def parse_certificate(text: str) -> ImportReport:
     fields = Fields(dict(load_properties(text)))
     parts = _common(fields)
     cert = CertificateRef(key_path=fields.text("KEY_PATH"), cert_path=fields.text("CERT_PATH"))
-    if cert.key_path and cert.key_path.lower().endswith((".pem", ".key")):
-        fields.warnings.append("KEY_PATH must be an unencrypted PKCS#8 DER key; a PEM key fails in Java.")
+    if cert.key_path and (problem := key_file_problem(cert.key_path, want="der")):
+        fields.malformed.append(("KEY_PATH", problem))
     profile = Profile().with_(credential=CredentialKind.CERTIFICATE, certificate=cert, **parts)
     return fields.report("java-certificate", profile, None)

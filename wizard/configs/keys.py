@@ -134,3 +134,24 @@ def _rsa(key: object) -> rsa.RSAPrivateKey:
             "The private key is not an RSA key", hint="Entra ID certificate credentials need an RSA key."
         )
     return key
+
+
+def key_file_problem(path: str, *, want: str) -> str | None:
+    """What is wrong with an existing absolute key file for a sample (`want`: pem-plain, der, pem-bundle)."""
+    target = Path(path)
+    if not target.is_absolute() or not target.is_file():
+        return None  # relative paths are resolved by the sample from its own folder
+    try:
+        data = target.read_bytes()[:1_000_000]
+    except OSError:
+        return None
+    is_pem = data.lstrip().startswith(b"-----")
+    if want == "der" and is_pem:
+        return "is a PEM file; Java needs PKCS#8 DER (openssl pkcs8 -topk8 -outform DER -nocrypt)"
+    if want == "pem-plain" and (not is_pem or b"PRIVATE KEY-----" not in data):
+        return "is not a PEM private key"
+    if want == "pem-plain" and b"ENCRYPTED" in data:
+        return "is encrypted; the sample passes no passphrase"
+    if want == "pem-bundle" and is_pem and not (b"PRIVATE KEY-----" in data and b"BEGIN CERTIFICATE" in data):
+        return "must hold both the private key and the certificate"
+    return None

@@ -20,7 +20,7 @@ from wizard.configs.common import (
     needs_oidc_authority,
     resource_of_scope,
 )
-from wizard.configs.keys import is_plain_pem_key, load_key_material
+from wizard.configs.keys import is_plain_pem_key, key_file_problem, load_key_material
 from wizard.errors import ConfigFileError
 from wizard.profile import CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
@@ -183,6 +183,8 @@ def parse_certificate(text: str) -> ImportReport:
         fields.malformed.append(("thumbprint", "must be the 40-hex-digit SHA-1 thumbprint the portal shows"))
         thumbprint = None
     key_file = fields.text("private_key_file")
+    if key_file and (problem := key_file_problem(key_file, want="pem-plain")):
+        fields.malformed.append(("private_key_file", problem))
     cert = CertificateRef(
         key_path=key_file, thumbprint_sha1=thumbprint.replace(":", "").upper() if thumbprint else None
     )
