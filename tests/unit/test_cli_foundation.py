@@ -144,7 +144,7 @@ def test_cert_inspect_garbage_exit_code(tmp_path: Path, capsys: pytest.CaptureFi
 def test_export_refuses_a_profile_that_cannot_work(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(
+    code, _, err = run(
         [
             "export",
             "--format",
