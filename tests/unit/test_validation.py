@@ -33,7 +33,7 @@ def codes(problems: list) -> list[str]:  # type: ignore[type-arg]
         ("api://11112222-bbbb-3333-cccc-4444dddd5555", "client-id-invalid", "App ID URI"),
         ("id=11112222-bbbb-3333-cccc-4444dddd5555", "client-id-invalid", "extra characters"),
         ("00000003-0000-0000-c000-000000000000", "client-id-invalid", "Application (client) ID"),
-        ("00000000-0000-0000-0000-000000000000", "client-id-invalid", "Application (client) ID"),
+        ("00000000-0000-0000-0000-000000000000", "placeholder", "Application (client) ID"),
     ],
 )
 def test_client_id_problems(value: str, code: str, fix_part: str) -> None:
@@ -70,7 +70,7 @@ def test_client_id_equal_to_tenant_id() -> None:
         ("https://login.microsoftonline.com/contoso.onmicrosoft.com", TenantType.WORKFORCE, "tenant-invalid"),
         ("contoso", TenantType.WORKFORCE, "tenant-invalid"),
         ("contoso.ciamlogin.com", TenantType.WORKFORCE, "tenant-invalid"),
-        ("not a subdomain!", TenantType.EXTERNAL, "tenant-invalid"),
+        ("not_a_subdomain!", TenantType.EXTERNAL, "tenant-invalid"),
     ],
 )
 def test_tenant_problems(value: str, tenant_type: TenantType, code: str) -> None:

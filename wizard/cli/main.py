@@ -18,6 +18,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "consent_url",
     "cert",
+    "export",
+    "import_",
 )
 
 
