@@ -36,6 +36,7 @@ class ExportScreen(StepScreen[bool]):
         profile: Profile,
         *,
         secret: Secret | None,
+        passphrase: Secret | None = None,
         scrub: Callable[[str], str],
         out_dir: Path | None = None,
         note: str = "",
@@ -43,6 +44,7 @@ class ExportScreen(StepScreen[bool]):
         super().__init__()
         self.profile = profile
         self.secret = secret
+        self.passphrase = passphrase
         self.scrub = scrub
         self.out_dir = out_dir or Path.cwd() / "daemon-config"
         self.note = note
@@ -62,12 +64,12 @@ class ExportScreen(StepScreen[bool]):
     def on_mount(self) -> None:
         formats = self.query_one("#formats", SelectionList)
         try:
-            names = services.export_formats()
+            choices = services.export_formats(self.profile)
         except services.NotAvailable as exc:
             self.query_one("#export-output", Static).update(exc.title)
             return
-        for index, name in enumerate(names):
-            formats.add_option((name, name, index == 0))
+        for index, choice in enumerate(choices):
+            formats.add_option((f"{choice.name}: {choice.title}", choice.name, index == 0))
         formats.focus()
 
     def _selected(self) -> list[str]:
@@ -93,13 +95,20 @@ class ExportScreen(StepScreen[bool]):
         parts: list[str] = []
         for fmt in formats:
             view = services.export(
-                self.profile, fmt, secret=self.secret, out=folder, force=force, dry_run=dry_run
+                self.profile,
+                fmt,
+                secret=self.secret,
+                passphrase=self.passphrase,
+                out_dir=folder,
+                force=force,
+                dry_run=dry_run,
             )
             parts.append(f"== {fmt}")
             parts.extend(view.files)
             if dry_run and view.diff:
                 parts.append(view.diff)
             parts.extend(f"! {w}" for w in view.warnings)
+            parts.extend(f"next: {n}" for n in view.next_steps)
         if not dry_run:
             self.written = True
         # The exporters mask secrets in previews; scrub again so nothing unmasked can reach the screen.

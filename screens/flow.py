@@ -108,7 +108,7 @@ class Flow:
             s.focus = goto.focus
             return goto.step
         done = await self.app.push_screen_wait(
-            ExportScreen(s.profile, secret=s.secret, scrub=s.scrub, note=self.note)
+            ExportScreen(s.profile, secret=s.secret, passphrase=s.passphrase, scrub=s.scrub, note=self.note)
         )
         return done if isinstance(done, Back) else None
 

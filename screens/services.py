@@ -68,57 +68,55 @@ class SandboxSession:
     """A running sandbox tenant and what the wizard needs from it."""
 
     sandbox: Any
-    ca_file: str | None = None
+
+    @property
+    def ca_file(self) -> str:
+        return str(self.sandbox.ca_file)
 
     def app_profile(self, name: str) -> tuple[Profile, Secret | None]:
         """A profile (and the secret, if the app has one) for one of the sandbox's apps."""
         info = self.sandbox.app(name)
-        tenant_id = str(info.tenant_id)
-        external = bool(getattr(info, "external", False)) or name.startswith("ext-")
-        api = ApiTarget(kind=ApiKind.GRAPH, base_url=f"{self.sandbox.graph_base_url}", relative_path="/users")
-        if "todo" in name:
+        tenant, app = self.sandbox.state.app_by_name(info.name)
+        own = [p for p in app.spec.permissions if p.api != "graph"]
+        api = ApiTarget(kind=ApiKind.GRAPH, base_url=str(self.sandbox.graph_base_url), relative_path="/users")
+        if own:
+            spec = tenant.api_by_name(own[0].api)
             api = ApiTarget(
                 kind=ApiKind.OWN,
-                resource=getattr(info, "api_resource", None),
+                resource=spec.app_id_uri if spec else None,
                 base_url=str(self.sandbox.todo_base_url),
                 relative_path="/todolist",
-                required_roles=tuple(getattr(info, "api_roles", ()) or ()),
+                required_roles=tuple(p.value for p in own),
             )
-        cert_path = getattr(info, "cert_path", None)
-        key_path = getattr(info, "key_path", None)
-        secret_value = getattr(info, "secret", None)
+        certificate = info.cert_key_path is not None and info.secret is None
         profile = Profile(
             name=name,
-            tenant_type=TenantType.EXTERNAL if external else TenantType.WORKFORCE,
-            tenant=tenant_id,
+            tenant_type=TenantType.EXTERNAL if tenant.external else TenantType.WORKFORCE,
+            tenant=str(info.tenant_id),
             client_id=str(info.client_id),
-            object_id=getattr(info, "object_id", None),
-            credential=CredentialKind.SECRET if secret_value or not key_path else CredentialKind.CERTIFICATE,
-            certificate=CertificateRef(
-                key_path=str(key_path) if key_path else None, cert_path=str(cert_path) if cert_path else None
-            ),
+            object_id=str(info.object_id),
+            credential=CredentialKind.CERTIFICATE if certificate else CredentialKind.SECRET,
+            certificate=CertificateRef(key_path=info.cert_key_path, cert_path=info.cert_path)
+            if certificate
+            else CertificateRef(),
             api=api,
-            authority_override=str(self.sandbox.authority(tenant_id)),
+            authority_override=str(info.authority),
         )
-        return profile, Secret(str(secret_value)) if secret_value else None
+        return profile, Secret(info.secret) if info.secret else None
 
     def grant_consent(self, client_id: str) -> None:
         """The admin approves the app's application permissions, as the consent page would."""
         self.sandbox.state.grant_consent(client_id)
 
     def stop(self) -> None:
-        stop = getattr(self.sandbox, "stop", None)
-        if callable(stop):
-            stop()
+        self.sandbox.stop()
 
 
 def start_sandbox(scenario: str | None = None) -> SandboxSession:
     """Start the in-process sandbox tenant (blocking: call from a thread worker)."""
     mod = _module("wizard.sandbox", "The sandbox tenant")
-    sandbox = mod.Sandbox(scenario=None if scenario in (None, "default") else scenario)
-    sandbox.start()
-    ca = getattr(sandbox, "ca_file", None)
-    return SandboxSession(sandbox, str(ca) if ca else None)
+    loaded = None if scenario in (None, "default") else mod.load_scenario(scenario)
+    return SandboxSession(mod.Sandbox(loaded).start())
 
 
 # --- permissions ---------------------------------------------------------------------------------------
@@ -249,8 +247,16 @@ def run_doctor(
 # --- export and import ---------------------------------------------------------------------------------
 
 
-def export_formats() -> list[str]:
-    return list(_module("wizard.configs", "Config export").FORMATS)
+@dataclass(frozen=True)
+class FormatChoice:
+    name: str
+    title: str
+
+
+def export_formats(profile: Profile) -> list[FormatChoice]:
+    """The config formats that fit this profile (credential kind, tenant type, API)."""
+    configs = _module("wizard.configs", "Config export")
+    return [FormatChoice(f.name, f.title) for f in configs.FORMATS.values() if not f.mismatch(profile)]
 
 
 @dataclass(frozen=True)
@@ -259,20 +265,30 @@ class ExportView:
     files: tuple[str, ...]
     diff: str
     warnings: tuple[str, ...]
+    next_steps: tuple[str, ...] = ()
 
 
 def export(
-    profile: Profile, fmt: str, *, secret: Secret | None, out: Path, force: bool, dry_run: bool
+    profile: Profile,
+    fmt: str,
+    *,
+    secret: Secret | None,
+    passphrase: Secret | None = None,
+    out_dir: Path,
+    force: bool,
+    dry_run: bool,
 ) -> ExportView:
+    """Write (or preview) one format into `out_dir/<format>/`, as `export --format all` lays it out."""
     configs = _module("wizard.configs", "Config export")
-    result = configs.export_config(profile, fmt, secret=secret, out=out, force=force, dry_run=dry_run)
-    files = tuple(
-        f"{getattr(f, 'path', f)}  {oct(getattr(f, 'mode', 0) or 0)[2:] if getattr(f, 'mode', None) else ''}".strip()
-        for f in getattr(result, "files", ()) or ()
+    target = out_dir / fmt / configs.get_format(fmt).filename
+    result = configs.export_config(
+        profile, fmt, secret=secret, passphrase=passphrase, out=target, force=force, dry_run=dry_run
     )
-    return ExportView(
-        fmt, files, str(getattr(result, "diff", "") or ""), tuple(getattr(result, "warnings", ()))
-    )
+    if dry_run:
+        files: tuple[str, ...] = (f"{result.path} (would be written)",)
+    else:
+        files = tuple(f"{w.path}  mode {oct(w.mode)[2:]}" for w in result.written)
+    return ExportView(fmt, files, result.diff or "", tuple(result.warnings), tuple(result.next_steps))
 
 
 @dataclass(frozen=True)
@@ -283,9 +299,11 @@ class ImportView:
 
 
 def import_config(path: str) -> ImportView:
+    """Read any supported config file; the notes list placeholders, missing and malformed keys."""
     configs = _module("wizard.configs", "Config import")
     report = configs.import_config(Path(path).expanduser())
-    notes = [f"placeholder: {p}" for p in getattr(report, "placeholders", ())]
-    notes += [f"missing: {m}" for m in getattr(report, "missing", ())]
-    notes += [f"malformed: {m}" for m in getattr(report, "malformed", ())]
-    return ImportView(report.profile, getattr(report, "secret", None), tuple(notes))
+    notes = [f"{key} is a placeholder ({value})" for key, value in report.placeholders]
+    notes += [f"{key} is missing" for key in report.missing]
+    notes += [f"{key}: {problem}" for key, problem in report.malformed]
+    notes += list(report.warnings)
+    return ImportView(report.profile, report.secret, tuple(notes))
