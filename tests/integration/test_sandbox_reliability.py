@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
 import httpx
 import jwt
@@ -117,3 +118,30 @@ async def test_load_concurrent_clients(sandbox: Sandbox) -> None:
         claims = jwt.decode(unnonce(token), key, algorithms=["RS256"], audience="https://graph.microsoft.com")
         assert claims["roles"]
     assert elapsed < 60
+
+
+def test_clear_releases_a_hung_request(sandbox: Sandbox, sandbox_http: httpx.Client) -> None:
+    sandbox.faults.inject("graph", "hang", times=1)
+    with pytest.raises(httpx.ReadTimeout):
+        sandbox_http.get(f"{sandbox.graph_base_url}/users", timeout=0.3)
+    sandbox.faults.clear()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if any(e.endpoint == "graph" and e.fault == "hang" and e.status == 401 for e in sandbox.request_log):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the hung request was not released by clear()")
+
+
+def test_get_on_token_endpoint_is_900561(sandbox: Sandbox, sandbox_http: httpx.Client) -> None:
+    r = sandbox_http.get(f"{sandbox.authority('contoso')}/oauth2/v2.0/token")
+    assert r.status_code == 400
+    assert r.json()["error_codes"] == [900561]
+
+
+def test_port_in_use_is_a_typed_error(sandbox: Sandbox) -> None:
+    from wizard.errors import ConnectError
+
+    with pytest.raises(ConnectError, match="could not listen"):
+        Sandbox(port=sandbox.port, data_dir=Path(sandbox.ca_file).parent.parent).start()
