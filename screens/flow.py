@@ -116,7 +116,7 @@ class Flow:
         s = self.state
         ca_file = self.sandbox.ca_file if self.sandbox and s.sandbox_app else None
         return lambda on_step: services.run_doctor(
-            s.profile, secret=s.secret, passphrase=s.passphrase, ca_file=ca_file, on_step=on_step
+            s.profile, secret=s.secret, ca_file=ca_file, on_step=on_step
         )
 
     def _apply_credential(self, cred: CredentialResult) -> None:

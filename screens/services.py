@@ -7,7 +7,7 @@ Screens call only these functions, from workers. When a piece is not installed y
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -191,56 +191,72 @@ class DoctorView:
         return self.verdict == "ok"
 
 
-def _trace_step(exchange: Any) -> TraceStep:
+def _trace_step(event: Any) -> TraceStep:
+    """An Exchange (request and answer) or a Note (a step without HTTP) of the live trace."""
+    if not hasattr(event, "method"):
+        return TraceStep(
+            step=str(event.step), method="", url=str(event.message), status=None, duration_ms=0.0
+        )
     return TraceStep(
-        step=str(getattr(exchange, "step", "")),
-        method=str(getattr(exchange, "method", "")),
-        url=str(getattr(exchange, "url", "")),
-        status=getattr(exchange, "status", None),
-        duration_ms=float(getattr(exchange, "duration_ms", 0.0)),
-        error=getattr(exchange, "error", None),
+        step=str(event.step),
+        method=str(event.method),
+        url=str(event.url),
+        status=event.status,
+        duration_ms=float(event.duration_ms),
+        error=event.error,
     )
 
 
-def _finding(f: Any) -> FindingView:
+def _finding(f: dict[str, Any]) -> FindingView:
     return FindingView(
-        code=str(f.code),
-        severity=str(f.severity),
-        title=str(f.title),
-        explanation=str(f.explanation),
-        fix=str(f.fix),
-        links=tuple(getattr(f, "links", ()) or ()),
+        code=str(f.get("code", "")),
+        severity=str(f.get("severity", "error")),
+        title=str(f.get("title", "")),
+        explanation=str(f.get("explanation", "")),
+        fix=str(f.get("fix", "")),
+        links=tuple(str(link) for link in f.get("links", ()) or ()),
     )
 
 
-def _claims(report: Any) -> tuple[ClaimView, ...]:
-    explained: Sequence[Any] = getattr(report, "claims", None) or ()
-    return tuple(
-        ClaimView(str(c.name), str(c.value), str(getattr(c, "meaning", "") or getattr(c, "explanation", "")))
-        for c in explained
-    )
+def _claims(claims: Any) -> tuple[ClaimView, ...]:
+    """Every claim with its meaning, from the diagnosis package's token decoder."""
+    if not isinstance(claims, dict) or not claims:
+        return ()
+    decode = _module("wizard.tokens.decode", "The token decoder")
+    report = _module("wizard.tokens.report", "The token decoder")
+    explained = report.build_report(decode.DecodedToken(header={}, claims=claims, signature_present=True))
+    return tuple(ClaimView(c.name, c.value, c.meaning) for c in explained.claim_lines)
+
+
+def _token_summary(token: dict[str, Any] | None) -> str:
+    if not token:
+        return ""
+    kind = "app-only" if token.get("app_only") else "NOT app-only"
+    roles = ", ".join(token.get("roles") or []) or "no roles"
+    return f"{kind} token for {token.get('aud', '?')}; roles: {roles}; expires in {token.get('expires_in', '?')} s"
 
 
 def run_doctor(
     profile: Profile,
     *,
     secret: Secret | None,
-    passphrase: Secret | None = None,
     ca_file: str | None = None,
     on_step: Callable[[TraceStep], None] | None = None,
 ) -> DoctorView:
     """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker)."""
-    live = _module("wizard.live", "The token test")
-    observer = None if on_step is None else (lambda exchange: on_step(_trace_step(exchange)))
-    report = live.doctor(profile, secret=secret, passphrase=passphrase, ca_file=ca_file, observer=observer)
-    api = getattr(report, "api", None)
+    doctor = _module("wizard.live.doctor", "The token test")
+    trace = _module("wizard.live.trace", "The token test").Trace()
+    if on_step is not None:
+        trace.subscribe(lambda event: on_step(_trace_step(event)))
+    report = doctor.run_doctor(profile, secret=secret, ca_file=ca_file, trace=trace)
+    api = "\n".join(f"{a.method} {a.url} -> {a.status} {a.summary}".rstrip() for a in report.api)
     return DoctorView(
         verdict=str(report.verdict),
-        findings=tuple(_finding(f) for f in getattr(report, "findings", ())),
-        claims=_claims(report),
-        token_summary=str(getattr(report, "token_summary", "") or ""),
-        api_result=str(api or ""),
-        trace=tuple(_trace_step(e) for e in getattr(report, "trace", ()) or ()),
+        findings=tuple(_finding(f) for f in report.findings),
+        claims=_claims(report.evidence.get("token_claims")),
+        token_summary=_token_summary(report.token),
+        api_result=api,
+        trace=tuple(_trace_step(e) for e in trace.events()),
     )
 
 
