@@ -256,7 +256,7 @@ def run_doctor(
         claims=_claims(report.evidence.get("token_claims")),
         token_summary=_token_summary(report.token),
         api_result=api,
-        trace=tuple(_trace_step(e) for e in trace.events()),
+        trace=tuple(_trace_step(e) for e in trace.events),
     )
 
 
