@@ -262,6 +262,8 @@ class _Tracing:
         self.trace = trace
         self.step = step
         self.context = ssl_context(settings.ca_file)
+        #: The last answer, unredacted (for ApiResult; the trace keeps the redacted copy).
+        self.last_response: httpx.Response | None = None
 
     def timeout_ext(self, request: httpx.Request) -> None:
         connect, read = self.settings.timeouts()
@@ -275,6 +277,8 @@ class _Tracing:
         attempt: int,
         error: str | None,
     ) -> None:
+        if response is not None:
+            self.last_response = response
         self.trace.record(
             step=self.step,
             method=request.method,
@@ -338,6 +342,10 @@ class TracingTransport(httpx.BaseTransport):
             self._t.settings.deadline.sleep(wait)
             attempt += 1
 
+    @property
+    def last_response(self) -> httpx.Response | None:
+        return self._t.last_response
+
     def close(self) -> None:
         for inner in self._inner.values():
             inner.close()
@@ -375,6 +383,10 @@ class AsyncTracingTransport(httpx.AsyncBaseTransport):
                 return response
             await asyncio.sleep(min(wait, self._t.settings.deadline.remaining()))
             attempt += 1
+
+    @property
+    def last_response(self) -> httpx.Response | None:
+        return self._t.last_response
 
     async def aclose(self) -> None:
         for inner in self._inner.values():
