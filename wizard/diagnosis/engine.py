@@ -1,0 +1,71 @@
+"""Run every rule over the evidence and order the findings, most likely cause first."""
+
+from __future__ import annotations
+
+import logging
+
+from wizard.diagnosis import rules_credentials, rules_scope, rules_tenant, rules_token  # noqa: F401 (register)
+from wizard.diagnosis.evidence import Evidence, parse_evidence
+from wizard.diagnosis.model import Diagnosis, Finding
+from wizard.diagnosis.registry import RULES, SERVER_SAYS, Hit, Rule
+from wizard.diagnosis.signals import Signals
+
+log = logging.getLogger(__name__)
+
+
+def _best_hit(rule: Rule, signals: Signals) -> Hit | None:
+    best: Hit | None = None
+    for detect in rule.detectors:
+        try:
+            hit = detect(signals)
+        except Exception:  # a rule must never take the whole diagnosis down
+            log.debug("rule %s failed", rule.code, exc_info=True)
+            continue
+        if hit is not None and (best is None or hit.confidence > best.confidence):
+            best = hit
+    return best
+
+
+def _finding(rule: Rule, hit: Hit, *, downgrade: bool) -> Finding:
+    severity = hit.severity or rule.severity
+    if downgrade and severity == "error" and hit.confidence < SERVER_SAYS:
+        severity = "warning"
+    return Finding(
+        code=rule.code,
+        severity=severity,
+        title=rule.title,
+        explanation=hit.explanation or rule.meaning,
+        fix=hit.fix or rule.fix,
+        links=rule.links,
+        confidence=hit.confidence,
+    )
+
+
+def diagnose(evidence: object) -> Diagnosis:
+    """Findings for this evidence (a dict from JSON, a pasted error string, or Evidence). Never raises."""
+    try:
+        ev = evidence if isinstance(evidence, Evidence) else parse_evidence(evidence)
+    except Exception:
+        log.debug("evidence could not be parsed", exc_info=True)
+        ev = Evidence()
+    signals = Signals(ev)
+    hits: list[tuple[Rule, Hit]] = []
+    order = {rule.code: i for i, rule in enumerate(RULES)}
+    for rule in RULES:
+        hit = _best_hit(rule, signals)
+        if hit is not None:
+            hits.append((rule, hit))
+    succeeded = any(rule.code == "ok" for rule, _ in hits)
+    findings = [_finding(rule, hit, downgrade=succeeded) for rule, hit in hits]
+    if succeeded:
+        findings.sort(key=lambda f: (f.code != "ok", -f.confidence, order[f.code]))
+    else:
+        findings.sort(key=lambda f: (-f.confidence, order[f.code]))
+    failed = any(f.severity == "error" for f in findings)
+    verdict = "ok" if succeeded and not failed else "fail"
+    return Diagnosis(verdict=verdict, findings=tuple(findings))
+
+
+def explain_error(text: str, **config: object) -> Diagnosis:
+    """Diagnose a pasted error message (optionally with config keys such as client_id, authority)."""
+    return diagnose({"token_error": text, "config": dict(config)} if config else {"token_error": text})

@@ -1,0 +1,485 @@
+"""Rules about the access token's claims and the web API's answer."""
+
+from __future__ import annotations
+
+import re
+
+from wizard.clouds import GRAPH_APP_ID
+from wizard.consent import admin_consent_url
+from wizard.diagnosis.graph_permissions import is_me_path, permissions_for
+from wizard.diagnosis.registry import API_SAYS, HINT, INFERRED, LEARN, RULES, SERVER_SAYS, WEAK, Hit
+from wizard.diagnosis.signals import Signals
+from wizard.tokens.audiences import known_api
+
+SECTION = "Token and API"
+ACCESS_TOKENS = f"{LEARN}/access-tokens"
+DAEMON_CONSENT = (
+    f"{LEARN}/scenario-daemon-acquire-token#did-you-forget-to-provide-admin-consent-daemon-apps-need-it"
+)
+GRAPH_PERMS = "https://learn.microsoft.com/graph/permissions-reference"
+GRAPH_ERRORS = "https://learn.microsoft.com/graph/resolve-auth-errors"
+SKEW = 300  # seconds of clock skew validators allow by default
+
+ROLES_MISSING = RULES.add(
+    "roles-missing",
+    section=SECTION,
+    title="The app-only token carries no roles",
+    meaning="The app-only token carries no `roles` (or not the one the API needs): application permissions "
+    "were "
+    "not granted admin consent, or the app holds no app role of the API.",
+    fix="App registrations > (your app) > API permissions: add the **Application** permission the API "
+    "needs, then "
+    '"Grant admin consent"; acquire a new token.',
+    links=(DAEMON_CONSENT, GRAPH_PERMS),
+)
+PERMISSION_DELEGATED = RULES.add(
+    "permission-delegated",
+    section=SECTION,
+    title="The permission was added as Delegated, not Application",
+    meaning="The needed permission was added as Delegated; app-only tokens only carry Application "
+    "permissions.",
+    fix="API permissions > Add a permission > (the API) > **Application permissions**, pick it, then grant "
+    "admin "
+    "consent. Delegated entries do nothing for a daemon.",
+    links=(f"{LEARN}/permissions-consent-overview", GRAPH_PERMS),
+)
+PERMISSION_WRONG = RULES.add(
+    "permission-wrong",
+    section=SECTION,
+    title="The token's roles do not allow this call",
+    meaning="The token has roles, but not one that the called endpoint accepts (e.g. `User.Read` instead of "
+    "`User.Read.All`).",
+    fix="Add the Application permission the endpoint lists (least privileged first), grant admin consent, "
+    "and "
+    "acquire a new token.",
+    links=(GRAPH_PERMS, GRAPH_ERRORS),
+)
+ME_ENDPOINT = RULES.add(
+    "me-endpoint-app-token",
+    section=SECTION,
+    title="/me was called with an app-only token",
+    meaning="`/me` called with an app-only token; there is no signed-in user.",
+    fix="Call `/users/{id or userPrincipalName}` instead of `/me` (needs an Application permission such as "
+    "User.Read.All).",
+    links=("https://learn.microsoft.com/graph/api/user-get",),
+)
+AUDIENCE_MISMATCH = RULES.add(
+    "audience-mismatch",
+    section=SECTION,
+    title="The token is for another API",
+    meaning="The token's `aud` is not the API being called (token for another resource, or the API expects "
+    "another "
+    "form of its identifier).",
+    fix="Request the token with the called API's own scope (`<its App ID URI>/.default`), or configure the "
+    "API to "
+    "accept the identifier form in `aud` (appId GUID vs App ID URI).",
+    links=(f"{ACCESS_TOKENS}#validate-tokens", GRAPH_ERRORS),
+)
+TOKEN_EXPIRED = RULES.add(
+    "token-expired",
+    section=SECTION,
+    title="The token has expired",
+    meaning="The token presented is expired or not yet valid as seen by the API.",
+    fix="Acquire a token before each call (MSAL returns the cached one until ~5 minutes before expiry) "
+    "instead of "
+    "keeping one token for the process lifetime.",
+    links=(f"{ACCESS_TOKENS}#token-lifetime",),
+)
+VERSION_MISMATCH = RULES.add(
+    "token-version-mismatch",
+    section=SECTION,
+    title="v1.0 token where the API expects v2.0 (or the reverse)",
+    meaning="The API expects a v2.0 token (issuer `login.microsoftonline.com/{tid}/v2.0`) but gets v1.0 "
+    "(`sts.windows.net`), or the reverse.",
+    fix='In the API\'s app registration manifest set `"requestedAccessTokenVersion": 2` '
+    "(`accessTokenAcceptedVersion`), or configure the API to accept both issuers.",
+    links=(f"{ACCESS_TOKENS}#token-formats",),
+)
+CLOCK_SKEW = RULES.add(
+    "clock-skew",
+    section=SECTION,
+    title="Clocks disagree",
+    meaning="The clocks of the client, the API host or the token service disagree beyond the allowed skew.",
+    fix="Sync the clocks with NTP (client and API host); keep the validator's default 5-minute clock skew.",
+    links=(f"{ACCESS_TOKENS}#token-lifetime",),
+)
+STALE_TOKEN = RULES.add(
+    "stale-token",
+    section=SECTION,
+    title="The token predates the permission change",
+    meaning="The token was issued before the permission change that would fix the call; a new token is "
+    "needed.",
+    fix="Acquire a new token (restart the daemon or clear MSAL's token cache) after granting consent; "
+    "roles only "
+    "change in newly issued tokens. Consent can take a few minutes to apply.",
+    links=(f"{ACCESS_TOKENS}#token-lifetime", "https://learn.microsoft.com/graph/auth-v2-service"),
+)
+CIAM_ISSUER = RULES.add(
+    "ciam-issuer-mismatch",
+    section=SECTION,
+    title="External ID token validated against the workforce issuer",
+    meaning="An External ID token (issuer on `ciamlogin.com`) is validated by an API configured for "
+    "`login.microsoftonline.com`.",
+    fix="Configure the API's authority/metadata as `https://<tenant>.ciamlogin.com/<tenant id>/v2.0` so "
+    "issuer and "
+    "signing keys match External ID tokens.",
+    links=("https://learn.microsoft.com/entra/external-id/customers/concept-supported-features-customers",),
+)
+OK = RULES.add(
+    "ok",
+    section="Not a failure",
+    title="Everything works",
+    meaning="Token issued, claims fit the configured API, and the API call succeeded.",
+    fix="Nothing to do.",
+    severity="info",
+)
+
+_FORBIDDEN = (
+    "authorization_requestdenied",
+    "insufficient privileges",
+    "erroraccessdenied",
+    "access is denied",
+    "forbidden",
+    "accessdenied",
+    "does not have permission",
+    "not authorized",
+    "missing role",
+    "insufficient_scope",
+)
+
+
+def _consent_fix(s: Signals, prefix: str) -> str:
+    if not s.client_id:
+        return prefix
+    url = admin_consent_url(authority=s.consent_authority, client_id=s.client_id)
+    return f"{prefix} Admin-consent URL for this app: {url}"
+
+
+def _is_graph_call(s: Signals) -> bool:
+    url = s.api_url or ""
+    if "graph.microsoft" in url or "microsoftgraph.chinacloudapi" in url:
+        return True
+    aud = s.claim_str("aud") or ""
+    return bool(not url and (aud == GRAPH_APP_ID or "graph.microsoft" in aud))
+
+
+def needed_permissions(s: Signals) -> tuple[str, ...] | None:
+    if not s.api.url or not _is_graph_call(s):
+        return None
+    return permissions_for(s.api.method, s.api.url)
+
+
+def _forbidden(s: Signals) -> bool:
+    return s.api.status == 403 or (s.api_failed and s.api_says(*_FORBIDDEN))
+
+
+def _needed_text(s: Signals) -> str:
+    needed = needed_permissions(s)
+    if not needed:
+        return ""
+    return (
+        f" `{s.api.method or 'GET'} {s.api.path}` needs one of: {', '.join(needed)} (least privileged first)."
+    )
+
+
+@ROLES_MISSING.detector
+def _roles_missing(s: Signals) -> Hit | None:
+    if s.api_says("either scp or roles claim need to be present", "neither scp nor roles claim"):
+        return Hit(API_SAYS, fix=_consent_fix(s, ROLES_MISSING.fix))
+    if s.roles is None or s.roles or not s.is_app_token:
+        return None
+    explanation = (
+        "The token has no `roles` claim, so the API sees an app with no permissions." + _needed_text(s)
+    )
+    fix = _consent_fix(s, ROLES_MISSING.fix)
+    if s.api_failed and (s.api.status in {401, 403} or _forbidden(s)):
+        return Hit(INFERRED + 15, explanation=explanation, fix=fix)
+    if s.api_failed:
+        return Hit(INFERRED, explanation=explanation, fix=fix)
+    return Hit(INFERRED - 5, explanation=explanation, fix=fix, severity="warning")
+
+
+def _registration_entries(s: Signals) -> list[dict[str, object]]:
+    reg = s.evidence.app_registration or {}
+    out: list[dict[str, object]] = []
+    rra = reg.get("requiredResourceAccess")
+    if not isinstance(rra, list):
+        return out
+    for resource in rra:
+        if not isinstance(resource, dict):
+            continue
+        access = resource.get("resourceAccess")
+        for item in access if isinstance(access, list) else []:
+            if isinstance(item, dict):
+                out.append({**item, "resourceAppId": resource.get("resourceAppId")})
+    return out
+
+
+def _registration_for_token_api(s: Signals) -> list[dict[str, object]]:
+    aud = s.claim_str("aud") or ""
+    api = known_api(aud)
+    target = api.app_id if api and api.app_id else aud
+    entries = _registration_entries(s)
+    matching = [e for e in entries if str(e.get("resourceAppId", "")).lower() == (target or "").lower()]
+    return matching or entries
+
+
+@PERMISSION_DELEGATED.detector
+def _delegated(s: Signals) -> Hit | None:
+    entries = _registration_for_token_api(s)
+    types = {str(e.get("type", "")).lower() for e in entries}
+    if entries and "scope" in types and "role" not in types and (s.api_failed or s.roles == ()):
+        return Hit(
+            API_SAYS,
+            explanation="The app registration lists only Delegated permissions (type Scope) for this API; "
+            "app-only tokens carry Application permissions (type Role) only.",
+            fix=_consent_fix(s, PERMISSION_DELEGATED.fix),
+        )
+    if s.roles == () and s.is_app_token and s.api.status == 403 and s.api.error_code == "ErrorAccessDenied":
+        # Exchange-backed data (mail, calendar, contacts): Mail.Send & co. are often added as Delegated.
+        return Hit(
+            INFERRED + 18,
+            explanation="Outlook/Exchange data refused an app-only token without roles; the usual cause is "
+            "that "
+            "the Mail/Calendars permission was added as Delegated instead of Application." + _needed_text(s),
+            fix=_consent_fix(s, PERMISSION_DELEGATED.fix),
+        )
+    return None
+
+
+def _named_roles_in_api_text(s: Signals) -> list[str]:
+    names = re.findall(r"\b([A-Z][A-Za-z]+(?:\.[A-Z][A-Za-z]+)+)\b", s.api.text)
+    return [n for n in dict.fromkeys(names) if not n.startswith(("System.", "Microsoft."))]
+
+
+def _role_names_from_registration(s: Signals) -> set[str]:
+    return {
+        str(e.get("value") or e.get("name")).lower()
+        for e in _registration_entries(s)
+        if str(e.get("type", "")).lower() == "role" and (e.get("value") or e.get("name"))
+    }
+
+
+@PERMISSION_WRONG.detector
+def _wrong(s: Signals) -> Hit | None:
+    if not s.roles or not _forbidden(s):
+        return None
+    have = {r.lower() for r in s.roles}
+    needed = needed_permissions(s)
+    if needed:
+        if not have & {n.lower() for n in needed}:
+            return Hit(
+                API_SAYS - 2,
+                explanation=f"The token's roles are {', '.join(s.roles)}." + _needed_text(s),
+                fix=_consent_fix(
+                    s,
+                    f"Add the Application permission {needed[0]}, grant admin consent, and acquire "
+                    "a new token.",
+                ),
+            )
+        return Hit(
+            INFERRED - 10,
+            explanation=f"The token holds {', '.join(s.roles)}, which should allow this call; something "
+            "narrower "
+            "applies (Exchange application access policy, Sites.Selected grant, or an RBAC scope).",
+        )
+    named = [n for n in _named_roles_in_api_text(s) if n.lower() not in have]
+    if named:
+        return Hit(
+            API_SAYS - 5,
+            explanation=f"The API asks for {', '.join(named)}; the token's roles are {', '.join(s.roles)}.",
+            fix=f"Grant the app role {named[0]} of this API (Application permission) with admin consent, "
+            "then "
+            "acquire a new token.",
+        )
+    return Hit(
+        INFERRED, explanation=f"The token's roles ({', '.join(s.roles)}) are not enough for this call."
+    )
+
+
+@STALE_TOKEN.detector
+def _stale(s: Signals) -> Hit | None:
+    if not s.roles or not _forbidden(s):
+        return None
+    needed = needed_permissions(s)
+    registered = _role_names_from_registration(s)
+    if (
+        needed
+        and registered & {n.lower() for n in needed}
+        and not {r.lower() for r in s.roles} & {n.lower() for n in needed}
+    ):
+        return Hit(
+            API_SAYS + 2, explanation="The app registration now has the permission, the token does not."
+        )
+    if needed is None and not _named_roles_in_api_text(s):
+        return Hit(
+            INFERRED + 5,
+            explanation=f"The token holds {', '.join(s.roles)} yet the API refused it; if the permission was "
+            "added or consented recently, this token was issued before that change.",
+        )
+    return None
+
+
+@ME_ENDPOINT.detector
+def _me(s: Signals) -> Hit | None:
+    if s.api_says("/me request is only valid with delegated", "only valid with delegated authentication"):
+        return Hit(API_SAYS + 5)
+    app_token = s.claims is None or s.is_app_token
+    if s.api.url and is_me_path(s.api.url) and app_token:
+        return Hit(API_SAYS + 3 if s.api_failed else HINT + 20)
+    if s.evidence.config.api_url and is_me_path(s.evidence.config.api_url) and app_token:
+        return Hit(HINT + 20)
+    return None
+
+
+def _token_api_name(s: Signals) -> str | None:
+    api = known_api(s.claim_str("aud") or "")
+    return api.name if api else None
+
+
+@AUDIENCE_MISMATCH.detector
+def _audience(s: Signals) -> Hit | None:
+    if s.api_says(
+        "invalid audience", "audience validation failed", "idx10214", "audience is invalid"
+    ) or re.search(r"the audience '[^']*' is invalid", s.api_text):
+        return Hit(API_SAYS, explanation=_aud_text(s))
+    aud = s.claim_str("aud")
+    url = s.api_url
+    if not aud or not url or "://" not in url:
+        return None
+    token_api, url_api = known_api(aud), known_api(url)
+    if url_api and url_api != token_api:
+        return Hit(INFERRED + 10 if s.api_failed else HINT + 10, explanation=_aud_text(s))
+    return None
+
+
+def _aud_text(s: Signals) -> str:
+    aud = s.claim_str("aud")
+    if not aud:
+        return AUDIENCE_MISMATCH.meaning
+    name = _token_api_name(s)
+    target = s.api_url or "the API"
+    return (
+        f"The token's `aud` is `{aud}`" + (f" ({name})" if name else "") + f", but it was sent to {target}."
+    )
+
+
+def _window(s: Signals) -> tuple[float | None, float | None]:
+    return s.claim_num("nbf") or s.claim_num("iat"), s.claim_num("exp")
+
+
+def _api_says_expired(s: Signals) -> bool:
+    return s.api_says(
+        "expired", "idx10223", "lifetime validation failed. the token is expired", "token is expired"
+    )
+
+
+def _api_says_not_yet(s: Signals) -> bool:
+    return s.api_says("not yet valid", "idx10222", "not valid before", "nbf")
+
+
+@TOKEN_EXPIRED.detector
+def _expired(s: Signals) -> Hit | None:
+    nbf, exp = _window(s)
+    now = s.evidence.now
+    if s.api_failed and _api_says_expired(s):
+        if exp is not None and exp > now + SKEW and (nbf is None or nbf <= now + SKEW):
+            return Hit(INFERRED - 10)  # still valid by our clock: clock-skew comes first
+        return Hit(API_SAYS + 2)
+    if exp is not None and exp < now:
+        mins = int((now - exp) // 60)
+        return Hit(
+            API_SAYS - 5 if s.api_failed else INFERRED,
+            explanation=f"The token expired {mins} min before the observation.",
+        )
+    return None
+
+
+@CLOCK_SKEW.detector
+def _skew(s: Signals) -> Hit | None:
+    nbf, exp = _window(s)
+    now = s.evidence.now
+    if s.api_failed and _api_says_not_yet(s) and not _api_says_expired(s):
+        return Hit(API_SAYS + 2, explanation="The API judged the token not yet valid: its clock is behind.")
+    if s.api_failed and _api_says_not_yet(s) and nbf is not None and nbf > now:
+        return Hit(API_SAYS + 3)
+    if s.api_failed and _api_says_expired(s) and exp is not None and exp > now + SKEW:
+        return Hit(
+            API_SAYS + 3,
+            explanation="The API calls the token expired, yet by the observation's clock it is still valid: "
+            "the API host's clock is ahead.",
+        )
+    if nbf is not None and nbf > now + SKEW:
+        return Hit(
+            INFERRED, explanation="The token's not-before time is in the future by this machine's clock."
+        )
+    if s.says("not within its valid time range") and s.matches(r"current time"):
+        return Hit(SERVER_SAYS - 20)
+    return None
+
+
+def _issuer_rejected(s: Signals) -> bool:
+    return s.api_says("idx10205", "issuer validation failed", "invalid issuer", "issuer is invalid") or bool(
+        re.search(r"the issuer '[^']*' is invalid", s.api_text)
+    )
+
+
+def _signing_key_rejected(s: Signals) -> bool:
+    return s.api_says("idx10501", "idx10503", "idx10516", "signature validation failed", "kid")
+
+
+@CIAM_ISSUER.detector
+def _ciam(s: Signals) -> Hit | None:
+    iss = s.claim_str("iss") or ""
+    ciam_token = "ciamlogin.com" in iss or ("ciamlogin.com" in s.api_text and "issuer" in s.api_text)
+    if not ciam_token:
+        return None
+    if s.api_failed and (_issuer_rejected(s) or _signing_key_rejected(s)):
+        return Hit(API_SAYS + 4)
+    if s.api_failed and s.api.status == 401:
+        return Hit(INFERRED)
+    return None
+
+
+@VERSION_MISMATCH.detector
+def _version(s: Signals) -> Hit | None:
+    iss = s.claim_str("iss") or ""
+    if "ciamlogin.com" in iss or not s.api_failed:
+        return None
+    if _issuer_rejected(s):
+        return Hit(API_SAYS, explanation=_version_text(s))
+    if (
+        s.api.status == 401
+        and s.claims
+        and not s.api_text.strip()
+        and known_api(s.claim_str("aud") or "") is None
+    ):
+        return Hit(WEAK + 10, explanation=_version_text(s))
+    return None
+
+
+def _version_text(s: Signals) -> str:
+    iss = s.claim_str("iss") or ""
+    if "sts.windows.net" in iss:
+        return (
+            f"The token is v1.0 (issuer `{iss}`); the API validates v2.0 issuers "
+            "(`https://login.microsoftonline.com/<tid>/v2.0`)."
+        )
+    if iss.rstrip("/").endswith("v2.0"):
+        return f"The token is v2.0 (issuer `{iss}`); the API validates the v1.0 issuer `https://sts.windows.net/<tid>/`."
+    return VERSION_MISMATCH.meaning
+
+
+@OK.detector
+def _ok(s: Signals) -> Hit | None:
+    if s.has_token_failure or s.api_failed:
+        return None
+    if s.api_ok:
+        return Hit(WEAK, explanation="The token was issued and the API call succeeded.", severity="info")
+    if s.claims is not None and s.api.status is None and s.roles:
+        return Hit(
+            WEAK,
+            explanation="A token with roles was issued; no API call was observed.",
+            severity="info",
+        )
+    return None
