@@ -18,6 +18,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "consent_url",
     "cert",
+    "token",
+    "probe",
+    "doctor",
 )
 
 

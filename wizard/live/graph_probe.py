@@ -105,7 +105,7 @@ async def _call(
         result = _result(transport, "GET", url, start, summary)
         registration, read = None, False
         if result.ok and REGISTRATION_READERS & set(_roles(token)):
-            registration = await _registration(client, profile)
+            registration = await _registration(client, profile, transport)
             read = True
         return result, registration, read
     finally:
@@ -123,35 +123,27 @@ def _roles(token: TokenResult) -> list[str]:
     return [str(r) for r in roles] if isinstance(roles, list) else []
 
 
-async def _registration(client: Any, profile: Profile) -> Registration | None:
+async def _registration(
+    client: Any, profile: Profile, transport: AsyncTracingTransport
+) -> Registration | None:
     """`requiredResourceAccess` and credential end dates of the app itself, when the token may read them."""
     try:
         if profile.object_id:
-            app = await client.applications.by_application_id(profile.object_id).get()
+            await client.applications.by_application_id(profile.object_id).get()
         else:
-            app = await client.applications_with_app_id(profile.client_id).get()
+            await client.applications_with_app_id(profile.client_id).get()
     except WizardError:
         raise
     except Exception:
         return None
-    if app is None:
+    response = transport.last_response
+    if response is None or response.status_code != 200:
         return None
-    rra = []
-    for item in app.required_resource_access or []:
-        rra.append(
-            {
-                "resourceAppId": item.resource_app_id,
-                "resourceAccess": [{"id": str(a.id), "type": a.type} for a in (item.resource_access or [])],
-            }
-        )
-    return Registration(
-        required_resource_access=rra,
-        password_end_dates=[
-            c.end_date_time.isoformat() for c in app.password_credentials or [] if c.end_date_time
-        ],
-        key_end_dates=[c.end_date_time.isoformat() for c in app.key_credentials or [] if c.end_date_time],
-        display_name=app.display_name,
-    )
+    try:
+        data = response.json()
+    except ValueError:
+        return None
+    return Registration(data) if isinstance(data, dict) else None
 
 
 def probe_graph(

@@ -99,17 +99,21 @@ class ApiResult:
 
 @dataclass(frozen=True)
 class Registration:
-    """What the probe could read of the app's own registration."""
+    """What the probe could read of the app's own registration (Graph's JSON shape, kept as is)."""
 
-    required_resource_access: list[dict[str, Any]]
-    password_end_dates: list[str]
-    key_end_dates: list[str]
-    display_name: str | None = None
+    data: dict[str, Any]
+
+    KEYS = ("id", "appId", "displayName", "requiredResourceAccess", "passwordCredentials", "keyCredentials")
+
+    def to_evidence(self) -> dict[str, Any]:
+        """The `app_registration` part of a diagnosis evidence document (no secret values exist here)."""
+        return {k: self.data[k] for k in self.KEYS if k in self.data}
+
+    def credential_end_dates(self) -> dict[str, list[str]]:
+        return {
+            kind: [str(c.get("endDateTime")) for c in self.data.get(kind) or [] if isinstance(c, dict)]
+            for kind in ("passwordCredentials", "keyCredentials")
+        }
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "display_name": self.display_name,
-            "requiredResourceAccess": self.required_resource_access,
-            "password_credentials_end": self.password_end_dates,
-            "key_credentials_end": self.key_end_dates,
-        }
+        return self.to_evidence()
