@@ -290,5 +290,20 @@ def _conclude(report: DoctorReport) -> None:
     if error is not None:
         verdict = "fail"
         findings = findings or [error_finding(error)]
+    failed_api = next((a for a in report.api if not a.ok), None)
+    if failed_api is not None:
+        verdict = "fail"
+        findings = findings or [
+            {
+                "code": "api-refused",
+                "severity": "error",
+                "title": f"The API answered {failed_api.status} to {failed_api.method} {failed_api.url}",
+                "explanation": "No rule recognised this answer; its body and WWW-Authenticate header are in "
+                "the report (--json).",
+                "fix": "Read the API's error message; compare the token's roles and audience with what the API "
+                "expects.",
+                "links": [],
+            }
+        ]
     report.verdict = verdict
     report.findings = findings

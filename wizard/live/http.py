@@ -308,6 +308,9 @@ class _Tracing:
         problem = service_error(response.status_code, response.headers, response.content, str(request.url))
         if problem is not None:
             raise problem
+        content_type = response.headers.get("content-type", "")
+        if "json" in content_type and response.content and not _is_json(response.content):
+            raise not_json(str(request.url), response.status_code)
         return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email.utils
 import http.client
+import json
 import socket
 import ssl
 import time
@@ -60,6 +61,21 @@ def classify(exc: BaseException, url: str) -> NetworkError:
             hint="Check HTTPS_PROXY/HTTP_PROXY/NO_PROXY, and that the proxy allows this host.",
             url=url,
         )
+    timeout_names = {
+        "ConnectTimeout",
+        "ReadTimeout",
+        "WriteTimeout",
+        "PoolTimeout",
+        "Timeout",
+        "TimeoutError",
+    }
+    if names & timeout_names or any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain):
+        phase = "connecting to" if "ConnectTimeout" in names else "waiting for an answer from"
+        return TimeoutError_(
+            f"Timed out {phase} {host}",
+            hint="The service or the network is slow or blocked; retry later or raise --timeout.",
+            url=url,
+        )
     if any(isinstance(e, ssl.SSLError) for e in chain) or "SSLError" in names or "certificate verify" in text:
         if any(marker in text for marker in _OUTDATED_TLS):
             return TlsError(
@@ -86,21 +102,6 @@ def classify(exc: BaseException, url: str) -> NetworkError:
         return DnsError(
             f"The host name {urlsplit(url).hostname or host} could not be resolved",
             hint="Check the spelling of the authority/API host, your DNS, and whether a proxy is required.",
-            url=url,
-        )
-    timeout_names = {
-        "ConnectTimeout",
-        "ReadTimeout",
-        "WriteTimeout",
-        "PoolTimeout",
-        "Timeout",
-        "TimeoutError",
-    }
-    if names & timeout_names or any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain):
-        phase = "connecting to" if "ConnectTimeout" in names else "waiting for an answer from"
-        return TimeoutError_(
-            f"Timed out {phase} {host}",
-            hint="The service or the network is slow or blocked; retry later or raise --timeout.",
             url=url,
         )
     if any(isinstance(e, ConnectionRefusedError) for e in chain) or "connection refused" in text:
@@ -143,18 +144,27 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def _has_oauth_error(body: bytes | str) -> bool:
+def _described(body: bytes | str) -> str:
+    """The service's own words for the failure, if its body says it (OAuth or Graph error JSON)."""
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    return '"error"' in text and text.lstrip().startswith("{")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    error = data.get("error")
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("code") or "")[:200]
+    description = str(data.get("error_description") or error or "")
+    return description.replace("\r\n", "\n").split("\n", 1)[0][:200]
 
 
 def service_error(
     status: int, headers: Mapping[str, str], body: bytes | str, url: str
 ) -> ServiceUnavailable | None:
-    """ServiceUnavailable for 429 and 5xx answers (an OAuth error body on 500 stays a token error)."""
+    """ServiceUnavailable for 429 and 5xx answers, with the service's own words when it gave some."""
     if status != 429 and status < 500:
-        return None
-    if status == 500 and _has_oauth_error(body):
         return None
     retry_after = parse_retry_after(headers.get("Retry-After") or headers.get("retry-after"))
     host = _host(url)
@@ -163,8 +173,9 @@ def service_error(
     else:
         title = f"{host} answered {status}: the service is unavailable or failing"
     wait = f"; it asked to retry after {retry_after:.0f} s" if retry_after is not None else ""
+    said = _described(body)
     return ServiceUnavailable(
-        title,
+        title + (f" ({said})" if said else ""),
         hint=f"Retry later{wait}. A daemon should honour Retry-After with a bounded back-off.",
         url=url,
         status=status,
