@@ -87,13 +87,13 @@ def crud_sequence(
             results.append(result)
             return result
 
-        first = step("POST", base, {"description": "Buy milk (daemon-wizard)"})
+        first = step("POST", base, {"task": "Buy milk (daemon-wizard)"})
         if not first.ok:
             return results
         first_id = _id_of(first)
         if not step("GET", base).ok:
             return results
-        second = step("POST", base, {"description": "Call the bank (daemon-wizard)"})
+        second = step("POST", base, {"task": "Call the bank (daemon-wizard)"})
         second_id = _id_of(second)
         step("GET", base)
         if first_id:
@@ -103,7 +103,7 @@ def crud_sequence(
             step(
                 "PUT",
                 f"{base}/{second_id}",
-                {"id": _jsonable(second_id), "description": "Call the bank at 9"},
+                {"id": _jsonable(second_id), "task": "Call the bank at 9"},
             )
         step("GET", base)
         if second_id:

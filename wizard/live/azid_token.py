@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,6 +82,9 @@ def acquire_token_azure_identity(
     from azure.core.pipeline.transport import RequestsTransport
 
     trace = trace or Trace()
+    # azure-identity logs a failed get_token as a WARNING; without a handler Python's last-resort
+    # handler would print it on stderr next to our own message. Records still reach configured handlers.
+    logging.getLogger("azure.identity").addHandler(logging.NullHandler())
     session = WizardSession(settings, trace)
     transport = RequestsTransport(session=session, session_owner=False)
     host, tenant = _authority_host(profile)
