@@ -248,9 +248,10 @@ def run_doctor(
     _wait(worker, settings, cancel, opts.timeout + 1.0)
     if worker.is_alive():
         settings.deadline.cancel()
+        cancelled = cancel is not None and cancel.is_set()
         report.error = TimeoutError_(
-            f"doctor did not finish within {opts.timeout:.0f} s",
-            hint="The service or the network is slow; retry later or raise --timeout.",
+            "Cancelled" if cancelled else f"doctor did not finish within {opts.timeout:.0f} s",
+            hint=None if cancelled else "The service or the network is slow; retry later or raise --timeout.",
         )
     elif "unexpected" in box:
         exc = box["unexpected"]
