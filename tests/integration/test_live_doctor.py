@@ -65,7 +65,8 @@ def test_unconsented_app_gets_403_from_graph(sandbox: Sandbox) -> None:
     report = _doctor(sandbox, "unconsented-daemon")
     assert [a.status for a in report.api] == [403]
     assert report.evidence["api"]["status"] == 403
-    assert report.token is not None and report.token["roles"] == []
+    assert report.token is not None
+    assert report.token["roles"] == []
 
 
 def test_graph_daemon_reads_its_own_registration(sandbox: Sandbox) -> None:
@@ -80,7 +81,16 @@ def test_graph_daemon_reads_its_own_registration(sandbox: Sandbox) -> None:
 def test_todo_crud_sequence(sandbox: Sandbox) -> None:
     report = _doctor(sandbox, "todo-daemon", crud=True)
     assert [a.method for a in report.api] == [
-        "POST", "GET", "POST", "GET", "DELETE", "GET", "PUT", "GET", "DELETE", "GET",
+        "POST",
+        "GET",
+        "POST",
+        "GET",
+        "DELETE",
+        "GET",
+        "PUT",
+        "GET",
+        "DELETE",
+        "GET",
     ]
     assert all(a.ok for a in report.api)
     assert report.verdict == "ok"
@@ -89,7 +99,8 @@ def test_todo_crud_sequence(sandbox: Sandbox) -> None:
 def test_todo_reader_cannot_write(sandbox: Sandbox) -> None:
     report = _doctor(sandbox, "todo-reader-daemon", crud=True)
     assert report.verdict == "fail"
-    assert report.api[0].method == "POST" and report.api[0].status == 403
+    assert report.api[0].method == "POST"
+    assert report.api[0].status == 403
 
 
 def test_me_with_an_app_token(sandbox: Sandbox) -> None:
@@ -126,7 +137,8 @@ def test_faults(sandbox: Sandbox, endpoint: str, kind: str, kw: dict[str, float]
     assert report.verdict == "fail"
     assert _codes(report) == [code]
     assert report.exit_code == ExitCode.NETWORK
-    assert report.error is not None and report.error.hint
+    assert report.error is not None
+    assert report.error.hint
 
 
 def test_todo_fault(sandbox: Sandbox) -> None:
@@ -148,7 +160,9 @@ def test_unreachable_port(sandbox: Sandbox) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
-    report = _doctor(sandbox, profile=profile.with_(authority_override=f"https://127.0.0.1:{port}/{profile.tenant}"))
+    report = _doctor(
+        sandbox, profile=profile.with_(authority_override=f"https://127.0.0.1:{port}/{profile.tenant}")
+    )
     assert _codes(report) == ["network-connect"]
     assert "refused" in report.findings[0]["title"]
     assert report.exit_code == ExitCode.NETWORK
@@ -162,7 +176,9 @@ def test_untrusted_tls_without_ca(sandbox: Sandbox) -> None:
 
 def test_dns_failure(sandbox: Sandbox) -> None:
     profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
-    report = _doctor(sandbox, profile=profile.with_(authority_override=f"https://login.wizard.invalid/{profile.tenant}"))
+    report = _doctor(
+        sandbox, profile=profile.with_(authority_override=f"https://login.wizard.invalid/{profile.tenant}")
+    )
     assert _codes(report) == ["network-dns"]
 
 
@@ -195,6 +211,8 @@ def test_cancel_ends_a_hanging_run(sandbox: Sandbox) -> None:
     threading.Timer(0.5, cancel.set).start()
     profile, secret = sandbox_app_profile(sandbox, "graph-daemon")
     start = time.monotonic()
-    report = run_doctor(profile, secret=secret, ca_file=sandbox.ca_file, options=DoctorOptions(timeout=30), cancel=cancel)
+    report = run_doctor(
+        profile, secret=secret, ca_file=sandbox.ca_file, options=DoctorOptions(timeout=30), cancel=cancel
+    )
     assert time.monotonic() - start < 5
     assert report.verdict == "fail"

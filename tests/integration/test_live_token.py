@@ -36,7 +36,7 @@ def assertions(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]
         return original(self, request, **kwargs)
 
     monkeypatch.setattr(WizardSession, "send", spy)
-    yield headers
+    return headers
 
 
 def test_secret_token_has_the_consented_roles(sandbox: Sandbox) -> None:
@@ -50,7 +50,9 @@ def test_secret_token_has_the_consented_roles(sandbox: Sandbox) -> None:
     assert [e.step for e in result.trace.exchanges] == ["discovery", "token"]
 
 
-@pytest.mark.parametrize(("mode", "alg", "header"), [("sha256", "PS256", "x5t#S256"), ("sha1", "RS256", "x5t")])
+@pytest.mark.parametrize(
+    ("mode", "alg", "header"), [("sha256", "PS256", "x5t#S256"), ("sha1", "RS256", "x5t")]
+)
 def test_certificate_forms(
     sandbox: Sandbox, assertions: list[dict[str, Any]], mode: Any, alg: str, header: str
 ) -> None:
@@ -102,7 +104,8 @@ def test_unknown_tenant_is_mapped_from_msal_value_error(sandbox: Sandbox) -> Non
     with pytest.raises(TokenError) as info:
         acquire_token(bad, secret=secret, settings=_settings(sandbox))
     assert "could not be discovered" in info.value.title
-    assert info.value.body and info.value.body.get("error")
+    assert info.value.body
+    assert info.value.body.get("error")
 
 
 @pytest.mark.parametrize("app", ["graph-daemon", "cert-daemon"])
@@ -117,7 +120,9 @@ def test_azure_identity_path(sandbox: Sandbox, app: str) -> None:
 def test_azure_identity_error_keeps_the_aadsts_code(sandbox: Sandbox) -> None:
     profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
     with pytest.raises(TokenError) as info:
-        acquire_token_azure_identity(profile, secret=Secret("not-the-secret-value-000"), settings=_settings(sandbox))
+        acquire_token_azure_identity(
+            profile, secret=Secret("not-the-secret-value-000"), settings=_settings(sandbox)
+        )
     assert info.value.aadsts == "7000215"
 
 

@@ -30,7 +30,10 @@ def _caused(outer: Exception, cause: BaseException) -> Exception:
         (requests.exceptions.SSLError("certificate verify failed"), TlsError),
         (requests.exceptions.ReadTimeout("read timed out"), TimeoutError_),
         (httpx.ConnectTimeout("t"), TimeoutError_),
-        (_caused(httpx.ConnectError("x"), ssl.SSLCertVerificationError("certificate verify failed")), TlsError),
+        (
+            _caused(httpx.ConnectError("x"), ssl.SSLCertVerificationError("certificate verify failed")),
+            TlsError,
+        ),
         (httpx.RemoteProtocolError("Server disconnected without sending a response."), ConnectError),
     ],
 )

@@ -52,7 +52,8 @@ def test_known_secret_is_masked_anywhere_even_in_notes_and_errors() -> None:
     ex = _record(trace, error=f"failed with {CANARY}", response_body=f"<html>{CANARY}</html>")
     dumped = json.dumps(trace.to_list())
     assert CANARY not in dumped
-    assert ex.error is not None and "CAN…def" in ex.error
+    assert ex.error is not None
+    assert "CAN…def" in ex.error
 
 
 def test_url_query_secrets_are_masked() -> None:
@@ -78,7 +79,8 @@ def test_observers_see_events_and_can_unsubscribe() -> None:
     trace.note("token", "one")
     unsubscribe()
     trace.note("token", "two")
-    assert len(seen) == 1 and isinstance(seen[0], Note)
+    assert len(seen) == 1
+    assert isinstance(seen[0], Note)
     assert len(trace.events) == 2
 
 

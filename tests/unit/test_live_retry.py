@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from wizard.errors import ServiceUnavailable
-from wizard.live.http import HttpSettings, TracingTransport
+from wizard.live.http import HttpSettings
+from wizard.live.httpx_transport import TracingTransport
 from wizard.live.trace import Trace
 
 
@@ -27,7 +28,9 @@ def _transport(answers: list[httpx.Response], settings: HttpSettings) -> tuple[T
 
 def test_retry_after_is_honoured_then_success() -> None:
     settings = HttpSettings.bounded(10, max_retry_wait=0.2)
-    transport, calls = _transport([httpx.Response(429, headers={"Retry-After": "0.1"}), httpx.Response(200)], settings)
+    transport, calls = _transport(
+        [httpx.Response(429, headers={"Retry-After": "0.1"}), httpx.Response(200)], settings
+    )
     with httpx.Client(transport=transport) as client:
         assert client.get("https://api.test/x").status_code == 200
     assert len(calls) == 2

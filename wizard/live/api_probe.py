@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-import httpx
-
-from wizard.live.http import HttpSettings, TracingTransport
+from wizard.live.http import HttpSettings
+from wizard.live.httpx_transport import TracingTransport
 from wizard.live.results import ApiResult, TokenResult
 from wizard.live.trace import Trace
 from wizard.profile import Profile
+
+if TYPE_CHECKING:
+    import httpx
 
 TODO_PATH = "api/todolist"
 
@@ -39,6 +41,12 @@ def _send(
     )
 
 
+def _client(transport: TracingTransport) -> httpx.Client:
+    import httpx
+
+    return httpx.Client(transport=cast("httpx.BaseTransport", transport), trust_env=False)
+
+
 def _url(base: str, path: str | None) -> str:
     return base.rstrip("/") + ("/" + path.lstrip("/") if path else "")
 
@@ -55,7 +63,7 @@ def probe_api(
     trace = trace or token.trace
     trace.add_secret(token.access_token.reveal())
     transport = TracingTransport(settings, trace, "api")
-    with httpx.Client(transport=transport, trust_env=False) as client:
+    with _client(transport) as client:
         return _send(
             client, transport, "GET", _url(profile.api_base_url, path or profile.api.relative_path), token
         )
@@ -80,7 +88,7 @@ def crud_sequence(
     base = _url(profile.api_base_url, TODO_PATH)
     transport = TracingTransport(settings, trace, "api")
     results: list[ApiResult] = []
-    with httpx.Client(transport=transport, trust_env=False) as client:
+    with _client(transport) as client:
 
         def step(method: str, url: str, body: dict[str, Any] | None = None) -> ApiResult:
             result = _send(client, transport, method, url, token, body)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from wizard.errors import WizardError
-from wizard.live.http import AsyncTracingTransport, HttpSettings
+from wizard.live.http import HttpSettings
+from wizard.live.httpx_transport import AsyncTracingTransport
 from wizard.live.results import ApiResult, Registration, TokenResult
 from wizard.live.trace import Trace
 from wizard.profile import Profile
@@ -49,7 +50,9 @@ def _client(token: TokenResult, base_url: str, transport: AsyncTracingTransport)
             return AllowedHostsValidator([host])
 
     provider = BaseBearerTokenAuthenticationProvider(_AcquiredToken())
-    http = httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=False)
+    http = httpx.AsyncClient(
+        transport=cast("httpx.AsyncBaseTransport", transport), trust_env=False, follow_redirects=False
+    )
     adapter = GraphRequestAdapter(provider, client=http)
     adapter.base_url = base_url.rstrip("/")
     return GraphServiceClient(request_adapter=adapter), adapter, http
