@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from wizard.clouds import CIAM_SUFFIX, KNOWN_LOGIN_HOSTS, Cloud, TenantType, cloud_for_login_host
 from wizard.errors import ValidationError
 from wizard.guids import is_guid
+from wizard.urls import split_url
 
 MULTI_TENANT_ALIASES = frozenset({"common", "organizations", "consumers"})
 
@@ -31,7 +31,7 @@ def parse_authority(url: str) -> ParsedAuthority:
     `/v2.0` appended, a multi-tenant alias, no tenant, extra path segments.
     """
     raw = url.strip()
-    parts = urlsplit(raw)
+    parts = split_url(raw)
     if parts.scheme != "https" or not parts.netloc:
         raise ValidationError(
             f"The authority {raw!r} is not an https URL",
@@ -39,7 +39,7 @@ def parse_authority(url: str) -> ParsedAuthority:
             code="authority-unknown-host",
             hint="Use https://login.microsoftonline.com/<tenant id> (or https://<subdomain>.ciamlogin.com/).",
         )
-    host = parts.hostname or ""
+    host = parts.host
     segments = [s for s in parts.path.split("/") if s]
     is_ciam = host.endswith(CIAM_SUFFIX)
     tenant_type = TenantType.EXTERNAL if is_ciam else TenantType.WORKFORCE

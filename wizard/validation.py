@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
-from urllib.parse import urlsplit
 
 from wizard.authority import MULTI_TENANT_ALIASES, looks_like_tenant, parse_authority
 from wizard.clouds import CIAM_SUFFIX, GRAPH_APP_ID, TenantType
@@ -16,6 +15,7 @@ from wizard.placeholders import find_placeholder
 from wizard.profile import ApiKind, CredentialKind, Profile
 from wizard.scopes import normalise_scope
 from wizard.secret import Secret, mask
+from wizard.urls import split_url
 
 Severity = Literal["error", "warning"]
 _HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
@@ -295,7 +295,7 @@ def _check_api(profile: Profile) -> list[Problem]:
                 )
             )
     if api.base_url:
-        parts = urlsplit(api.base_url)
+        parts = split_url(api.base_url)
         if parts.scheme not in {"https", "http"} or not parts.netloc:
             problems.append(
                 Problem(

@@ -1,18 +1,10 @@
-"""Certificates for daemon credentials: generate, inspect, thumbprints."""
+"""Certificates for daemon credentials: generate (`generate`), inspect (`inspect`), thumbprints.
+
+Import the submodules directly; this package itself stays light so the CLI parser starts fast.
+"""
 
 from __future__ import annotations
 
-from wizard.certs.generate import ALLOWED_KEY_SIZES, GeneratedCertificate, generate_certificate
-from wizard.certs.inspect import CertificateInfo, inspect_certificate, load_credential_material
-from wizard.certs.thumbprints import Thumbprints, thumbprints
-
-__all__ = [
-    "ALLOWED_KEY_SIZES",
-    "CertificateInfo",
-    "GeneratedCertificate",
-    "Thumbprints",
-    "generate_certificate",
-    "inspect_certificate",
-    "load_credential_material",
-    "thumbprints",
-]
+ALLOWED_KEY_SIZES = (2048, 3072, 4096)
+DEFAULT_DAYS = 365
+MAX_DAYS = 3650

@@ -12,14 +12,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
+from wizard.certs import ALLOWED_KEY_SIZES, DEFAULT_DAYS, MAX_DAYS
 from wizard.certs.thumbprints import Thumbprints, thumbprints
 from wizard.errors import CertificateError, FileExistsRefusal, UsageError
 from wizard.safe_write import WrittenFile, write_atomic
 from wizard.secret import Secret
 
-ALLOWED_KEY_SIZES = (2048, 3072, 4096)
-DEFAULT_DAYS = 365
-MAX_DAYS = 3650
 BACKDATE = dt.timedelta(minutes=5)
 
 

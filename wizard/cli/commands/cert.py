@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from wizard.certs import ALLOWED_KEY_SIZES, generate_certificate, inspect_certificate
-from wizard.certs.generate import DEFAULT_DAYS
+from wizard.certs import ALLOWED_KEY_SIZES, DEFAULT_DAYS
 from wizard.cli.output import emit_json, err, out
 from wizard.exitcodes import ExitCode
 from wizard.secret import Secret
@@ -58,6 +57,8 @@ def _passphrase(args: argparse.Namespace) -> Secret | None:
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from wizard.certs.generate import generate_certificate
+
     result = generate_certificate(
         subject=args.subject,
         out_dir=args.out,
@@ -89,6 +90,8 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_inspect(args: argparse.Namespace) -> int:
+    from wizard.certs.inspect import inspect_certificate
+
     info = inspect_certificate(args.path, key_path=args.key, password=_passphrase(args))
     if args.json:
         emit_json({"ok": not info.problems, **info.to_dict()})

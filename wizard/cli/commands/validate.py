@@ -8,7 +8,6 @@ from typing import Any
 from wizard.cli.output import emit_json, err, out
 from wizard.cli.profile_args import add_profile_arguments, profile_from_args
 from wizard.exitcodes import ExitCode
-from wizard.profile_store import profile_to_dict
 from wizard.validation import validate_profile
 
 
@@ -24,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
     problems = validate_profile(given.profile, secret=given.secret)
     errors = [p for p in problems if p.severity == "error"]
     if args.json:
+        from wizard.profile_store import profile_to_dict
+
         emit_json(
             {
                 "ok": not errors,
