@@ -14,7 +14,10 @@ from wizard.errors import WizardError
 from wizard.exitcodes import ExitCode
 
 #: Sub-command modules under wizard.cli.commands, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "decode",
+    "explain",
+)
 
 
 def _command_modules() -> list[ModuleType]:

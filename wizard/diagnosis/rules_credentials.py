@@ -96,6 +96,11 @@ FEDERATED_MISMATCH = RULES.add(
 )
 
 
+def _with_blade(s: Signals, fix: str) -> str:
+    link = s.app_blade("Credentials")
+    return f"{fix} Blade: {link}" if link else fix
+
+
 @SECRET_INVALID.detector
 def _secret_invalid(s: Signals) -> Hit | None:
     if s.code(7000215) or s.says(
@@ -105,7 +110,7 @@ def _secret_invalid(s: Signals) -> Hit | None:
         "secret provided is invalid",
         "invalid_client_secret",
     ):
-        return Hit(SERVER_SAYS)
+        return Hit(SERVER_SAYS, fix=_with_blade(s, SECRET_INVALID.fix))
     if s.code(50012) and s.says("secret"):
         return Hit(SERVER_SAYS - 2)
     cred = s.evidence.config.credential_type
@@ -148,7 +153,7 @@ def _parse_time(value: object) -> float | None:
 @SECRET_EXPIRED.detector
 def _secret_expired(s: Signals) -> Hit | None:
     if s.code(7000222) or s.matches(r"client secret keys? .{0,60}(are|is|has) expired|secret (has )?expired"):
-        return Hit(SERVER_SAYS)
+        return Hit(SERVER_SAYS, fix=_with_blade(s, SECRET_EXPIRED.fix))
     expired = _expired_secrets(s)
     if expired:
         names = ", ".join(expired)
@@ -197,7 +202,7 @@ def _cert_not_registered(s: Signals) -> Hit | None:
         "no matching key",
         "key used is expired",
     ) or (s.code(700027) and not s.says("did not match the expected signature")):
-        return Hit(SERVER_SAYS)
+        return Hit(SERVER_SAYS, fix=_with_blade(s, CERT_NOT_REGISTERED.fix))
     if s.code(700027) or s.says("client assertion contains an invalid signature"):
         return Hit(SERVER_SAYS - 3)
     return None

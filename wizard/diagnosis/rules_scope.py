@@ -26,7 +26,7 @@ _SCOPE_IN_TEXT = (
 SCOPE_NOT_DEFAULT = RULES.add(
     "scope-not-default",
     section=SECTION,
-    title="A permission name was requested instead of <resource>/.default",
+    title="A permission name was requested instead of `<resource>/.default`",
     meaning=(
         "A delegated or individual scope (e.g. `User.Read`, `api://x/access_as_user`) was requested; "
         "client credentials only accept `<resource>/.default`."

@@ -152,7 +152,7 @@ def _consent_fix(s: Signals, prefix: str) -> str:
     if not s.client_id:
         return prefix
     url = admin_consent_url(authority=s.consent_authority, client_id=s.client_id)
-    return f"{prefix} Admin-consent URL for this app: {url}"
+    return f"{prefix} API permissions blade: {s.app_blade('CallAnAPI')} Admin-consent URL for this app: {url}"
 
 
 def _is_graph_call(s: Signals) -> bool:
