@@ -55,14 +55,15 @@ def diagnose(evidence: object) -> Diagnosis:
         hit = _best_hit(rule, signals)
         if hit is not None:
             hits.append((rule, hit))
-    succeeded = any(rule.code == "ok" for rule, _ in hits)
-    findings = [_finding(rule, hit, downgrade=succeeded) for rule, hit in hits]
-    if succeeded:
-        findings.sort(key=lambda f: (f.code != "ok", -f.confidence, order[f.code]))
-    else:
-        findings.sort(key=lambda f: (-f.confidence, order[f.code]))
+    ok_seen = any(rule.code == "ok" for rule, _ in hits)
+    # A successful API call outweighs configuration smells: they become warnings.
+    findings = [_finding(rule, hit, downgrade=ok_seen and signals.api_ok) for rule, hit in hits]
     failed = any(f.severity == "error" for f in findings)
-    verdict = "ok" if succeeded and not failed else "fail"
+    if failed:
+        findings = [f for f in findings if f.code != "ok"]
+    succeeded = ok_seen and not failed
+    findings.sort(key=lambda f: (not (succeeded and f.code == "ok"), -f.confidence, order[f.code]))
+    verdict = "ok" if succeeded else "fail"
     return Diagnosis(verdict=verdict, findings=tuple(findings))
 
 

@@ -221,6 +221,11 @@ def _assertion_header(s: Signals) -> dict[str, object] | None:
     return None
 
 
+def _header_conf(s: Signals) -> int:
+    # The assertion itself shows the wrong header: with a failure, that is as good as the server saying so.
+    return SERVER_SAYS + 1 if s.has_token_failure else INFERRED + 10
+
+
 @CERT_HASH.detector
 def _cert_hash(s: Signals) -> Hit | None:
     thumb = _thumbprint_in_error(s)
@@ -241,10 +246,12 @@ def _cert_hash(s: Signals) -> Hit | None:
         alg = str(header.get("alg", ""))
         if isinstance(x5t, str) and len(x5t.rstrip("=")) != 27:
             return Hit(
-                INFERRED + 10, explanation=f"`x5t` is {len(x5t)} characters; a SHA-1 thumbprint is 27."
+                _header_conf(s), explanation=f"`x5t` is {len(x5t)} characters; a SHA-1 thumbprint is 27."
             )
         if isinstance(s256, str) and alg != "PS256":
-            return Hit(INFERRED + 10, explanation=f"`x5t#S256` is used with `alg: {alg}`; it requires PS256.")
+            return Hit(
+                _header_conf(s), explanation=f"`x5t#S256` is used with `alg: {alg}`; it requires PS256."
+            )
     return None
 
 
@@ -266,7 +273,7 @@ def _assertion_time(s: Signals) -> Hit | None:
 def _public_client(s: Signals) -> Hit | None:
     if s.code(700025) or s.says(
         "client is public so neither",
-        "public client",
+        "is a public client",
         "allowpublicclient",
     ):
         return Hit(SERVER_SAYS if s.has_token_failure else WEAK)

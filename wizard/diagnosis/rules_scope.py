@@ -184,7 +184,7 @@ def _missing_server(s: Signals) -> Hit | None:
 @SCOPES_NOT_LIST.detector
 def _not_list(s: Signals) -> Hit | None:
     lib_says = s.says("isinstance(scopes, list)", "scopes must be a list", "scopes should be a list") or (
-        s.says("invalid parameter type") and "scope" in s.error_text
+        s.says("invalid parameter type") and s.says("scope", "msal")
     )
     if lib_says:
         return Hit(SERVER_SAYS)

@@ -265,6 +265,10 @@ def _unknown_host(s: Signals) -> Hit | None:
         "not a known authority",
         "untrusted_authority",
         "authority host must",
+        "not a trusted authority",
+        "knownauthorities",
+        "authority is not in the list",
+        "authority_not_in_valid_list",
     ):
         return Hit(SERVER_SAYS)
     host = s.authority_host

@@ -340,7 +340,11 @@ def _token_api_name(s: Signals) -> str | None:
 @AUDIENCE_MISMATCH.detector
 def _audience(s: Signals) -> Hit | None:
     if s.api_says(
-        "invalid audience", "audience validation failed", "idx10214", "audience is invalid"
+        "invalid audience",
+        "audience validation failed",
+        "idx10214",
+        "audience is invalid",
+        "audience invalid",
     ) or re.search(r"the audience '[^']*' is invalid", s.api_text):
         return Hit(API_SAYS, explanation=_aud_text(s))
     aud = s.claim_str("aud")
@@ -375,7 +379,7 @@ def _api_says_expired(s: Signals) -> bool:
 
 
 def _api_says_not_yet(s: Signals) -> bool:
-    return s.api_says("not yet valid", "idx10222", "not valid before", "nbf")
+    return s.api_says("not yet valid", "idx10222", "not valid before", "jwt not active", "nbf")
 
 
 @TOKEN_EXPIRED.detector
@@ -388,6 +392,13 @@ def _expired(s: Signals) -> Hit | None:
         return Hit(API_SAYS + 2)
     if exp is not None and exp < now:
         mins = int((now - exp) // 60)
+        if not s.evidence.now_given:  # judged by today's clock: the evidence may be an old observation
+            return Hit(
+                WEAK,
+                severity="warning",
+                explanation=f"By this machine's clock the token expired {mins} min ago (no observation time "
+                "given).",
+            )
         return Hit(
             API_SAYS - 5 if s.api_failed else INFERRED,
             explanation=f"The token expired {mins} min before the observation.",
@@ -419,9 +430,16 @@ def _skew(s: Signals) -> Hit | None:
 
 
 def _issuer_rejected(s: Signals) -> bool:
-    return s.api_says("idx10205", "issuer validation failed", "invalid issuer", "issuer is invalid") or bool(
-        re.search(r"the issuer '[^']*' is invalid", s.api_text)
-    )
+    return s.api_says(
+        "idx10205",
+        "idx10204",
+        "idx40001",
+        "issuer validation failed",
+        "invalid issuer",
+        "issuer is invalid",
+        "issuer invalid",
+        "does not match any of the valid issuers",
+    ) or bool(re.search(r"the issuer '[^']*' is invalid", s.api_text))
 
 
 def _signing_key_rejected(s: Signals) -> bool:
