@@ -1,4 +1,4 @@
-"""Our own cases, worded unlike the reference ones (other SDKs, older/newer texts); every code at least once."""
+"""Our own cases, worded unlike the reference ones (other SDKs, old and new texts); every code once."""
 
 from __future__ import annotations
 

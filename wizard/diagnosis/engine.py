@@ -13,12 +13,14 @@ from wizard.diagnosis.signals import Signals
 log = logging.getLogger(__name__)
 
 
-def _best_hit(rule: Rule, signals: Signals) -> Hit | None:
+def _best_hit(rule: Rule, signals: Signals, *, strict: bool) -> Hit | None:
     best: Hit | None = None
     for detect in rule.detectors:
         try:
             hit = detect(signals)
         except Exception:  # a rule must never take the whole diagnosis down
+            if strict:
+                raise
             log.debug("rule %s failed", rule.code, exc_info=True)
             continue
         if hit is not None and (best is None or hit.confidence > best.confidence):
@@ -41,18 +43,23 @@ def _finding(rule: Rule, hit: Hit, *, downgrade: bool) -> Finding:
     )
 
 
-def diagnose(evidence: object) -> Diagnosis:
-    """Findings for this evidence (a dict from JSON, a pasted error string, or Evidence). Never raises."""
+def diagnose(evidence: object, *, strict: bool = False) -> Diagnosis:
+    """Findings for this evidence (a dict from JSON, a pasted error string, or Evidence). Never raises.
+
+    `strict=True` re-raises a failing rule instead of skipping it (tests use it to find fragile rules).
+    """
     try:
         ev = evidence if isinstance(evidence, Evidence) else parse_evidence(evidence)
-    except Exception:
+    except Exception:  # parse_evidence is total; this is the last line of defence
+        if strict:
+            raise
         log.debug("evidence could not be parsed", exc_info=True)
         ev = Evidence()
     signals = Signals(ev)
     hits: list[tuple[Rule, Hit]] = []
     order = {rule.code: i for i, rule in enumerate(RULES)}
     for rule in RULES:
-        hit = _best_hit(rule, signals)
+        hit = _best_hit(rule, signals, strict=strict)
         if hit is not None:
             hits.append((rule, hit))
     ok_seen = any(rule.code == "ok" for rule, _ in hits)
