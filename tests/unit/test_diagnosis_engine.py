@@ -214,3 +214,101 @@ def test_graph_paths() -> None:
     assert is_me_path("https://graph.microsoft.com/beta/me/messages")
     assert not is_me_path("/v1.0/members")
     assert permissions_for("GET", "/unknownThing") is None
+
+
+@pytest.mark.parametrize(
+    ("evidence", "code"),
+    [
+        (
+            {
+                "token_error": "AADSTS70011: The provided value for the input parameter 'scope' is not "
+                "valid. "
+                "The scope https://graph.microsoft.com is not valid."
+            },
+            "scope-not-default",
+        ),
+        (
+            {
+                "client_error": "ValueError: API does not accept {'openid', 'profile', 'offline_access'} "
+                "value as "
+                "user-provided scopes"
+            },
+            "scope-oidc",
+        ),
+        ({"client_error": "TypeError: request.scopes.map is not a function"}, "scopes-not-list"),
+        (
+            {
+                "client_error": "ClientConfigurationError: untrustedAuthority: The provided authority is "
+                "not a trusted "
+                "authority. Please include this authority in the knownAuthorities config parameter."
+            },
+            "authority-unknown-host",
+        ),
+        (
+            {
+                "token_claims": {
+                    "aud": "api://x",
+                    "iss": "https://sts.windows.net/t/",
+                    "idtyp": "app",
+                    "roles": ["A.B"],
+                },
+                "api": {
+                    "status": 401,
+                    "body": "IDX40001: Issuer: 'https://sts.windows.net/t/', does not match any of "
+                    "the valid issuers provided for this application.",
+                },
+                "now": 1,
+            },
+            "token-version-mismatch",
+        ),
+        (
+            {
+                "token_claims": {"aud": "api://x", "idtyp": "app", "roles": ["A.B"], "nbf": 100, "exp": 4000},
+                "api": {"status": 401, "body": "NotBeforeError: jwt not active"},
+                "now": 200,
+            },
+            "clock-skew",
+        ),
+        (
+            {
+                "token_claims": {"aud": "api://x", "idtyp": "app", "roles": ["A.B"], "nbf": 100, "exp": 4000},
+                "api": {"status": 401, "body": "TokenExpiredError: jwt expired"},
+                "now": 5000,
+            },
+            "token-expired",
+        ),
+        (
+            {
+                "token_claims": {"aud": "api://other", "idtyp": "app", "roles": ["A.B"]},
+                "api": {
+                    "status": 401,
+                    "body": "JsonWebTokenError: jwt audience invalid. expected: api://mine",
+                },
+            },
+            "audience-mismatch",
+        ),
+        (
+            {"service_principal": {"accountEnabled": False}, "token_error": {"error": "unauthorized_client"}},
+            "app-disabled",
+        ),
+        (
+            {"app_registration": {"isFallbackPublicClient": True}, "token_error": "invalid_client"},
+            "public-client",
+        ),
+        ({"config": {"authority": "https://login.microsoftonline.com/<your-tenant-id>"}}, "tenant-invalid"),
+        ({"config": {"client_id": "<client-id>"}}, "app-not-in-tenant"),
+        (
+            {
+                "config": {
+                    "tenant_type": "external",
+                    "authority": "https://login.microsoftonline.com/t.onmicrosoft.com",
+                }
+            },
+            "tenant-not-found",
+        ),
+        ({"config": {"api_url": "https://graph.microsoft.com/v1.0/me"}}, "me-endpoint-app-token"),
+    ],
+)
+def test_wording_and_signal_variants(evidence: dict[str, object], code: str) -> None:
+    result = diagnose(evidence, strict=True)
+    assert result.codes[:1] == [code], result.codes
