@@ -21,3 +21,8 @@ def run(*, sandbox: str | None = None) -> int:
     """Start the TUI; returns the process exit code."""
     result = WizardApp().run()
     return int(result or 0)
+
+
+def build_app(*, sandbox: str | None = None) -> WizardApp:
+    """The same app the program runs (tests and benchmarks build it through here)."""
+    return WizardApp()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from urllib.parse import urlsplit
 
 from wizard.clouds import CLOUDS, Cloud, TenantType, ciam_authority
+from wizard.urls import split_url
 
 
 class CredentialKind(str, Enum):
@@ -73,7 +73,7 @@ class Profile:
     def instance(self) -> str:
         """`https://host/` (with trailing slash) of the identity provider."""
         if self.authority_override:
-            parts = urlsplit(self.authority_override)
+            parts = split_url(self.authority_override)
             return f"{parts.scheme}://{parts.netloc}/"
         if self.tenant_type is TenantType.EXTERNAL:
             return ciam_authority(self.tenant_subdomain)
@@ -91,7 +91,9 @@ class Profile:
     @property
     def tenant_segment(self) -> str:
         """The tenant as it appears in the authority path."""
-        if self.tenant_type is TenantType.EXTERNAL and "." not in self.tenant and not _is_guid(self.tenant):
+        t = self.tenant.strip()
+        external_short = "." not in t or t.lower().endswith(".ciamlogin.com")
+        if self.tenant_type is TenantType.EXTERNAL and not _is_guid(t) and external_short:
             return f"{self.tenant_subdomain}.onmicrosoft.com"
         return self.tenant.strip()
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from wizard.clouds import CLOUDS
 from wizard.errors import ValidationError
 from wizard.guids import is_guid
+from wizard.urls import split_url
 
 DEFAULT_SUFFIX = "/.default"
 OIDC_SCOPES = frozenset({"openid", "profile", "email", "offline_access"})
@@ -42,7 +42,7 @@ def _resource_of(scope: str) -> str:
     if scope.endswith(DEFAULT_SUFFIX):
         return scope[: -len(DEFAULT_SUFFIX)]
     if "://" in scope:
-        parts = urlsplit(scope)
+        parts = split_url(scope)
         path = parts.path.rstrip("/")
         if "/" in path.lstrip("/"):
             head = path.rsplit("/", 1)[0]
@@ -62,7 +62,7 @@ def _is_delegated_name(scope: str) -> bool:
     if scope.endswith(DEFAULT_SUFFIX) or is_guid(scope):
         return False
     if "://" in scope:
-        parts = urlsplit(scope)
+        parts = split_url(scope)
         last = parts.path.rstrip("/").rsplit("/", 1)[-1]
         if not last:
             return False
@@ -153,7 +153,7 @@ def _canonical_resource(resource: str, *, keep_slash: bool = False) -> str:
         return resource
     if resource in TRAILING_SLASH_RESOURCES:
         return resource
-    host = urlsplit(resource).netloc.lower() if "://" in resource else ""
+    host = split_url(resource).netloc.lower() if "://" in resource else ""
     if host in GRAPH_HOSTS or resource.startswith("api://") or is_guid(resource.rstrip("/")):
         return resource.rstrip("/")
     # Any other https resource given with a trailing slash is taken as a v1 identifier that has one.

@@ -33,3 +33,17 @@ def test_cli_parser_build_imports_no_heavy_library() -> None:
     loaded = _loaded_after("from wizard.cli.main import build_parser\nbuild_parser()")
     leaked = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
     assert leaked == []
+
+
+def test_quick_commands_import_no_heavy_library() -> None:
+    code = (
+        "from wizard.cli.main import main\n"
+        "main(['validate', '--tenant', 'contoso.onmicrosoft.com', "
+        "'--client-id', '11112222-bbbb-3333-cccc-4444dddd5555', '--no-prompt', '--json'])\n"
+        "main(['consent-url', '--tenant', 'contoso.onmicrosoft.com', "
+        "'--client-id', '11112222-bbbb-3333-cccc-4444dddd5555', '--json'])\n"
+    )
+    loaded = _loaded_after(code)
+    assert "wizard.consent" in loaded  # the commands really ran
+    leaked = sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in HEAVY))
+    assert leaked == []

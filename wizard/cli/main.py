@@ -15,6 +15,11 @@ from wizard.exitcodes import ExitCode
 
 #: Sub-command modules under wizard.cli.commands, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
+    "validate",
+    "consent_url",
+    "cert",
+    "export",
+    "import_",
     "decode",
     "explain",
 )

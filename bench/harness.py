@@ -1,0 +1,70 @@
+"""Shared helpers: alternating timed runs, medians and a plain table."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a benchmark table: a measured thing against its baseline."""
+
+    bench: str
+    subject: str
+    subject_value: float
+    baseline: str
+    baseline_value: float
+    unit: str
+    target: str = ""
+
+    @property
+    def ratio(self) -> float:
+        return self.subject_value / self.baseline_value if self.baseline_value else float("inf")
+
+
+def time_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> float:
+    """Wall-clock seconds of one process run."""
+    start = time.perf_counter()
+    subprocess.run(list(argv), check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def alternate(
+    subject: Callable[[], float], baseline: Callable[[], float], *, rounds: int = 7, warmup: int = 1
+) -> tuple[float, float]:
+    """Run subject and baseline alternately (so machine drift hits both) and return their medians."""
+    for _ in range(warmup):
+        subject()
+        baseline()
+    s: list[float] = []
+    b: list[float] = []
+    for _ in range(rounds):
+        s.append(subject())
+        b.append(baseline())
+    return statistics.median(s), statistics.median(b)
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    headers = ("bench", "subject", "value", "baseline", "value", "ratio", "target")
+    lines = [
+        (
+            r.bench,
+            r.subject,
+            f"{r.subject_value:.3f} {r.unit}",
+            r.baseline,
+            f"{r.baseline_value:.3f} {r.unit}",
+            f"{r.ratio:.2f}x",
+            r.target,
+        )
+        for r in rows
+    ]
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *lines, strict=True)]
+    for line in (headers, *lines):
+        sys.stdout.write(
+            "  ".join(str(x).ljust(w) for x, w in zip(line, widths, strict=True)).rstrip() + "\n"
+        )

@@ -1,0 +1,104 @@
+"""`daemon-wizard export`: write the profile as a sample daemon's config (or all of them) safely."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from wizard.cli._export_profile_args import add_profile_arguments, passphrase_from_args, profile_from_args
+from wizard.cli.output import emit_json, err, out
+from wizard.errors import UsageError
+from wizard.exitcodes import ExitCode
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "export",
+        help="write a config file for an official sample daemon or azure-identity",
+        description="Write the profile in a sample's own config format: atomic, 0600 for secrets, "
+        "never overwriting without --force (a backup is kept).",
+    )
+    parser.add_argument(
+        "--format", dest="fmt", metavar="NAME", help="a format name, or 'all' (with --out DIR)"
+    )
+    parser.add_argument("--out", type=Path, metavar="PATH", help="file to write (a folder for --format all)")
+    parser.add_argument("--force", action="store_true", help="replace an existing file (keeps a .bak)")
+    parser.add_argument("--dry-run", action="store_true", help="show the diff; write nothing")
+    parser.add_argument("--list-formats", action="store_true", help="list the formats and exit")
+    parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
+    add_profile_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def _list(as_json: bool) -> int:
+    from wizard.configs import FORMATS
+
+    if as_json:
+        emit_json(
+            {
+                "formats": [
+                    {"name": f.name, "title": f.title, "filename": f.filename, "secret": f.secret_bearing}
+                    for f in FORMATS.values()
+                ]
+            }
+        )
+    else:
+        for f in FORMATS.values():
+            out(f"{f.name:<20} {f.filename:<24} {f.title}")
+    return int(ExitCode.OK)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.list_formats:
+        return _list(args.json)
+    if not args.fmt:
+        raise UsageError(
+            "No --format given", hint="Pick one of `daemon-wizard export --list-formats`, or all."
+        )
+    from wizard.configs import export_all, export_config
+
+    profile, secret = profile_from_args(args)
+    passphrase = passphrase_from_args(args)
+    if args.fmt == "all":
+        if args.out is None:
+            raise UsageError("--format all needs --out DIR", hint="Each format goes to DIR/<format>/<file>.")
+        results = export_all(
+            profile,
+            secret=secret,
+            out_dir=args.out,
+            force=args.force,
+            dry_run=args.dry_run,
+            passphrase=passphrase,
+        )
+    else:
+        results = [
+            export_config(
+                profile,
+                args.fmt,
+                secret=secret,
+                out=args.out,
+                force=args.force,
+                dry_run=args.dry_run,
+                passphrase=passphrase,
+            )
+        ]
+    if args.json:
+        emit_json({"ok": True, "results": [r.to_dict() for r in results]})
+        for result in results:
+            for warning in result.warnings:
+                err(f"warning: {warning}")
+        return int(ExitCode.OK)
+    for result in results:
+        if result.path is None and result.text is not None:
+            out(result.text.rstrip("\n"))
+        elif result.dry_run:
+            out(result.diff or f"{result.path}: no change")
+        for written in result.written:
+            backup = f", previous kept as {written.backup}" if written.backup else ""
+            out(f"wrote {written.path} (mode {written.mode:o}{backup})")
+        for warning in result.warnings:
+            err(f"warning: {warning}")
+        for step in result.next_steps:
+            out(f"next: {step}")
+    return int(ExitCode.OK)

@@ -1,0 +1,46 @@
+"""`daemon-wizard validate`: every problem in the profile, each with its fix."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from wizard.cli.output import emit_json, err, out
+from wizard.cli.profile_args import add_profile_arguments, profile_from_args
+from wizard.exitcodes import ExitCode
+from wizard.validation import validate_profile
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("validate", help="check a profile and print every problem with its fix")
+    add_profile_arguments(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    given = profile_from_args(args)
+    problems = validate_profile(given.profile, secret=given.secret)
+    errors = [p for p in problems if p.severity == "error"]
+    if args.json:
+        from wizard.profile_store import profile_to_dict
+
+        emit_json(
+            {
+                "ok": not errors,
+                "source": given.source,
+                "profile": profile_to_dict(given.profile),
+                "secret": given.secret.masked if given.secret else None,
+                "problems": [p.to_dict() for p in problems],
+                "warnings": given.warnings,
+            }
+        )
+    else:
+        for w in given.warnings:
+            err(f"warning: {w}")
+        if not problems:
+            out("No problems found.")
+        for p in problems:
+            out(f"{p.severity:7} {p.field}: {p.message}")
+            out(f"        fix: {p.fix}")
+    return int(ExitCode.FAILURE if errors else ExitCode.OK)

@@ -1,0 +1,165 @@
+"""The profile input shared by commands that act on one daemon app: saved profile, config file, flags."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.authority import parse_authority
+from wizard.clouds import Cloud, TenantType, cloud_for_graph_host
+from wizard.errors import UsageError, ValidationError
+from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
+from wizard.scopes import DEFAULT_SUFFIX
+from wizard.secret import Secret
+from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
+from wizard.urls import split_url
+
+
+@dataclass
+class ProfileInput:
+    """A profile assembled from the command line, with the secret kept apart."""
+
+    profile: Profile
+    secret: Secret | None = None
+    ca_file: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    source: str = "flags"
+
+
+def add_profile_arguments(parser: argparse.ArgumentParser, *, with_secret: bool = True) -> None:
+    """The flags of reference/cli.md: --profile, --from, the field flags, and the secret sources."""
+    g = parser.add_argument_group("profile input (a saved profile, a config file, and/or flags; flags win)")
+    g.add_argument("--profile", metavar="NAME", help="a saved profile")
+    g.add_argument("--from", dest="from_file", metavar="FILE", help="a config file of the official samples")
+    g.add_argument("--tenant-type", choices=[t.value for t in TenantType], help="workforce or external")
+    g.add_argument("--cloud", choices=[c.value for c in Cloud], help="national cloud (workforce)")
+    g.add_argument("--tenant", metavar="T", help="tenant ID or domain (External ID: the subdomain)")
+    g.add_argument("--authority", metavar="URL", help="authority URL, instead of tenant type/cloud/tenant")
+    g.add_argument("--client-id", metavar="C", help="application (client) ID")
+    g.add_argument("--object-id", metavar="O", help="application object ID (optional)")
+    scope = g.add_mutually_exclusive_group()
+    scope.add_argument("--scope", metavar="S", help="the scope, e.g. https://graph.microsoft.com/.default")
+    scope.add_argument("--resource", metavar="R", help="the resource (App ID URI); /.default is appended")
+    g.add_argument("--api-url", metavar="URL", help="URL the API call goes to")
+    g.add_argument(
+        "--role", dest="roles", action="append", metavar="ROLE", help="an app role the API requires"
+    )
+    g.add_argument(
+        "--certificate", metavar="PATH", help="public certificate (PEM/DER) for a certificate credential"
+    )
+    g.add_argument("--key", metavar="PATH", help="private key (PEM) for a certificate credential")
+    g.add_argument("--pfx", metavar="PATH", help="PFX/P12 holding key and certificate")
+    g.add_argument("--ca-file", metavar="PATH", help="extra CA to trust (sandbox elsewhere, TLS proxy)")
+    if with_secret:
+        s = parser.add_argument_group("client secret (never as a flag value)")
+        s.add_argument("--secret-stdin", action="store_true", help="read the secret from stdin")
+        s.add_argument("--secret-file", metavar="PATH", help="read the secret from a file")
+        s.add_argument(
+            "--no-prompt",
+            action="store_true",
+            help=f"never prompt (otherwise ${ENV_CLIENT_SECRET} or a hidden prompt)",
+        )
+
+
+def _from_file(path: str) -> tuple[Profile, Secret | None, list[str]]:
+    # The importers live in wizard.configs; loaded by name so this module stays light.
+    try:
+        configs = importlib.import_module("wizard.configs")
+    except ImportError as exc:  # pragma: no cover - until the importers are installed
+        raise UsageError("Reading sample config files is not available in this build") from exc
+    profile, secret, report = configs.load_profile(Path(path))
+    warnings = [str(w) for w in getattr(report, "warnings", [])]
+    return profile, secret, warnings
+
+
+def _api_from(resource: str, api_url: str | None, roles: list[str] | None, base: ApiTarget) -> ApiTarget:
+    host = split_url(resource).host if "://" in resource else None
+    kind = ApiKind.GRAPH if host and cloud_for_graph_host(host) else ApiKind.OWN
+    return ApiTarget(
+        kind=kind,
+        resource=resource,
+        base_url=api_url or (base.base_url if base.kind is kind else None),
+        relative_path=base.relative_path if base.kind is kind and not api_url else None,
+        required_roles=tuple(roles or base.required_roles),
+    )
+
+
+def _apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
+    changes: dict[str, object] = {}
+    if args.tenant_type:
+        changes["tenant_type"] = TenantType(args.tenant_type)
+    if args.cloud:
+        changes["cloud"] = Cloud(args.cloud)
+    if args.tenant is not None:
+        changes["tenant"] = args.tenant
+    if args.authority:
+        try:
+            parsed = parse_authority(args.authority)
+        except ValidationError:
+            # Keep it as given: `validate` reports exactly what is wrong with it.
+            changes["authority_override"] = args.authority
+        else:
+            changes["tenant_type"] = parsed.tenant_type
+            changes["tenant"] = parsed.tenant
+            if parsed.cloud is not None:
+                changes["cloud"] = parsed.cloud
+            changes["authority_override"] = args.authority.rstrip("/") if parsed.custom_host else None
+    if args.client_id is not None:
+        changes["client_id"] = args.client_id
+    if args.object_id is not None:
+        changes["object_id"] = args.object_id
+    resource = args.resource or args.scope
+    if resource:
+        raw = resource.strip()
+        raw = raw[: -len(DEFAULT_SUFFIX)] if raw.endswith(DEFAULT_SUFFIX) and " " not in raw else raw
+        changes["api"] = _api_from(raw, args.api_url, args.roles, profile.api)
+    elif args.api_url or args.roles:
+        api = profile.api
+        changes["api"] = ApiTarget(
+            kind=api.kind,
+            resource=api.resource,
+            base_url=args.api_url or api.base_url,
+            relative_path=None if args.api_url else api.relative_path,
+            required_roles=tuple(args.roles or api.required_roles),
+        )
+    if args.certificate or args.key or args.pfx:
+        old = profile.certificate
+        changes["credential"] = CredentialKind.CERTIFICATE
+        changes["certificate"] = CertificateRef(
+            key_path=args.key or old.key_path,
+            cert_path=args.certificate or old.cert_path,
+            pfx_path=args.pfx or old.pfx_path,
+            thumbprint_sha1=old.thumbprint_sha1,
+            thumbprint_sha256=old.thumbprint_sha256,
+        )
+    return profile.with_(**changes) if changes else profile
+
+
+def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> ProfileInput:
+    """Saved profile, then config file, then flags; the secret from stdin, file, environment or prompt."""
+    profile = Profile()
+    secret: Secret | None = None
+    warnings: list[str] = []
+    source = "flags"
+    if args.profile:
+        from wizard.profile_store import load_profile
+
+        profile = load_profile(args.profile)
+        source = f"profile:{args.profile}"
+    if args.from_file:
+        profile, secret, warnings = _from_file(args.from_file)
+        source = f"file:{args.from_file}"
+    profile = _apply_flags(profile, args)
+    if need_secret and profile.credential is CredentialKind.SECRET and hasattr(args, "secret_stdin"):
+        given, more = read_secret(
+            use_stdin=args.secret_stdin,
+            file=args.secret_file,
+            interactive=not args.no_prompt and secret is None,
+        )
+        warnings.extend(more)
+        secret = given or secret
+    return ProfileInput(
+        profile=profile, secret=secret, ca_file=args.ca_file, warnings=warnings, source=source
+    )

@@ -1,0 +1,367 @@
+"""The formats, and exporting or importing through them safely (atomic, 0600, backups, diff preview)."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from wizard.clouds import TenantType
+from wizard.configs import azure_identity, dotnet, java, node, profile_toml, python_daemon
+from wizard.configs.common import ExportResult, ImportReport, RenderContext, Rendering
+from wizard.configs.detect import detect_text, read_text
+from wizard.errors import ConfigFileError, FileExistsRefusal, UsageError, ValidationError, WizardError
+from wizard.profile import ApiKind, CredentialKind, Profile
+from wizard.safe_write import WrittenFile, git_exposure, write_atomic
+from wizard.secret import Secret, mask
+
+_BASE = frozenset({"tenant_type", "cloud", "tenant", "client_id", "credential", "authority_override"})
+_ALL_TENANTS = frozenset(TenantType)
+_ALL_APIS = frozenset(ApiKind)
+
+
+@dataclass(frozen=True)
+class ConfigFormat:
+    """One config format: how to write it, how to read it back, and which profiles it fits."""
+
+    name: str
+    title: str
+    filename: str
+    render: Callable[[Profile, Secret | None, RenderContext], Rendering]
+    parse: Callable[[str], ImportReport]
+    secret_bearing: bool
+    credential: CredentialKind | None
+    tenant_types: frozenset[TenantType] = _ALL_TENANTS
+    api_kinds: frozenset[ApiKind] = _ALL_APIS
+    #: Profile fields that survive export → import (the round-trip contract; the rest is documented loss).
+    carries: frozenset[str] = _BASE
+    #: Printed on stdout (secret masked) when no --out is given.
+    printed: bool = False
+
+    def mismatch(self, profile: Profile) -> list[str]:
+        """Why this format does not fit the profile (empty when it does)."""
+        reasons: list[str] = []
+        if self.credential is not None and profile.credential is not self.credential:
+            reasons.append(f"{self.name} needs a {self.credential.value} credential")
+        if profile.tenant_type not in self.tenant_types:
+            reasons.append(f"{self.name} is for {'/'.join(t.value for t in self.tenant_types)} tenants")
+        if profile.api.kind not in self.api_kinds:
+            reasons.append(f"{self.name} calls {'/'.join(k.value for k in self.api_kinds)} APIs only")
+        return reasons
+
+
+_SECRET, _CERT = CredentialKind.SECRET, CredentialKind.CERTIFICATE
+_WF, _EXT = frozenset({TenantType.WORKFORCE}), frozenset({TenantType.EXTERNAL})
+_GRAPH = frozenset({ApiKind.GRAPH})
+
+FORMATS: dict[str, ConfigFormat] = {
+    f.name: f
+    for f in (
+        ConfigFormat(
+            "python-secret",
+            "ms-identity-python-daemon parameters.json (secret)",
+            "parameters.json",
+            python_daemon.render_secret,
+            python_daemon.parse_secret,
+            True,
+            _SECRET,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "python-certificate",
+            "ms-identity-python-daemon parameters.json (certificate)",
+            "parameters.json",
+            python_daemon.render_certificate,
+            python_daemon.parse_certificate,
+            False,
+            _CERT,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "node-console",
+            "ms-identity-javascript-nodejs-console .env",
+            ".env",
+            node.render_console,
+            node.parse_console,
+            True,
+            _SECRET,
+            api_kinds=_GRAPH,
+        ),
+        ConfigFormat(
+            "node-ciam-daemon",
+            "External ID Node daemon App/.env",
+            ".env",
+            node.render_ciam,
+            node.parse_ciam,
+            True,
+            _SECRET,
+            tenant_types=_EXT,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "dotnet-daemon",
+            "active-directory-dotnetcore-daemon-v2 appsettings.json",
+            "appsettings.json",
+            dotnet.render_daemon,
+            dotnet.parse_daemon,
+            True,
+            None,
+            tenant_types=_WF,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "dotnet-ciam-daemon",
+            "External ID .NET daemon ToDoListClient/appsettings.json",
+            "appsettings.json",
+            dotnet.render_ciam,
+            dotnet.parse_ciam,
+            True,
+            None,
+            tenant_types=_EXT,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "dotnet-console",
+            "ms-identity-docs-code-dotnet console-daemon Program.cs values",
+            "Program.config.cs",
+            dotnet.render_console,
+            dotnet.parse_console,
+            True,
+            _SECRET,
+            tenant_types=_WF,
+            api_kinds=_GRAPH,
+            carries=_BASE | {"object_id"},
+            printed=True,
+        ),
+        ConfigFormat(
+            "java-secret",
+            "ms-identity-java-daemon application.properties (secret)",
+            "application.properties",
+            java.render_secret,
+            java.parse_secret,
+            True,
+            _SECRET,
+            api_kinds=_GRAPH,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "java-certificate",
+            "ms-identity-java-daemon application.properties (certificate)",
+            "application.properties",
+            java.render_certificate,
+            java.parse_certificate,
+            False,
+            _CERT,
+            api_kinds=_GRAPH,
+            carries=_BASE | {"api"},
+        ),
+        ConfigFormat(
+            "azure-identity",
+            "azure-identity EnvironmentCredential .env",
+            ".env",
+            azure_identity.render,
+            azure_identity.parse,
+            True,
+            None,
+        ),
+        ConfigFormat(
+            "profile",
+            "entra-daemon-wizard profile (TOML, no secrets)",
+            "profile.toml",
+            profile_toml.render,
+            profile_toml.parse,
+            False,
+            None,
+            carries=_BASE | {"name", "object_id", "certificate", "api"},
+        ),
+    )
+}
+
+
+def get_format(name: str) -> ConfigFormat:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UsageError(f"Unknown format {name!r}", hint=f"Use one of: {', '.join(FORMATS)}.") from None
+
+
+def _masker(secrets: Iterable[str]) -> Callable[[str], str]:
+    values = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def apply(text: str) -> str:
+        for value in values:
+            text = text.replace(value, mask(value))
+        return text
+
+    return apply
+
+
+def _old_secrets(fmt: ConfigFormat, text: str) -> list[str]:
+    """Secret values in the file being replaced, so the diff never shows them."""
+    try:
+        report = fmt.parse(text)
+    except (WizardError, ValueError, TypeError):
+        return []
+    return [report.secret.reveal()] if report.secret else []
+
+
+def _require_identity(profile: Profile) -> None:
+    """A config without the client ID or the tenant is no use to anyone: refuse rather than write blanks."""
+    if not profile.client_id:
+        raise ValidationError(
+            "The profile has no client ID",
+            field="client_id",
+            hint="Give --client-id, or --from a complete file.",
+        )
+    if not profile.tenant and not profile.authority_override:
+        raise ValidationError(
+            "The profile has no tenant",
+            field="tenant",
+            hint="Give --tenant or --authority, or --from a complete file.",
+        )
+
+
+def _target(fmt: ConfigFormat, out: Path | None) -> Path:
+    if out is None:
+        return Path.cwd() / fmt.filename
+    out = Path(out).expanduser()
+    return out / fmt.filename if out.is_dir() else out
+
+
+def export_config(
+    profile: Profile,
+    fmt: str,
+    *,
+    secret: Secret | None,
+    out: Path | None,
+    force: bool = False,
+    dry_run: bool = False,
+    passphrase: Secret | None = None,
+) -> ExportResult:
+    """Render the profile in one format and write it safely (or, with `dry_run`, show the diff only)."""
+    spec = get_format(fmt)
+    _require_identity(profile)
+    hard = [r for r in spec.mismatch(profile) if "credential" in r]
+    if hard:
+        raise UsageError(
+            f"{hard[0]}; the profile uses a {profile.credential.value}", hint="Pick another --format."
+        )
+    warnings = spec.mismatch(profile)
+    printing = spec.printed and out is None
+    target = _target(spec, out)
+    rendering = spec.render(profile, secret, RenderContext(target=target, passphrase=passphrase))
+    warnings += rendering.warnings
+    if profile.credential is CredentialKind.SECRET and spec.secret_bearing and secret is None:
+        warnings.append(
+            "No client secret given: the file holds a placeholder. Pass --secret-stdin, --secret-file or "
+            "DAEMON_WIZARD_CLIENT_SECRET, or put the secret in by hand."
+        )
+    masker = _masker([*rendering.secrets, *([passphrase.reveal()] if passphrase else [])])
+    result = ExportResult(format=spec.name, path=None if printing else str(target), dry_run=dry_run)
+    result.next_steps = list(rendering.next_steps)
+    if printing:
+        result.text = masker(rendering.text)
+        result.warnings = warnings
+        if secret:
+            result.next_steps.insert(
+                0, "the secret is masked on screen: write the snippet with --out FILE (mode 0600)"
+            )
+        return result
+    if dry_run:
+        old = read_text(target) if target.exists() else ""
+        old_masker = _masker([*rendering.secrets, *(_old_secrets(spec, old) if old else [])])
+        result.text = masker(rendering.text)
+        result.diff = "".join(
+            difflib.unified_diff(
+                old_masker(old or "").splitlines(keepends=True),
+                old_masker(rendering.text).splitlines(keepends=True),
+                fromfile=str(target) if target.exists() else "/dev/null",
+                tofile=str(target),
+            )
+        )
+        warnings += [f"would also write {e.path} ({e.description})" for e in rendering.extra]
+        result.warnings = warnings
+        return result
+    paths = [target, *(e.path for e in rendering.extra)]
+    for path in paths:
+        if path.exists() and not force:
+            raise FileExistsRefusal(str(path))
+    written: list[WrittenFile] = []
+    for extra in rendering.extra:
+        written.append(write_atomic(extra.path, extra.data, secret=extra.secret, force=force))
+    written.append(write_atomic(target, rendering.text, secret=spec.secret_bearing, force=force))
+    for item in written:
+        if item.secret and (exposure := git_exposure(item.path)):
+            warnings.append(exposure)
+    result.written = written
+    result.warnings = warnings
+    return result
+
+
+def export_all(
+    profile: Profile,
+    *,
+    secret: Secret | None,
+    out_dir: Path,
+    force: bool = False,
+    dry_run: bool = False,
+    passphrase: Secret | None = None,
+) -> list[ExportResult]:
+    """Every format that fits the profile, each in `out_dir/<format>/<file>`."""
+    results: list[ExportResult] = []
+    for spec in FORMATS.values():
+        if spec.mismatch(profile):
+            continue
+        results.append(
+            export_config(
+                profile,
+                spec.name,
+                secret=secret,
+                out=Path(out_dir) / spec.name / spec.filename,
+                force=force,
+                dry_run=dry_run,
+                passphrase=passphrase,
+            )
+        )
+    return results
+
+
+def parse_text(text: str, *, path: str | None = None) -> ImportReport:
+    """Detect the format of `text` and read it into a report."""
+    name = detect_text(text)
+    if name is None:
+        raise ConfigFileError(
+            "This file is not one of the config formats the wizard knows",
+            path=path,
+            hint=f"Supported: {', '.join(FORMATS)} (see daemon-wizard export --list-formats).",
+        )
+    try:
+        report = FORMATS[name].parse(text)
+    except ConfigFileError as exc:
+        exc.path = exc.path or path
+        raise
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ConfigFileError(f"This {name} file cannot be read ({type(exc).__name__})", path=path) from None
+    report.path = path
+    return report
+
+
+def import_config(path: Path | str | os.PathLike[str]) -> ImportReport:
+    """Read a config file of any supported format back into a profile, with what still needs fixing."""
+    target = Path(path).expanduser()
+    if not target.is_file():
+        raise ConfigFileError(f"{target} does not exist or is not a file", path=str(target))
+    text = read_text(target)
+    if text is None:
+        raise ConfigFileError(
+            f"{target} is not a text config file (binary, or larger than 1 MB)", path=str(target)
+        )
+    return parse_text(text, path=str(target))
+
+
+def load_profile(path: Path | str | os.PathLike[str]) -> tuple[Profile, Secret | None, ImportReport]:
+    """`--from FILE` for every command: the profile, the secret the file holds (if any), and the report."""
+    report = import_config(path)
+    return report.profile, report.secret, report

@@ -1,0 +1,9 @@
+"""An offline imitation of Entra ID, a slice of Microsoft Graph and a ToDo API over HTTPS on loopback."""
+
+from __future__ import annotations
+
+from wizard.sandbox.defaults import default_scenario
+from wizard.sandbox.scenario import Scenario, load_scenario, scenario_from_dict
+from wizard.sandbox.server import Sandbox, SandboxApp
+
+__all__ = ["Sandbox", "SandboxApp", "Scenario", "default_scenario", "load_scenario", "scenario_from_dict"]

@@ -1,0 +1,50 @@
+"""The sandbox's ASGI application: Entra endpoints, the Graph slice and the ToDo API, plus middleware."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp
+
+from wizard.sandbox import discovery, graph, todo
+from wizard.sandbox.admin_consent import admin_consent
+from wizard.sandbox.faults import FaultMiddleware, Faults
+from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
+from wizard.sandbox.state import SandboxState
+from wizard.sandbox.token_endpoint import token_endpoint
+
+
+async def root(request: Request) -> Response:
+    state: SandboxState = request.app.state.sandbox_state
+    return JSONResponse(
+        {
+            "service": "entra-daemon-wizard sandbox tenant",
+            "tenants": [
+                {"id": t.spec.id, "domain": t.spec.domain, "type": t.spec.type}
+                for t in state.tenants.values()
+            ],
+        }
+    )
+
+
+def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hosts: set[str]) -> ASGIApp:
+    routes = [
+        Route("/", root),
+        Route("/common/discovery/instance", discovery.instance_discovery),
+        Route("/{tenant}/v2.0/.well-known/openid-configuration", discovery.openid_config_v2),
+        Route("/{tenant}/.well-known/openid-configuration", discovery.openid_config_v1),
+        Route("/{tenant}/discovery/v2.0/keys", discovery.keys),
+        Route("/{tenant}/discovery/keys", discovery.keys),
+        Route("/{tenant}/oauth2/v2.0/token", token_endpoint, methods=["POST"]),
+        Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
+        Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
+        *todo.ROUTES,
+        *graph.ROUTES,
+    ]
+    app = Starlette(routes=routes)
+    app.state.sandbox_state = state
+    app.state.todo_store = todo.TodoStore()
+    app.state.known_hosts = known_hosts
+    return RequestLogMiddleware(FaultMiddleware(app, faults), log)

@@ -1,0 +1,242 @@
+"""The built-in scenario: a workforce tenant `contoso` and an external tenant `fabrikamext`."""
+
+from __future__ import annotations
+
+from wizard.sandbox.scenario import (
+    CERTIFICATE,
+    DELEGATED,
+    GRAPH_NAME,
+    SECRET,
+    ApiSpec,
+    AppRole,
+    AppSpec,
+    Permission,
+    Scenario,
+    TenantSpec,
+    UserSpec,
+)
+
+CONTOSO_ID = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
+FABRIKAM_ID = "5e1f2a7b-8c9d-4e3f-a1b2-0c0ffee00002"
+
+
+def _todo_api(prefix: str, tenant_domain: str) -> ApiSpec:
+    app_id = f"{prefix}-4a4a-4b4b-8c8c-0000000000a1"
+    return ApiSpec(
+        name="todo-api",
+        app_id=app_id,
+        app_id_uri=f"api://{app_id}",
+        display_name="ToDo List API",
+        roles=(
+            AppRole("ToDoList.Read.All", f"{prefix}-0001-4000-8000-000000000001", "Read all to-do lists"),
+            AppRole(
+                "ToDoList.ReadWrite.All",
+                f"{prefix}-0002-4000-8000-000000000002",
+                "Read and write all to-do lists",
+            ),
+        ),
+        access_token_version=2,
+        object_id=f"{prefix}-4a4a-4b4b-8c8c-0000000000a2",
+        sp_object_id=f"{prefix}-4a4a-4b4b-8c8c-0000000000a3",
+    )
+
+
+def _app(prefix: str, n: int, name: str, display: str, **kw: object) -> AppSpec:
+    return AppSpec(
+        name=name,
+        client_id=f"{prefix}-{n:04d}-4000-a000-00000000c11e",
+        object_id=f"{prefix}-{n:04d}-4000-a000-0000000000b0",
+        sp_object_id=f"{prefix}-{n:04d}-4000-a000-0000000005b0",
+        display_name=display,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _users(domain: str, prefix: str) -> tuple[UserSpec, ...]:
+    people = [
+        ("Adele", "Vance", "Retail Manager"),
+        ("Alex", "Wilber", "Marketing Assistant"),
+        ("Diego", "Siciliani", "HR Manager"),
+        ("Megan", "Bowen", "Marketing Manager"),
+    ]
+    return tuple(
+        UserSpec(
+            id=f"{prefix}-{i:04d}-4000-b000-000000005e75",
+            display_name=f"{given} {surname}",
+            user_principal_name=f"{given}{surname[0]}@{domain}".replace(" ", ""),
+            given_name=given,
+            surname=surname,
+            job_title=title,
+        )
+        for i, (given, surname, title) in enumerate(people, start=1)
+    )
+
+
+def _contoso() -> TenantSpec:
+    p = "c0c0a000"
+    todo = _todo_api(p, "contoso.onmicrosoft.com")
+    secured = ApiSpec(
+        name="secured-api",
+        app_id=f"{p}-4a4a-4b4b-8c8c-0000000000b1",
+        app_id_uri="https://contoso.onmicrosoft.com/secured-api",
+        display_name="Assignment-required API",
+        roles=(AppRole("Data.Read.All", f"{p}-0003-4000-8000-000000000003", "Read data"),),
+        access_token_version=2,
+        assignment_required=True,
+        object_id=f"{p}-4a4a-4b4b-8c8c-0000000000b2",
+        sp_object_id=f"{p}-4a4a-4b4b-8c8c-0000000000b3",
+    )
+    graph_read = (
+        Permission(GRAPH_NAME, "User.Read.All"),
+        Permission(GRAPH_NAME, "Application.Read.All"),
+    )
+    apps = (
+        _app(p, 1, "graph-daemon", "Graph Daemon", permissions=graph_read, consented=True),
+        _app(
+            p,
+            2,
+            "unconsented-daemon",
+            "Unconsented Daemon",
+            permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
+        ),
+        _app(
+            p,
+            3,
+            "delegated-daemon",
+            "Delegated-permission Daemon",
+            permissions=(Permission(GRAPH_NAME, "User.Read.All", DELEGATED),),
+            consented=True,
+        ),
+        _app(
+            p,
+            4,
+            "cert-daemon",
+            "Certificate Daemon",
+            credentials=(CERTIFICATE,),
+            permissions=graph_read,
+            consented=True,
+        ),
+        _app(
+            p,
+            5,
+            "todo-daemon",
+            "ToDo Daemon",
+            permissions=(Permission("todo-api", "ToDoList.ReadWrite.All"),),
+            consented=True,
+        ),
+        _app(
+            p,
+            6,
+            "todo-reader-daemon",
+            "ToDo Reader Daemon",
+            permissions=(Permission("todo-api", "ToDoList.Read.All"),),
+            consented=True,
+        ),
+        _app(
+            p,
+            7,
+            "expired-secret-daemon",
+            "Expired-secret Daemon",
+            permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
+            consented=True,
+            secret_expired=True,
+        ),
+        _app(
+            p,
+            8,
+            "disabled-daemon",
+            "Disabled Daemon",
+            permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
+            consented=True,
+            disabled=True,
+        ),
+        _app(p, 9, "no-sp-daemon", "Daemon without service principal", service_principal=False),
+        _app(
+            p,
+            10,
+            "unassigned-daemon",
+            "Unassigned Daemon (assignment-required API)",
+            permissions=(Permission("secured-api", "Data.Read.All"),),
+        ),
+        _app(
+            p,
+            11,
+            "both-daemon",
+            "Secret and Certificate Daemon",
+            credentials=(SECRET, CERTIFICATE),
+            permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
+            consented=True,
+        ),
+    )
+    return TenantSpec(
+        name="contoso",
+        id=CONTOSO_ID,
+        domain="contoso.onmicrosoft.com",
+        display_name="Contoso",
+        type="workforce",
+        apps=apps,
+        apis=(todo, secured),
+        users=_users("contoso.onmicrosoft.com", p),
+    )
+
+
+def _fabrikam() -> TenantSpec:
+    p = "fabf0000"
+    todo = _todo_api(p, "fabrikamext.onmicrosoft.com")
+    apps = (
+        _app(
+            p,
+            1,
+            "ext-todo-daemon",
+            "External ToDo Daemon",
+            permissions=(Permission("todo-api", "ToDoList.ReadWrite.All"),),
+            consented=True,
+        ),
+        _app(
+            p,
+            2,
+            "ext-graph-daemon",
+            "External Graph Daemon",
+            permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
+            consented=True,
+        ),
+        _app(
+            p,
+            3,
+            "ext-unconsented-daemon",
+            "External Unconsented Daemon",
+            permissions=(Permission("todo-api", "ToDoList.Read.All"),),
+        ),
+        _app(
+            p,
+            4,
+            "ext-cert-daemon",
+            "External Certificate Daemon",
+            credentials=(CERTIFICATE,),
+            permissions=(Permission("todo-api", "ToDoList.Read.All"),),
+            consented=True,
+        ),
+        _app(
+            p,
+            5,
+            "ext-delegated-daemon",
+            "External Delegated-permission Daemon",
+            permissions=(Permission(GRAPH_NAME, "User.Read.All", DELEGATED),),
+            consented=True,
+        ),
+    )
+    return TenantSpec(
+        name="fabrikamext",
+        id=FABRIKAM_ID,
+        domain="fabrikamext.onmicrosoft.com",
+        display_name="Fabrikam External",
+        type="external",
+        apps=apps,
+        apis=(todo,),
+        users=_users("fabrikamext.onmicrosoft.com", p),
+    )
+
+
+def default_scenario() -> Scenario:
+    """Stable names and ids; secrets and certificates are generated per run."""
+    return Scenario(tenants=(_contoso(), _fabrikam()))

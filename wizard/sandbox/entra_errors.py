@@ -1,0 +1,289 @@
+"""Entra's token-endpoint error bodies: exact wording, status codes and shape (error, AADSTS, ids)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from starlette.responses import JSONResponse
+
+NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
+
+
+@dataclass(eq=False)
+class EntraError(Exception):
+    """An AADSTS error the token endpoint answers with."""
+
+    status: int
+    error: str
+    code: int
+    message: str
+
+    def body(self, *, correlation_id: str | None = None) -> dict[str, object]:
+        now = dt.datetime.now(dt.timezone.utc)
+        stamp = now.strftime("%Y-%m-%d %H:%M:%SZ")
+        trace = str(uuid.uuid4())
+        corr = correlation_id or str(uuid.uuid4())
+        return {
+            "error": self.error,
+            "error_description": (
+                f"AADSTS{self.code}: {self.message}\r\nTrace ID: {trace}\r\nCorrelation ID: {corr}"
+                f"\r\nTimestamp: {stamp}"
+            ),
+            "error_codes": [self.code],
+            "timestamp": stamp,
+            "trace_id": trace,
+            "correlation_id": corr,
+            "error_uri": f"https://login.microsoftonline.com/error?code={self.code}",
+        }
+
+    def response(self, *, correlation_id: str | None = None) -> JSONResponse:
+        body = self.body(correlation_id=correlation_id)
+        headers = {**NO_STORE, "x-ms-request-id": str(body["trace_id"])}
+        if correlation_id:
+            headers["client-request-id"] = correlation_id
+        return JSONResponse(body, status_code=self.status, headers=headers)
+
+
+def _e(status: int, error: str, code: int, message: str) -> EntraError:
+    return EntraError(status, error, code, message)
+
+
+# Tenant and endpoint -------------------------------------------------------------------------------
+def tenant_not_found(tenant: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_tenant",
+        90002,
+        f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing "
+        "into the correct cloud. Check with your subscription administrator, this may happen if there are no "
+        "active subscriptions for the tenant.",
+    )
+
+
+def invalid_tenant_identifier(tenant: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        900023,
+        f"Specified tenant identifier '{tenant}' is neither a valid DNS name, nor a valid external domain.",
+    )
+
+
+def common_endpoint() -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        9001023,
+        "The grant type is not supported over the /common or /consumers endpoints. Please use the "
+        "/organizations or tenant-specific endpoint.",
+    )
+
+
+def invalid_instance() -> EntraError:
+    return _e(400, "invalid_instance", 50049, "Unknown or invalid instance.")
+
+
+# Request shape -------------------------------------------------------------------------------------
+def missing_parameter(name: str) -> EntraError:
+    return _e(
+        400, "invalid_request", 900144, f"The request body must contain the following parameter: '{name}'."
+    )
+
+
+def unsupported_grant_type(grant: str) -> EntraError:
+    return _e(
+        400,
+        "unsupported_grant_type",
+        70003,
+        f"The app requested an unsupported grant type '{grant}'.",
+    )
+
+
+def resource_parameter() -> EntraError:
+    return _e(400, "invalid_request", 901002, "The 'resource' request parameter is not supported.")
+
+
+def missing_scope() -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        90014,
+        "The required field 'scope' is missing from the credential. Ensure that you have all the necessary "
+        "parameters for the login request.",
+    )
+
+
+def scope_not_default(scope: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_scope",
+        1002012,
+        f"The provided value for scope {scope} is not valid. Client credential flows must have a scope value "
+        "with /.default suffixed to the resource identifier (application ID URI).",
+    )
+
+
+def scope_invalid_legacy(scope: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_scope",
+        70011,
+        "The provided request must include a 'scope' input parameter. The provided value for the input "
+        f"parameter 'scope' is not valid. The scope {scope} is not valid.",
+    )
+
+
+def several_resources(scope: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_scope",
+        28000,
+        "Provided value for the input parameter scope is not valid because it contains more than one "
+        f"resource. Scope {scope} is not valid.",
+    )
+
+
+def resource_not_found(resource: str, tenant_name: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_resource",
+        500011,
+        f"The resource principal named {resource} was not found in the tenant named {tenant_name}. This can "
+        "happen if the application has not been installed by the administrator of the tenant or consented "
+        "to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
+    )
+
+
+# Client ----------------------------------------------------------------------------------------------
+def app_not_found(client_id: str, tenant_id: str) -> EntraError:
+    return _e(
+        400,
+        "unauthorized_client",
+        700016,
+        f"Application with identifier '{client_id}' was not found in the directory '{tenant_id}'. This can "
+        "happen if the application has not been installed by the administrator of the tenant or consented "
+        "to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+    )
+
+
+def missing_service_principal(client_id: str, tenant_id: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        7000229,
+        f"The client application {client_id} is missing service principal in the tenant {tenant_id}. "
+        "See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119",
+    )
+
+
+def app_disabled(client_id: str, display_name: str) -> EntraError:
+    return _e(400, "unauthorized_client", 7000112, f"Application '{client_id}'({display_name}) is disabled.")
+
+
+def not_assigned(client_id: str, resource: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_grant",
+        50105,
+        f"Application '{client_id}' is not assigned to a role for the application '{resource}'.",
+    )
+
+
+# Credentials -----------------------------------------------------------------------------------------
+def missing_credential() -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    )
+
+
+def invalid_secret(client_id: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        7000215,
+        "Invalid client secret provided. Ensure the secret being sent in the request is the client secret "
+        f"value, not the client secret ID, for a secret added to app '{client_id}'.",
+    )
+
+
+def expired_secret(client_id: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        7000222,
+        f"The provided client secret keys for app '{client_id}' are expired. Visit the Azure portal to "
+        "create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate "
+        "credentials for added security: https://aka.ms/certCreds.",
+    )
+
+
+def key_not_found(client_id: str, thumbprint: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        700027,
+        "Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key "
+        f"used by client: '{thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS "
+        f"Graph to see configured keys for app Id '{client_id}'. Review the documentation at "
+        "https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint "
+        "and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to "
+        "build a query request URL, such as "
+        f"'https://graph.microsoft.com/beta/applications/{client_id}']. Alternatively, SNI may be configured "
+        "on the app. Please ensure that client assertion is being sent with the x5c claim in the JWT header "
+        "using MSAL's WithSendX5C() method so that Azure Active Directory can validate the certificate "
+        "being used.",
+    )
+
+
+def bad_signature(thumbprint: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        700027,
+        "Client assertion contains an invalid signature. [Reason - The provided signature value did not "
+        f"match the expected signature value., Thumbprint of key used by client: '{thumbprint}']",
+    )
+
+
+def _iso(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
+
+
+def assertion_time(now: dt.datetime, nbf: dt.datetime, exp: dt.datetime) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        700024,
+        f"Client assertion is not within its valid time range. Current time: {_iso(now)}, assertion valid "
+        f"from {_iso(nbf)}, expiry time of assertion {_iso(exp)}. Review the documentation at "
+        "https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
+    )
+
+
+def assertion_client_mismatch() -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        700021,
+        "Client assertion application identifier doesn't match 'client_id' parameter. Review the "
+        "documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
+    )
+
+
+def assertion_malformed(reason: str) -> EntraError:
+    return _e(401, "invalid_client", 50027, f"JWT token is invalid or malformed. [Reason - {reason}]")
+
+
+def assertion_type(value: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        50012,
+        f"Client assertion type '{value}' is not supported. Use "
+        "'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.",
+    )

@@ -1,0 +1,231 @@
+"""A slice of Microsoft Graph v1.0 that checks bearer tokens and permissions as Graph does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from wizard.sandbox import graph_objects as G
+from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE
+from wizard.sandbox.state import AppState, SandboxState, TenantState
+from wizard.sandbox.token_endpoint import base_url_of
+from wizard.sandbox.tokens import TokenInvalid, issuer_v1, validate
+
+CONTENT_TYPE = (
+    "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
+)
+READ_USERS = frozenset(
+    {"User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+READ_APPS = frozenset(
+    {"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+_MESSAGES = {
+    "missing": "Access token is empty.",
+    "malformed": (
+        "IDX14100: JWT is not well formed, there are no dots (.).\nThe token needs to be in JWS or JWE "
+        "Compact Serialization Format. (JWS): 'EncodedHeader.EndcodedPayload.EncodedSignature'. (JWE): "
+        "'EncodedProtectedHeader.EncodedEncryptedKey.EncodedInitializationVector.EncodedCiphertext."
+        "EncodedAuthenticationTag'."
+    ),
+    "audience": "Access token validation failure. Invalid audience.",
+    "expired": "Access token has expired or is not yet valid.",
+    "not_yet_valid": "Access token has expired or is not yet valid.",
+    "signature": "Access token validation failure. Invalid signature.",
+    "issuer": "Access token validation failure. Invalid issuer.",
+}
+
+
+def graph_error(request: Request, status: int, code: str, message: str) -> JSONResponse:
+    """Graph's error shape with innerError date / request-id / client-request-id."""
+    request_id = str(uuid.uuid4())
+    client_request_id = request.headers.get("client-request-id") or request_id
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "innerError": {
+                "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S"),
+                "request-id": request_id,
+                "client-request-id": client_request_id,
+            },
+        }
+    }
+    headers = {"request-id": request_id, "client-request-id": client_request_id}
+    if status == 401:
+        headers["WWW-Authenticate"] = (
+            f'Bearer realm="", authorization_uri="{base_url_of(request)}/common/oauth2/authorize", '
+            f'client_id="{GRAPH_APP_ID}"'
+        )
+    return JSONResponse(body, status_code=status, headers=headers, media_type=CONTENT_TYPE)
+
+
+def ok(request: Request, body: dict[str, Any]) -> JSONResponse:
+    rid = str(uuid.uuid4())
+    headers = {"request-id": rid, "client-request-id": request.headers.get("client-request-id") or rid}
+    return JSONResponse(body, headers=headers, media_type=CONTENT_TYPE)
+
+
+class Caller:
+    """Who called (from a validated token): tenant, app and the roles the token carries."""
+
+    def __init__(self, tenant: TenantState, app: AppState | None, claims: dict[str, Any]) -> None:
+        self.tenant = tenant
+        self.app = app
+        self.claims = claims
+        roles = claims.get("roles")
+        self.roles = set(roles) if isinstance(roles, list) else set()
+        self.app_only = claims.get("idtyp") == "app" or "scp" not in claims
+
+
+def authenticate(request: Request) -> Caller | JSONResponse:
+    state: SandboxState = request.app.state.sandbox_state
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer ") or not header[7:].strip():
+        return graph_error(request, 401, "InvalidAuthenticationToken", _MESSAGES["missing"])
+    issuers = {issuer_v1(t) for t in state.tenants.values()}
+    try:
+        claims = validate(
+            header[7:].strip(),
+            keys=state.signing_keys,
+            audiences={GRAPH_RESOURCE, GRAPH_APP_ID},
+            issuers=issuers,
+        )
+    except TokenInvalid as exc:
+        return graph_error(request, 401, "InvalidAuthenticationToken", _MESSAGES[exc.reason])
+    tenant = state.tenant(str(claims.get("tid", "")))
+    if tenant is None:
+        return graph_error(request, 401, "InvalidAuthenticationToken", _MESSAGES["issuer"])
+    app = tenant.apps.get(str(claims.get("appid", "")).lower())
+    return Caller(tenant, app, claims)
+
+
+Handler = Callable[[Request, Caller], Awaitable[Response]]
+
+
+def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Handler], Route]:
+    """Wrap a handler with token validation and, when `needs` is set, a roles check (403 otherwise)."""
+
+    def wrap(handler: Handler) -> Route:
+        async def endpoint(request: Request) -> Response:
+            caller = authenticate(request)
+            if isinstance(caller, Response):
+                return caller
+            if needs is not None and not (caller.roles & needs):
+                return graph_error(
+                    request,
+                    403,
+                    "Authorization_RequestDenied",
+                    "Insufficient privileges to complete the operation.",
+                )
+            return await handler(request, caller)
+
+        return Route(f"/v1.0{path}", endpoint, methods=["GET"])
+
+    return wrap
+
+
+def _ctx(request: Request, what: str) -> str:
+    return f"{base_url_of(request)}/v1.0/$metadata#{what}"
+
+
+@graph_route("/me")
+async def me(request: Request, caller: Caller) -> Response:
+    return graph_error(
+        request, 400, "BadRequest", "/me request is only valid with delegated authentication flow."
+    )
+
+
+@graph_route("/users", READ_USERS)
+async def users(request: Request, caller: Caller) -> Response:
+    items = [G.user(u) for u in caller.tenant.spec.users]
+    top = request.query_params.get("$top")
+    if top and top.isdigit():
+        items = items[: int(top)]
+    return ok(request, {"@odata.context": _ctx(request, "users"), "value": items})
+
+
+@graph_route("/users/{ident}", READ_USERS)
+async def user(request: Request, caller: Caller) -> Response:
+    ident = request.path_params["ident"].lower()
+    for u in caller.tenant.spec.users:
+        if ident in (u.id.lower(), u.user_principal_name.lower()):
+            return ok(request, {"@odata.context": _ctx(request, "users/$entity"), **G.user(u)})
+    return G.not_found(request, ident)
+
+
+@graph_route("/applications", READ_APPS)
+async def applications(request: Request, caller: Caller) -> Response:
+    flt = request.query_params.get("$filter", "")
+    objs = G.all_applications(request, caller.tenant)
+    if flt:
+        objs = [o for o in objs if G.matches_filter(o, flt)]
+    return ok(request, {"@odata.context": _ctx(request, "applications"), "value": objs})
+
+
+@graph_route("/applications/{object_id}", READ_APPS)
+async def application(request: Request, caller: Caller) -> Response:
+    oid = request.path_params["object_id"].lower()
+    for obj in G.all_applications(request, caller.tenant):
+        if obj["id"].lower() == oid:
+            return ok(request, {"@odata.context": _ctx(request, "applications/$entity"), **obj})
+    return G.not_found(request, request.path_params["object_id"])
+
+
+@graph_route("/applications(appId='{app_id}')", READ_APPS)
+async def application_by_app_id(request: Request, caller: Caller) -> Response:
+    app_id = request.path_params["app_id"].lower()
+    for obj in G.all_applications(request, caller.tenant):
+        if obj["appId"].lower() == app_id:
+            return ok(request, {"@odata.context": _ctx(request, "applications/$entity"), **obj})
+    return G.not_found(request, f"appId={request.path_params['app_id']}")
+
+
+@graph_route("/servicePrincipals(appId='{app_id}')", READ_APPS)
+async def service_principal(request: Request, caller: Caller) -> Response:
+    sp = G.find_service_principal(caller.tenant, request.path_params["app_id"])
+    if sp is None:
+        return G.not_found(request, f"appId={request.path_params['app_id']}")
+    return ok(request, {"@odata.context": _ctx(request, "servicePrincipals/$entity"), **sp})
+
+
+@graph_route("/servicePrincipals(appId='{app_id}')/appRoleAssignments", READ_APPS)
+async def app_role_assignments(request: Request, caller: Caller) -> Response:
+    state: SandboxState = request.app.state.sandbox_state
+    app_id = request.path_params["app_id"].lower()
+    app = caller.tenant.apps.get(app_id)
+    if app is None or not app.has_service_principal:
+        if G.find_service_principal(caller.tenant, app_id) is None:
+            return G.not_found(request, f"appId={request.path_params['app_id']}")
+        value: list[dict[str, Any]] = []
+    else:
+        value = G.assignments(state, caller.tenant, app)
+    ctx = _ctx(request, f"servicePrincipals('{app_id}')/appRoleAssignments")
+    return ok(request, {"@odata.context": ctx, "value": value})
+
+
+async def unknown(request: Request) -> Response:
+    caller = authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    segment = request.path_params.get("rest", "").split("/")[0].split("(")[0]
+    return graph_error(request, 400, "BadRequest", f"Resource not found for the segment '{segment}'.")
+
+
+ROUTES: list[Route] = [
+    me,
+    users,
+    user,
+    applications,
+    application_by_app_id,
+    application,
+    service_principal,
+    app_role_assignments,
+    Route("/v1.0/{rest:path}", unknown, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
+]

@@ -1,0 +1,202 @@
+"""Graph JSON for the sandbox's directory objects: users, applications, service principals, assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+
+from wizard.sandbox.scenario import APPLICATION, GRAPH_API, ApiSpec, UserSpec
+from wizard.sandbox.state import AppState, SandboxState, TenantState
+
+if TYPE_CHECKING:
+    from starlette.responses import JSONResponse
+
+_CREATED = "2024-01-15T09:30:00Z"
+_FILTER = re.compile(r"^\s*(appId|displayName|id)\s+eq\s+'([^']*)'\s*$", re.I)
+
+
+def iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def user(u: UserSpec) -> dict[str, Any]:
+    return {
+        "businessPhones": [],
+        "displayName": u.display_name,
+        "givenName": u.given_name or None,
+        "jobTitle": u.job_title or None,
+        "mail": u.user_principal_name,
+        "mobilePhone": None,
+        "officeLocation": None,
+        "preferredLanguage": "en-US",
+        "surname": u.surname or None,
+        "userPrincipalName": u.user_principal_name,
+        "id": u.id,
+    }
+
+
+def _roles(api: ApiSpec) -> list[dict[str, Any]]:
+    return [
+        {
+            "allowedMemberTypes": ["Application"],
+            "description": r.description or r.display_name or r.value,
+            "displayName": r.display_name or r.value,
+            "id": r.id,
+            "isEnabled": True,
+            "origin": "Application",
+            "value": r.value,
+        }
+        for r in api.roles
+    ]
+
+
+def _required_resource_access(tenant: TenantState, app: AppState) -> list[dict[str, Any]]:
+    by_api: dict[str, list[dict[str, str]]] = {}
+    for perm in app.spec.permissions:
+        api = tenant.api_by_name(perm.api)
+        if api is None:
+            continue
+        pool = api.roles if perm.type == APPLICATION else api.delegated_scopes
+        found = next((r for r in pool if r.value == perm.value), None)
+        if found is None:
+            continue
+        entry = {"id": found.id, "type": "Role" if perm.type == APPLICATION else "Scope"}
+        by_api.setdefault(api.app_id, []).append(entry)
+    return [{"resourceAppId": k, "resourceAccess": v} for k, v in by_api.items()]
+
+
+def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
+    """The application object: metadata of secrets and certificates, never their values."""
+    return {
+        "id": app.spec.object_id,
+        "appId": app.client_id,
+        "displayName": app.spec.display_name,
+        "createdDateTime": _CREATED,
+        "signInAudience": "AzureADMyOrg",
+        "identifierUris": [],
+        "appRoles": [],
+        "requiredResourceAccess": _required_resource_access(tenant, app),
+        "passwordCredentials": [
+            {
+                "customKeyIdentifier": None,
+                "displayName": s.display_name,
+                "endDateTime": iso(s.end),
+                "hint": s.hint,
+                "keyId": s.key_id,
+                "secretText": None,
+                "startDateTime": iso(s.start),
+            }
+            for s in app.secrets
+        ],
+        "keyCredentials": [
+            {
+                "customKeyIdentifier": k.certificate.thumbprint_sha1,
+                "displayName": k.certificate.cert.subject.rfc4514_string(),
+                "endDateTime": iso(k.certificate.end),
+                "key": None,
+                "keyId": k.key_id,
+                "startDateTime": iso(k.certificate.start),
+                "type": "AsymmetricX509Cert",
+                "usage": "Verify",
+            }
+            for k in app.certificates
+        ],
+    }
+
+
+def api_registration(api: ApiSpec) -> dict[str, Any]:
+    return {
+        "id": api.object_id,
+        "appId": api.app_id,
+        "displayName": api.display_name,
+        "createdDateTime": _CREATED,
+        "signInAudience": "AzureADMyOrg",
+        "identifierUris": [api.app_id_uri] if not api.app_id_uri.startswith("https://graph.") else [],
+        "appRoles": _roles(api),
+        "api": {"requestedAccessTokenVersion": api.access_token_version},
+        "requiredResourceAccess": [],
+        "passwordCredentials": [],
+        "keyCredentials": [],
+    }
+
+
+def all_applications(request: Request, tenant: TenantState) -> list[dict[str, Any]]:
+    """Every app registration in the tenant (Microsoft Graph itself is not one)."""
+    with request.app.state.sandbox_state.lock:
+        apps = [app_registration(tenant, a) for a in tenant.apps.values()]
+    return apps + [api_registration(api) for api in tenant.spec.apis]
+
+
+def matches_filter(obj: dict[str, Any], flt: str) -> bool:
+    m = _FILTER.match(flt)
+    if not m:
+        return False
+    field = {"appid": "appId", "displayname": "displayName", "id": "id"}[m.group(1).lower()]
+    return str(obj.get(field, "")).lower() == m.group(2).lower()
+
+
+def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] | None:
+    key = app_id.lower()
+    for api in tenant.apis():
+        if api.app_id.lower() == key:
+            return {
+                "id": api.sp_object_id or api.app_id,
+                "appId": api.app_id,
+                "displayName": api.display_name,
+                "accountEnabled": True,
+                "appRoleAssignmentRequired": api.assignment_required,
+                "servicePrincipalType": "Application",
+                "appRoles": _roles(api),
+            }
+    app = tenant.apps.get(key)
+    if app is None or not app.has_service_principal:
+        return None
+    return {
+        "id": app.spec.sp_object_id,
+        "appId": app.client_id,
+        "displayName": app.spec.display_name,
+        "accountEnabled": not app.disabled,
+        "appRoleAssignmentRequired": False,
+        "servicePrincipalType": "Application",
+        "appRoles": [],
+    }
+
+
+def assignments(state: SandboxState, tenant: TenantState, app: AppState) -> list[dict[str, Any]]:
+    apis = {a.app_id: a for a in (GRAPH_API, *tenant.spec.apis)}
+    with state.lock:
+        rows = list(app.assignments)
+    out = []
+    for resource_app_id, role_id, assignment_id, created in rows:
+        api = apis.get(resource_app_id)
+        if api is None:
+            continue
+        out.append(
+            {
+                "id": assignment_id,
+                "deletedDateTime": None,
+                "appRoleId": role_id,
+                "createdDateTime": iso(created),
+                "principalDisplayName": app.spec.display_name,
+                "principalId": app.spec.sp_object_id,
+                "principalType": "ServicePrincipal",
+                "resourceDisplayName": api.display_name,
+                "resourceId": api.sp_object_id or api.app_id,
+            }
+        )
+    return out
+
+
+def not_found(request: Request, ident: str) -> JSONResponse:
+    from wizard.sandbox.graph import graph_error
+
+    return graph_error(
+        request,
+        404,
+        "Request_ResourceNotFound",
+        f"Resource '{ident}' does not exist or one of its queried reference-property objects "
+        "are not present.",
+    )

@@ -1,0 +1,135 @@
+"""The sandbox's request log: method, path, status, timing; secrets, assertions and tokens never recorded."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from wizard.sandbox.faults import classify
+
+SENSITIVE = frozenset(
+    {"client_secret", "client_assertion", "access_token", "code", "password", "assertion", "refresh_token"}
+)
+REDACTED = "[redacted]"
+_ERROR_BODY_LIMIT = 16384
+
+
+@dataclass(frozen=True)
+class RequestLogEntry:
+    """One request as the sandbox saw it."""
+
+    time: float
+    method: str
+    path: str
+    query: str
+    endpoint: str
+    status: int
+    duration_ms: float
+    error: str | None = None  # AADSTS code or Graph error code, when the answer was an error
+    fault: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "time": self.time,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "endpoint": self.endpoint,
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 2),
+            "error": self.error,
+            "fault": self.fault,
+        }
+
+
+def redact_query(raw: str) -> str:
+    pairs = parse_qsl(raw, keep_blank_values=True)
+    return urlencode([(k, REDACTED if k.lower() in SENSITIVE else v) for k, v in pairs])
+
+
+def _error_code(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    codes = data.get("error_codes")
+    if isinstance(codes, list) and codes:
+        return f"AADSTS{codes[0]}"
+    err = data.get("error")
+    if isinstance(err, dict):
+        return str(err.get("code"))
+    return str(err) if isinstance(err, str) else None
+
+
+class RequestLog:
+    """A bounded, thread-safe list of entries."""
+
+    def __init__(self, maxlen: int = 10000) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[RequestLogEntry] = deque(maxlen=maxlen)
+
+    def add(self, entry: RequestLogEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def entries(self) -> list[RequestLogEntry]:
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+class RequestLogMiddleware:
+    """Outermost middleware: records every request; keeps the raw `send` for the drop fault."""
+
+    def __init__(self, app: ASGIApp, log: RequestLog) -> None:
+        self.app = app
+        self.log = log
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope["sandbox.raw_send"] = send
+        start = time.perf_counter()
+        status = 0
+        chunks: list[bytes] = []
+
+        async def wrapped(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif (
+                message["type"] == "http.response.body"
+                and status >= 400
+                and sum(len(c) for c in chunks) < _ERROR_BODY_LIMIT
+            ):
+                chunks.append(bytes(message.get("body", b"")))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, wrapped)
+        finally:
+            self.log.add(
+                RequestLogEntry(
+                    time=time.time(),
+                    method=scope["method"],
+                    path=scope["path"],
+                    query=redact_query(scope.get("query_string", b"").decode("latin-1")),
+                    endpoint=classify(scope["path"]),
+                    status=status,
+                    duration_ms=(time.perf_counter() - start) * 1000,
+                    error=_error_code(b"".join(chunks)) if status >= 400 else None,
+                    fault=scope.get("sandbox.fault"),
+                )
+            )

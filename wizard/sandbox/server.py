@@ -1,0 +1,288 @@
+"""`Sandbox`: serve the sandbox tenant over HTTPS on loopback from a background thread (uvicorn)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from wizard.errors import ConnectError, UsageError
+from wizard.sandbox.app import build_app
+from wizard.sandbox.defaults import default_scenario
+from wizard.sandbox.faults import Faults
+from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
+from wizard.sandbox.scenario import Scenario
+from wizard.sandbox.state import AppState, SandboxState, TenantState
+from wizard.sandbox.tls import data_root, issue_server_cert, load_or_create_ca
+from wizard.sandbox.tokens import issuer_v2
+from wizard.secret import mask
+
+READY_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True)
+class SandboxApp:
+    """One daemon app of the sandbox, with the credentials the sandbox generated for it."""
+
+    name: str
+    client_id: str
+    object_id: str
+    sp_object_id: str
+    display_name: str
+    tenant_id: str
+    tenant_domain: str
+    authority: str
+    secret: str | None
+    secret_id: str | None
+    cert_key_path: str | None = None
+    cert_path: str | None = None
+    cert_combined_path: str | None = None
+    cert_pfx_path: str | None = None
+    thumbprint_sha1: str | None = None
+    thumbprint_sha256: str | None = None
+
+    def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
+        secret = self.secret if show_secrets or self.secret is None else mask(self.secret)
+        return {
+            "name": self.name,
+            "client_id": self.client_id,
+            "object_id": self.object_id,
+            "service_principal_object_id": self.sp_object_id,
+            "display_name": self.display_name,
+            "tenant_id": self.tenant_id,
+            "authority": self.authority,
+            "secret": secret,
+            "secret_id": self.secret_id,
+            "certificate": None
+            if self.cert_path is None
+            else {
+                "key_pem": self.cert_key_path,
+                "cert_pem": self.cert_path,
+                "combined_pem": self.cert_combined_path,
+                "pfx": self.cert_pfx_path,
+                "thumbprint_sha1": self.thumbprint_sha1,
+                "thumbprint_sha256": self.thumbprint_sha256,
+            },
+        }
+
+
+class Sandbox:
+    """The sandbox tenant; `start()` returns once it answers, `stop()` shuts it down."""
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        hostnames: tuple[str, ...] | list[str] = (),
+        data_dir: str | Path | None = None,
+    ) -> None:
+        self.scenario = scenario or default_scenario()
+        self.host = host
+        self.requested_port = port
+        self.hostnames = tuple(hostnames)
+        self.data_dir = data_dir
+        self.faults = Faults()
+        self._log = RequestLog()
+        self._state: SandboxState | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+        self._workdir: Path | None = None
+        self._ca_file: str | None = None
+        self.port = 0
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self) -> Sandbox:
+        import uvicorn
+
+        if self._thread is not None:
+            return self
+        ca = load_or_create_ca(data_root(self.data_dir))
+        self._ca_file = str(ca.cert_path)
+        self._workdir = Path(tempfile.mkdtemp(prefix="daemon-wizard-sandbox-"))
+        self._state = SandboxState(self.scenario, credentials_dir=self._workdir / "credentials")
+        names = [self.host, "localhost", "127.0.0.1", "::1", *self.hostnames]
+        cert_file, key_file = issue_server_cert(ca, names, self._workdir)
+        known: set[str] = set()
+        app = build_app(self._state, faults=self.faults, log=self._log, known_hosts=known)
+        config = uvicorn.Config(
+            app,
+            host=self.host,
+            port=self.requested_port,
+            ssl_certfile=str(cert_file),
+            ssl_keyfile=str(key_file),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            server_header=False,
+            timeout_graceful_shutdown=2,
+            timeout_keep_alive=30,
+        )
+        self._server = uvicorn.Server(config)
+        self.faults.release.clear()
+        self._thread = threading.Thread(target=self._server.run, name="sandbox-server", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self._cleanup()
+                raise ConnectError(
+                    f"The sandbox could not listen on {self.host}:{self.requested_port}",
+                    hint="Choose another --port (or 0 for any free port).",
+                )
+            time.sleep(0.01)
+        self.port = int(self._server.servers[0].sockets[0].getsockname()[1])
+        for name in {n.lower() for n in names}:
+            shown = f"[{name}]" if ":" in name else name
+            # msal sends the authorization endpoint of its instance without the port.
+            known.update({f"{shown}:{self.port}", shown})
+        return self
+
+    def stop(self) -> None:
+        self.faults.release.set()
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=0.5)
+            if self._thread.is_alive() and self._server is not None:
+                # Idle keep-alive TLS connections would hold a graceful shutdown; nothing is lost here.
+                self._server.force_exit = True
+            self._thread.join(timeout=10)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        self._thread = None
+        self._server = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- addresses -------------------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"https://{host}:{self.port}"
+
+    @property
+    def ca_file(self) -> str:
+        if self._ca_file is None:
+            raise UsageError("The sandbox is not started")
+        return self._ca_file
+
+    def authority(self, tenant: str) -> str:
+        """`<base_url>/<tenant>` for a tenant id, domain or scenario name."""
+        found = self._tenant(tenant)
+        return f"{self.base_url}/{found.spec.id if found and found.spec.name == tenant else tenant}"
+
+    @property
+    def graph_base_url(self) -> str:
+        return f"{self.base_url}/v1.0"
+
+    @property
+    def todo_base_url(self) -> str:
+        return self.base_url
+
+    # -- directory -------------------------------------------------------------------------------------
+    @property
+    def state(self) -> SandboxState:
+        if self._state is None:
+            raise UsageError("The sandbox is not started")
+        return self._state
+
+    @property
+    def request_log(self) -> list[RequestLogEntry]:
+        return self._log.entries()
+
+    def clear_request_log(self) -> None:
+        self._log.clear()
+
+    def _tenant(self, ident: str) -> TenantState | None:
+        if self._state is None:
+            return None
+        by_name = next((t for t in self._state.tenants.values() if t.spec.name == ident), None)
+        return by_name or self._state.tenant(ident)
+
+    def _app(self, tenant: TenantState, app: AppState) -> SandboxApp:
+        with self.state.lock:
+            secret = app.secrets[-1] if app.secrets else None
+            cert = app.certificates[-1].certificate if app.certificates else None
+        return SandboxApp(
+            name=app.spec.name,
+            client_id=app.client_id,
+            object_id=app.spec.object_id,
+            sp_object_id=app.spec.sp_object_id,
+            display_name=app.spec.display_name,
+            tenant_id=tenant.spec.id,
+            tenant_domain=tenant.spec.domain,
+            authority=f"{self.base_url}/{tenant.spec.id}",
+            secret=secret.value if secret else None,
+            secret_id=secret.key_id if secret else None,
+            cert_key_path=cert.key_path if cert else None,
+            cert_path=cert.cert_path if cert else None,
+            cert_combined_path=cert.combined_path if cert else None,
+            cert_pfx_path=cert.pfx_path if cert else None,
+            thumbprint_sha1=cert.thumbprint_sha1 if cert else None,
+            thumbprint_sha256=cert.thumbprint_sha256 if cert else None,
+        )
+
+    def app(self, name: str) -> SandboxApp:
+        """An app by its scenario name (e.g. 'graph-daemon') or client id."""
+        try:
+            tenant, app = self.state.app_by_name(name)
+        except UsageError:
+            tenant, app = self.state.find_app(name)
+        return self._app(tenant, app)
+
+    def describe(self, *, show_secrets: bool = True) -> dict[str, Any]:
+        """The ready line: where the sandbox is, what to trust, and every tenant, app and API."""
+        tenants = []
+        for t in self.state.tenants.values():
+            tenants.append(
+                {
+                    "name": t.spec.name,
+                    "id": t.spec.id,
+                    "domain": t.spec.domain,
+                    "display_name": t.spec.display_name,
+                    "type": t.spec.type,
+                    "authority": f"{self.base_url}/{t.spec.id}",
+                    "issuer": issuer_v2(t, self.base_url),
+                    "apps": [self._app(t, a).to_dict(show_secrets=show_secrets) for a in t.apps.values()],
+                    "apis": [
+                        {
+                            "name": api.name,
+                            "display_name": api.display_name,
+                            "app_id": api.app_id,
+                            "app_id_uri": api.app_id_uri,
+                            "scope": f"{api.app_id_uri}/.default",
+                            "access_token_version": api.access_token_version,
+                            "assignment_required": api.assignment_required,
+                            "roles": [{"value": r.value, "id": r.id} for r in api.roles],
+                        }
+                        for api in t.apis()
+                    ],
+                }
+            )
+        return {
+            "base_url": self.base_url,
+            "ca_file": self.ca_file,
+            "graph_base_url": self.graph_base_url,
+            "todo_base_url": self.todo_base_url,
+            "tenants": tenants,
+        }

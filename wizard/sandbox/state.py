@@ -1,0 +1,249 @@
+"""The sandbox directory at run time: credentials, service principals, consent grants (mutable)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import secrets
+import string
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from wizard.errors import UsageError
+from wizard.sandbox.scenario import (
+    APPLICATION,
+    CERTIFICATE,
+    GRAPH_API,
+    SECRET,
+    ApiSpec,
+    AppSpec,
+    Scenario,
+    TenantSpec,
+)
+from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
+
+_SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_secret_value() -> str:
+    """40 characters with a 3-character hint then `8Q~`, shaped like portal-generated secrets."""
+    hint = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(3))
+    body = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(34))
+    return f"{hint}8Q~{body}"
+
+
+@dataclass
+class PasswordCredential:
+    """A client secret: the value is only ever shown through describe()/app()."""
+
+    key_id: str
+    value: str
+    display_name: str
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def hint(self) -> str:
+        return self.value[:3]
+
+    def expired(self, now: dt.datetime | None = None) -> bool:
+        return (now or _utcnow()) >= self.end
+
+
+@dataclass
+class KeyCredential:
+    """An uploaded certificate (public part) and, for the sandbox's own use, its files."""
+
+    key_id: str
+    certificate: AppCertificate
+
+
+@dataclass
+class AppState:
+    """One app registration and its service principal."""
+
+    spec: AppSpec
+    tenant_id: str
+    secrets: list[PasswordCredential] = field(default_factory=list)
+    certificates: list[KeyCredential] = field(default_factory=list)
+    disabled: bool = False
+    has_service_principal: bool = True
+    #: (resource app id, app role id, assignment id, created) — the consented application permissions.
+    assignments: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
+
+    @property
+    def client_id(self) -> str:
+        return self.spec.client_id
+
+
+@dataclass
+class TenantState:
+    """One tenant: its spec plus run-time app state."""
+
+    spec: TenantSpec
+    apps: dict[str, AppState] = field(default_factory=dict)  # by client id (lower case)
+
+    @property
+    def external(self) -> bool:
+        return self.spec.type == "external"
+
+    def apis(self) -> tuple[ApiSpec, ...]:
+        return (GRAPH_API, *self.spec.apis)
+
+    def api_by_name(self, name: str) -> ApiSpec | None:
+        return next((a for a in self.apis() if a.name == name), None)
+
+    def api_by_resource(self, resource: str) -> ApiSpec | None:
+        """Find an API by App ID URI or appId (case-insensitive, trailing slash ignored)."""
+        r = resource.rstrip("/").lower()
+        for api in self.apis():
+            if r in (api.app_id.lower(), api.app_id_uri.rstrip("/").lower()):
+                return api
+        return None
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A token-signing key published in the JWKS."""
+
+    kid: str
+    key: rsa.RSAPrivateKey
+
+
+class SandboxState:
+    """Thread-safe run-time directory built from a Scenario."""
+
+    def __init__(self, scenario: Scenario, *, credentials_dir: Path) -> None:
+        self.scenario = scenario
+        self.lock = threading.RLock()
+        self.tenants: dict[str, TenantState] = {}
+        self.signing_keys = [SigningKey(_kid(), new_key()) for _ in range(2)]
+        for spec in scenario.tenants:
+            tenant = TenantState(spec=spec)
+            for app in spec.apps:
+                tenant.apps[app.client_id.lower()] = self._build_app(spec, app, credentials_dir)
+            self.tenants[spec.id] = tenant
+
+    @property
+    def signing_key(self) -> SigningKey:
+        return self.signing_keys[0]
+
+    def _build_app(self, tenant: TenantSpec, app: AppSpec, folder: Path) -> AppState:
+        now = _utcnow()
+        state = AppState(
+            spec=app,
+            tenant_id=tenant.id,
+            disabled=app.disabled,
+            has_service_principal=app.service_principal,
+        )
+        if SECRET in app.credentials:
+            start = now - dt.timedelta(days=200 if app.secret_expired else 1)
+            end = now - dt.timedelta(days=1) if app.secret_expired else now + dt.timedelta(days=180)
+            state.secrets.append(
+                PasswordCredential(str(uuid.uuid4()), new_secret_value(), "sandbox secret", start, end)
+            )
+        if CERTIFICATE in app.credentials:
+            cert = make_app_certificate(f"CN={app.display_name}", folder / tenant.name, app.name)
+            state.certificates.append(KeyCredential(str(uuid.uuid4()), cert))
+        if app.consented:
+            self._assign(tenant, state, None)
+        return state
+
+    # -- lookups -------------------------------------------------------------------------------------
+    def tenant(self, ident: str) -> TenantState | None:
+        """By tenant id or by domain name (case-insensitive)."""
+        key = ident.lower()
+        if key in self.tenants:
+            return self.tenants[key]
+        return next((t for t in self.tenants.values() if t.spec.domain == key), None)
+
+    def find_app(self, client_id: str) -> tuple[TenantState, AppState]:
+        key = client_id.lower()
+        for tenant in self.tenants.values():
+            if key in tenant.apps:
+                return tenant, tenant.apps[key]
+        raise UsageError(f"No sandbox app with client id {client_id}")
+
+    def app_by_name(self, name: str) -> tuple[TenantState, AppState]:
+        for tenant in self.tenants.values():
+            for app in tenant.apps.values():
+                if app.spec.name == name:
+                    return tenant, app
+        raise UsageError(f"No sandbox app named {name!r}")
+
+    def roles_for(self, app: AppState, api: ApiSpec) -> list[str]:
+        """The app role values assigned to the app's service principal on this API."""
+        with self.lock:
+            ids = {role_id for res, role_id, _, _ in app.assignments if res == api.app_id}
+        return [r.value for r in api.roles if r.id in ids]
+
+    def has_assignment(self, app: AppState, api: ApiSpec) -> bool:
+        with self.lock:
+            return any(res == api.app_id for res, _, _, _ in app.assignments)
+
+    # -- run-time changes ---------------------------------------------------------------------------
+    def _assign(self, tenant: TenantSpec, app: AppState, resource_app_id: str | None) -> int:
+        added = 0
+        apis = {a.name: a for a in (GRAPH_API, *tenant.apis)}
+        for perm in app.spec.permissions:
+            api = apis[perm.api]
+            if perm.type != APPLICATION or (resource_app_id and api.app_id != resource_app_id.lower()):
+                continue
+            role = api.role(perm.value)
+            if role is None:
+                continue
+            if any(res == api.app_id and rid == role.id for res, rid, _, _ in app.assignments):
+                continue
+            app.assignments.append((api.app_id, role.id, _assignment_id(), _utcnow()))
+            added += 1
+        return added
+
+    def grant_consent(self, client_id: str, resource_app_id: str | None = None) -> int:
+        """Admin consent: assign the app's configured application permissions; returns how many were new."""
+        with self.lock:
+            tenant, app = self.find_app(client_id)
+            app.has_service_principal = True
+            return self._assign(tenant.spec, app, resource_app_id)
+
+    def revoke_consent(self, client_id: str) -> None:
+        with self.lock:
+            self.find_app(client_id)[1].assignments.clear()
+
+    def expire_secret(self, client_id: str) -> None:
+        """Make every secret of the app expired (as if its end date passed)."""
+        with self.lock:
+            app = self.find_app(client_id)[1]
+            past = _utcnow() - dt.timedelta(seconds=1)
+            for s in app.secrets:
+                s.end = past
+
+    def add_secret(self, client_id: str) -> str:
+        """A new valid secret (like 'New client secret'); returns its value."""
+        with self.lock:
+            app = self.find_app(client_id)[1]
+            now = _utcnow()
+            cred = PasswordCredential(
+                str(uuid.uuid4()), new_secret_value(), "added", now, now + dt.timedelta(days=180)
+            )
+            app.secrets.append(cred)
+            return cred.value
+
+    def set_disabled(self, client_id: str, disabled: bool = True) -> None:
+        with self.lock:
+            self.find_app(client_id)[1].disabled = disabled
+
+
+def _kid() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(20)).rstrip(b"=").decode()
+
+
+def _assignment_id() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(33)).decode()

@@ -1,0 +1,218 @@
+"""POST /{tenant}/oauth2/v2.0/token: the client credentials grant, with Entra's checks in Entra's order."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote_plus
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from wizard.guids import is_guid
+from wizard.sandbox import entra_errors as E
+from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
+from wizard.sandbox.scenario import ApiSpec
+from wizard.sandbox.state import AppState, SandboxState, TenantState
+from wizard.sandbox.tokens import issue
+
+DEFAULT_SUFFIX = "/.default"
+OIDC = frozenset({"openid", "profile", "email", "offline_access"})
+_DNS = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$", re.I)
+
+
+def base_url_of(request: Request) -> str:
+    """The sandbox's public base URL as this client reached it (so a hosts override just works)."""
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return f"https://{host}"
+
+
+def resolve_tenant(state: SandboxState, segment: str) -> TenantState:
+    """The tenant a path segment names, or the AADSTS error Entra gives for it."""
+    low = segment.lower()
+    if low in ("common", "consumers"):
+        raise E.common_endpoint()
+    if not is_guid(low) and not _DNS.match(low):
+        raise E.invalid_tenant_identifier(segment)
+    tenant = state.tenant(low)
+    if tenant is None:
+        raise E.tenant_not_found(segment)
+    return tenant
+
+
+def _resource_of(scope: str) -> str:
+    if scope.endswith(DEFAULT_SUFFIX):
+        return scope[: -len(DEFAULT_SUFFIX)].rstrip("/").lower()
+    if "://" in scope:
+        scheme, _, rest = scope.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}".lower()
+    if "/" in scope:
+        return scope.split("/", 1)[0].lower()
+    return "https://graph.microsoft.com"  # a bare permission name is taken as Graph's
+
+
+def check_scope(raw: str | None) -> str:
+    """The resource of the one `<resource>/.default` scope, or the AADSTS error for the scope given."""
+    items = (raw or "").split()
+    if not items:
+        raise E.missing_scope()
+    if len(items) > 1:
+        joined = " ".join(items)
+        resources = {_resource_of(s) for s in items if s.lower() not in OIDC}
+        if len(resources) > 1:
+            raise E.several_resources(joined)
+        raise E.scope_invalid_legacy(joined)
+    scope = items[0]
+    if not scope.endswith(DEFAULT_SUFFIX) or len(scope) == len(DEFAULT_SUFFIX):
+        raise E.scope_not_default(scope)
+    return scope[: -len(DEFAULT_SUFFIX)]
+
+
+def _basic_auth(header: str | None) -> tuple[str, str] | None:
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (unquote_plus(user), unquote_plus(password)) if sep else None
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    """The fields of a token request this endpoint reads (form and Basic auth merged)."""
+
+    grant_type: str | None
+    client_id: str | None
+    client_secret: str | None
+    client_assertion: str | None
+    client_assertion_type: str | None
+    scope: str | None
+    resource: str | None
+
+
+def parse_request(form: dict[str, str], authorization: str | None) -> TokenRequest:
+    basic = _basic_auth(authorization)
+    assertion = form.get("client_assertion") or None
+    client_id = form.get("client_id") or (basic[0] if basic else None)
+    if not client_id and assertion:
+        client_id = assertion_client_id(assertion)
+    return TokenRequest(
+        grant_type=form.get("grant_type") or None,
+        client_id=client_id,
+        client_secret=form.get("client_secret") or (basic[1] if basic else None) or None,
+        client_assertion=assertion,
+        client_assertion_type=form.get("client_assertion_type") or None,
+        scope=form.get("scope"),
+        resource=form.get("resource"),
+    )
+
+
+def _check_secret(app: AppState, value: str) -> None:
+    for cred in app.secrets:
+        if hmac.compare_digest(cred.value.encode(), value.encode()):
+            if cred.expired():
+                raise E.expired_secret(app.client_id)
+            return
+    raise E.invalid_secret(app.client_id)
+
+
+def _audiences(base: str, segment: str, tenant: TenantState) -> set[str]:
+    out = set()
+    for seg in {segment.lower(), tenant.spec.id, tenant.spec.domain}:
+        out.add(f"{base}/{seg}/oauth2/v2.0/token".lower())
+        out.add(f"{base}/{seg}/oauth2/token".lower())
+    return out
+
+
+def authenticate(
+    state: SandboxState, req: TokenRequest, tenant: TenantState, base: str, segment: str
+) -> tuple[AppState, bool]:
+    """The calling app and whether it used a certificate; raises the Entra error otherwise."""
+    client_id = (req.client_id or "").strip()
+    app = tenant.apps.get(client_id.lower())
+    if app is None:
+        raise E.app_not_found(client_id, tenant.spec.id)
+    if not app.has_service_principal:
+        raise E.missing_service_principal(app.client_id, tenant.spec.id)
+    if app.disabled:
+        raise E.app_disabled(app.client_id, app.spec.display_name)
+    if req.client_assertion:
+        if req.client_assertion_type != JWT_BEARER:
+            raise E.assertion_type(req.client_assertion_type or "")
+        with state.lock:
+            verify_assertion(
+                req.client_assertion,
+                app=app,
+                client_id=app.client_id,
+                audiences=_audiences(base, segment, tenant),
+            )
+        return app, True
+    if req.client_secret:
+        with state.lock:
+            _check_secret(app, req.client_secret)
+        return app, False
+    raise E.missing_credential()
+
+
+def _resource(tenant: TenantState, resource: str) -> ApiSpec:
+    api = tenant.api_by_resource(resource)
+    if api is None:
+        raise E.resource_not_found(resource, tenant.spec.display_name)
+    return api
+
+
+async def token_endpoint(request: Request) -> Response:
+    state: SandboxState = request.app.state.sandbox_state
+    correlation = request.headers.get("client-request-id")
+    segment = request.path_params["tenant"]
+    try:
+        tenant = resolve_tenant(state, segment)
+        form_data = await request.form()
+        form = {k: v for k, v in form_data.items() if isinstance(v, str)}
+        req = parse_request(form, request.headers.get("authorization"))
+        if not req.grant_type:
+            raise E.missing_parameter("grant_type")
+        if req.grant_type != "client_credentials":
+            raise E.unsupported_grant_type(req.grant_type)
+        if not req.client_id:
+            raise E.missing_parameter("client_id")
+        if req.resource is not None:
+            raise E.resource_parameter()
+        resource = check_scope(req.scope)
+        base = base_url_of(request)
+        app, cert_auth = authenticate(state, req, tenant, base, segment)
+        api = _resource(tenant, resource)
+        if api.assignment_required and not state.has_assignment(app, api):
+            raise E.not_assigned(app.client_id, resource)
+        audience = (
+            api.app_id if api.access_token_version == 2 or resource.lower() == api.app_id else api.app_id_uri
+        )
+        issued = issue(
+            tenant=tenant,
+            app=app,
+            api=api,
+            audience=audience,
+            roles=state.roles_for(app, api),
+            key=state.signing_key,
+            base_url=base,
+            cert_auth=cert_auth,
+        )
+    except E.EntraError as exc:
+        return exc.response(correlation_id=correlation)
+    headers = dict(E.NO_STORE)
+    if correlation:
+        headers["client-request-id"] = correlation
+    return JSONResponse(
+        {
+            "token_type": "Bearer",
+            "expires_in": issued.expires_in,
+            "ext_expires_in": issued.expires_in,
+            "access_token": issued.access_token,
+        },
+        headers=headers,
+    )
