@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from wizard.errors import ConnectError, NetworkError, ServiceUnavailable, TimeoutError_, TokenFormatError
+from wizard.errors import (
+    ConnectError,
+    NetworkError,
+    ServiceUnavailable,
+    TimeoutError_,
+    TokenFormatError,
+    UsageError,
+)
 from wizard.tokens.verify import metadata_url_for, verify_token
 
 TENANT = "9f8e7d6c-5b4a-4321-8fed-cba987654321"
@@ -108,3 +116,10 @@ def test_server_errors_become_typed_errors() -> None:
         verify_token(_token(), transport=_transport(lambda r: httpx.Response(503)))
     with pytest.raises(NetworkError):
         verify_token(_token(), transport=_transport(lambda r: httpx.Response(200, text="not json")))
+
+
+def test_unreadable_ca_file_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "ca.pem"
+    bad.write_text("not a certificate", encoding="utf-8")
+    with pytest.raises(UsageError):
+        verify_token(_token(), verify=str(bad), transport=_transport())

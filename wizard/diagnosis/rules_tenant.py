@@ -160,6 +160,10 @@ def _app_not_in_tenant(s: Signals) -> Hit | None:
         return Hit(SERVER_SAYS)
     if s.code(7000112, 50020) and s.says("not found"):
         return Hit(SERVER_SAYS - 10)
+    if s.matches(r"must contain the following parameter: '?client_id"):
+        return Hit(
+            SERVER_SAYS - 5, explanation="No client_id reached the token endpoint (configuration not loaded)."
+        )
     cid = s.evidence.config.client_id
     if cid and (_PLACEHOLDER.search(cid) or not is_guid(cid)):
         return Hit(

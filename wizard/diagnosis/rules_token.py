@@ -283,6 +283,17 @@ def _wrong(s: Signals) -> Hit | None:
             "narrower "
             "applies (Exchange application access policy, Sites.Selected grant, or an RBAC scope).",
         )
+    if _read_only_roles_for_write(s):
+        return Hit(
+            API_SAYS - 4,
+            explanation=f"`{s.api.method} {s.api.path}` writes, but the token only holds read roles "
+            f"({', '.join(s.roles)}).",
+            fix=_consent_fix(
+                s,
+                "Grant the API's ReadWrite application permission (app role) with admin consent, "
+                "then acquire a new token.",
+            ),
+        )
     named = [n for n in _named_roles_in_api_text(s) if n.lower() not in have]
     if named:
         return Hit(
@@ -295,6 +306,13 @@ def _wrong(s: Signals) -> Hit | None:
     return Hit(
         INFERRED, explanation=f"The token's roles ({', '.join(s.roles)}) are not enough for this call."
     )
+
+
+def _read_only_roles_for_write(s: Signals) -> bool:
+    if (s.api.method or "GET") not in {"POST", "PUT", "PATCH", "DELETE"} or not s.roles:
+        return False
+    writes = ("write", "send", "manage", "full", "create", "delete")
+    return all(".read" in r.lower() and not any(w in r.lower() for w in writes) for r in s.roles)
 
 
 @STALE_TOKEN.detector
@@ -311,7 +329,7 @@ def _stale(s: Signals) -> Hit | None:
         return Hit(
             API_SAYS + 2, explanation="The app registration now has the permission, the token does not."
         )
-    if needed is None and not _named_roles_in_api_text(s):
+    if needed is None and not _named_roles_in_api_text(s) and not _read_only_roles_for_write(s):
         return Hit(
             INFERRED + 5,
             explanation=f"The token holds {', '.join(s.roles)} yet the API refused it; if the permission was "

@@ -15,6 +15,7 @@ from wizard.errors import (
     TimeoutError_,
     TlsError,
     TokenFormatError,
+    UsageError,
 )
 from wizard.tokens.decode import DecodedToken, decode_token
 from wizard.tokens.report import GRAPH_NOT_VERIFIABLE
@@ -56,6 +57,20 @@ def metadata_url_for(issuer: str) -> str:
         tenant = parts.path.strip("/").split("/")[0]
         return f"https://login.microsoftonline.com/{tenant}/.well-known/openid-configuration"
     return issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
+    """httpx's `verify`: True/False, or a context trusting the system CAs plus an extra CA file."""
+    if not isinstance(verify, str):
+        return verify
+    context = ssl.create_default_context()
+    try:
+        context.load_verify_locations(cafile=verify)
+    except (OSError, ssl.SSLError) as exc:
+        raise UsageError(
+            f"The CA file {verify} cannot be read as PEM certificates", hint="Check --ca-file."
+        ) from exc
+    return context
 
 
 def _get_json(client: httpx.Client, url: str) -> dict[str, Any]:
@@ -126,7 +141,9 @@ def verify_token(
         raise TokenFormatError("The token has no issuer (iss) to fetch keys from")
     url = metadata_url or metadata_url_for(issuer)
     kid = decoded.header.get("kid")
-    with httpx.Client(verify=verify, timeout=timeout, transport=transport, follow_redirects=False) as client:
+    with httpx.Client(
+        verify=_ssl_verify(verify), timeout=timeout, transport=transport, follow_redirects=False
+    ) as client:
         metadata = _get_json(client, url)
         jwks_uri = metadata.get("jwks_uri")
         if not isinstance(jwks_uri, str):
