@@ -312,3 +312,35 @@ def test_graph_paths() -> None:
 def test_wording_and_signal_variants(evidence: dict[str, object], code: str) -> None:
     result = diagnose(evidence, strict=True)
     assert result.codes[:1] == [code], result.codes
+
+
+def test_azure_rbac_apis_get_a_role_assignment_fix_not_app_roles() -> None:
+    forbidden = diagnose(
+        {
+            "token_claims": {"aud": "https://vault.azure.net", "idtyp": "app", "oid": "o1", "tid": "t"},
+            "api": {
+                "request": "GET https://kv1.vault.azure.net/secrets/s",
+                "status": 403,
+                "body": "ForbiddenByRbac",
+            },
+            "now": 1,
+        },
+        strict=True,
+    )
+    assert forbidden.codes == ["permission-wrong"]
+    assert "Key Vault Secrets User" in forbidden.findings[0].fix
+    issued = diagnose(
+        {"token_claims": {"aud": "https://storage.azure.com", "idtyp": "app", "oid": "o"}, "now": 1}
+    )
+    assert issued.verdict == "ok"
+    wrong_api = diagnose(
+        {
+            "token_claims": {
+                "aud": "https://graph.microsoft.com",
+                "idtyp": "app",
+                "roles": ["User.Read.All"],
+            },
+            "api": {"request": "GET https://kv1.vault.azure.net/secrets/s", "status": 401},
+        }
+    )
+    assert wrong_api.codes[0] == "audience-mismatch"

@@ -206,7 +206,8 @@ def _tenant_not_found(s: Signals) -> Hit | None:
 
 
 def _bad_tenant_segment(s: Signals) -> str | None:
-    seg = s.tenant_segment
+    cfg = s.evidence.config
+    seg = s.tenant_segment if (cfg.authority or cfg.tenant) else None  # only judge what was configured
     if not seg:
         return None
     low = seg.lower()

@@ -9,7 +9,7 @@ from wizard.consent import admin_consent_url
 from wizard.diagnosis.graph_permissions import is_me_path, permissions_for
 from wizard.diagnosis.registry import API_SAYS, HINT, INFERRED, LEARN, RULES, SERVER_SAYS, WEAK, Hit
 from wizard.diagnosis.signals import Signals
-from wizard.tokens.audiences import known_api
+from wizard.tokens.audiences import KnownApi, api_for_url, known_api, same_api
 
 SECTION = "Token and API"
 ACCESS_TOKENS = f"{LEARN}/access-tokens"
@@ -163,6 +163,13 @@ def _is_graph_call(s: Signals) -> bool:
     return bool(not url and (aud == GRAPH_APP_ID or "graph.microsoft" in aud))
 
 
+def rbac_api(s: Signals) -> KnownApi | None:
+    """The called API when it authorises by Azure RBAC (Key Vault, Storage, ARM, ...): judged by `aud` if known."""
+    aud = s.claim_str("aud")
+    api = known_api(aud) if aud else (api_for_url(s.api_url) if s.api_url else None)
+    return api if api is not None and api.rbac is not None else None
+
+
 def needed_permissions(s: Signals) -> tuple[str, ...] | None:
     if not s.api.url or not _is_graph_call(s):
         return None
@@ -186,7 +193,7 @@ def _needed_text(s: Signals) -> str:
 def _roles_missing(s: Signals) -> Hit | None:
     if s.api_says("either scp or roles claim need to be present", "neither scp nor roles claim"):
         return Hit(API_SAYS, fix=_consent_fix(s, ROLES_MISSING.fix))
-    if s.roles is None or s.roles or not s.is_app_token:
+    if s.roles is None or s.roles or not s.is_app_token or rbac_api(s) is not None:
         return None
     explanation = (
         "The token has no `roles` claim, so the API sees an app with no permissions." + _needed_text(s)
@@ -262,6 +269,20 @@ def _role_names_from_registration(s: Signals) -> set[str]:
 
 @PERMISSION_WRONG.detector
 def _wrong(s: Signals) -> Hit | None:
+    rbac = rbac_api(s)
+    if rbac is not None and rbac.rbac is not None and _forbidden(s):
+        read, write = rbac.rbac
+        role = write if (s.api.method or "GET") in {"POST", "PUT", "PATCH", "DELETE"} else read
+        oid = s.claim_str("oid")
+        who = f"the app's service principal (object id {oid})" if oid else "the app's service principal"
+        return Hit(
+            API_SAYS - 2,
+            explanation=f"{rbac.name} authorises with Azure RBAC role assignments on the resource, not with token "
+            "roles; the app has no role there that allows this call.",
+            fix=f"Assign `{role}` to {who} on the resource: Azure portal > the resource > Access control (IAM) > "
+            f"Add role assignment, or `az role assignment create --assignee {s.client_id or '<client id>'} "
+            f'--role "{role}" --scope <resource id>`. Role assignments take a few minutes to apply.',
+        )
     if not s.roles or not _forbidden(s):
         return None
     have = {r.lower() for r in s.roles}
@@ -317,7 +338,7 @@ def _read_only_roles_for_write(s: Signals) -> bool:
 
 @STALE_TOKEN.detector
 def _stale(s: Signals) -> Hit | None:
-    if not s.roles or not _forbidden(s):
+    if not s.roles or not _forbidden(s) or rbac_api(s) is not None:
         return None
     needed = needed_permissions(s)
     registered = _role_names_from_registration(s)
@@ -369,8 +390,8 @@ def _audience(s: Signals) -> Hit | None:
     url = s.api_url
     if not aud or not url or "://" not in url:
         return None
-    token_api, url_api = known_api(aud), known_api(url)
-    if url_api and url_api != token_api:
+    token_api, url_api = known_api(aud), api_for_url(url)
+    if url_api and not same_api(token_api, url_api):
         return Hit(INFERRED + 10 if s.api_failed else HINT + 10, explanation=_aud_text(s))
     return None
 
@@ -512,7 +533,7 @@ def _ok(s: Signals) -> Hit | None:
         return None
     if s.api_ok:
         return Hit(WEAK, explanation="The token was issued and the API call succeeded.", severity="info")
-    if s.claims is not None and s.api.status is None and s.roles:
+    if s.claims is not None and s.api.status is None and (s.roles or rbac_api(s) is not None):
         return Hit(
             WEAK,
             explanation="A token with roles was issued; no API call was observed.",

@@ -132,7 +132,7 @@ def build_report(token: DecodedToken, *, now: float | None = None) -> TokenRepor
         warnings.append("The signature part is empty.")
     if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp < now:
         warnings.append("This token has expired.")
-    if token.is_app_only and "roles" not in claims:
+    if token.is_app_only and "roles" not in claims and not (api and api.rbac):
         warnings.append(
             "App-only token without roles: no application permission has admin consent "
             "(run `daemon-wizard explain` with the API's answer for the fix)."

@@ -84,16 +84,16 @@ def _print_human(report: Any, signature: Any) -> None:
         signature.get("label", "signature not verified") if isinstance(signature, dict) else str(signature)
     )
     out(f"Access token ({label})")
-    out(f"  version   {summary.get('version') or 'unknown'}")
-    out(f"  kind      {summary.get('kind')}")
+    out(f"  version     {summary.get('version') or 'unknown'}")
+    out(f"  kind        {summary.get('kind')}")
     if summary.get("credential"):
-        out(f"  credential {summary['credential']}")
+        out(f"  credential  {summary['credential']}")
     aud = summary.get("audience")
     if aud:
         name = summary.get("audience_name")
-        out(f"  audience  {aud}" + (f" ({name})" if name else ""))
+        out(f"  audience    {aud}" + (f" ({name})" if name else ""))
     if summary.get("expires"):
-        out(f"  expires   {summary['expires']}")
+        out(f"  expires     {summary['expires']}")
     out("")
     out("Header")
     out("\n".join(_table([(c.name, c.value, c.meaning) for c in report.header_lines])))
