@@ -307,6 +307,58 @@ def test_graph_paths() -> None:
             "tenant-not-found",
         ),
         ({"config": {"api_url": "https://graph.microsoft.com/v1.0/me"}}, "me-endpoint-app-token"),
+        (
+            {
+                "config": {"authority": "https://login.microsoftonline.com/nowhere.onmicrosoft.com"},
+                "client_error": "ValueError: Unable to get authority configuration for "
+                "https://login.microsoftonline.com/nowhere.onmicrosoft.com. Authority would typically be "
+                "in a "
+                "format of https://login.microsoftonline.com/your_tenant Also please double check your "
+                "tenant name "
+                "or GUID is correct.",
+            },
+            "tenant-not-found",
+        ),
+        (
+            {
+                "client_error": "ValueError: Unable to get authority configuration for https://login.contoso.com/x."
+            },
+            "authority-unknown-host",
+        ),
+        (
+            {
+                "config": {"authority": f"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token"},
+                "client_error": "Unable to get authority configuration for "
+                f"https://login.microsoftonline.com/{TENANT}/oauth2/v2.0/token",
+            },
+            "tenant-invalid",
+        ),
+        (
+            {
+                "client_error": "EnvironmentCredential authentication unavailable. Environment variables are not "
+                "fully configured."
+            },
+            "credential-missing",
+        ),
+        (
+            {"client_error": "java.lang.IllegalArgumentException: clientSecret is null or empty"},
+            "credential-missing",
+        ),
+        (
+            {
+                "token_claims": {
+                    "aud": "https://graph.microsoft.com",
+                    "idtyp": "app",
+                    "roles": ["User.Read.All"],
+                },
+                "api": {
+                    "request": "GET https://localhost:5001/api/orders",
+                    "status": 401,
+                    "www_authenticate": 'Bearer error="invalid_token", error_description="The signature is invalid"',
+                },
+            },
+            "audience-mismatch",
+        ),
     ],
 )
 def test_wording_and_signal_variants(evidence: dict[str, object], code: str) -> None:

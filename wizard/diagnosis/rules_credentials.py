@@ -179,6 +179,11 @@ def _credential_missing(s: Signals) -> Hit | None:
         "client_credential is required",
     ):
         return Hit(SERVER_SAYS - 3)
+    if s.says("environment variables are not fully configured", "azure_client_secret") or s.matches(
+        r"(client_?secret|secret|client_?assertion|client_?credential)\W.{0,40}"
+        r"(is null|null or|empty|whitespace|non-empty|is required|is missing|not set|must be provided)"
+    ):
+        return Hit(SERVER_SAYS - 5)
     if s.evidence.config.credential_type == "none" and s.has_token_failure:
         return Hit(INFERRED, explanation="The configuration has no credential at all.")
     return None

@@ -388,6 +388,15 @@ def _audience(s: Signals) -> Hit | None:
         return Hit(API_SAYS, explanation=_aud_text(s))
     aud = s.claim_str("aud")
     url = s.api_url
+    token_api = known_api(aud) if aud else None
+    graph_token = token_api is not None and token_api.name == "Microsoft Graph"
+    if graph_token and s.api_failed and _signing_key_rejected(s) and not (url and _is_graph_call(s)):
+        return Hit(
+            API_SAYS - 3,
+            explanation="The API could not validate the signature of a Microsoft Graph token (signed for Graph "
+            "only, with a nonce): the token was requested for Graph instead of this API.",
+            fix="Request `<this API's App ID URI>/.default` instead of `https://graph.microsoft.com/.default`.",
+        )
     if not aud or not url or "://" not in url:
         return None
     token_api, url_api = known_api(aud), api_for_url(url)
@@ -482,7 +491,15 @@ def _issuer_rejected(s: Signals) -> bool:
 
 
 def _signing_key_rejected(s: Signals) -> bool:
-    return s.api_says("idx10501", "idx10503", "idx10516", "signature validation failed", "kid")
+    return s.api_says(
+        "idx10501",
+        "idx10503",
+        "idx10511",
+        "idx10516",
+        "signature validation failed",
+        "invalid signature",
+        "signature is invalid",
+    )
 
 
 @CIAM_ISSUER.detector
