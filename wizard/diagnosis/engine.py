@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from wizard.diagnosis import rules_credentials, rules_scope, rules_tenant, rules_token  # noqa: F401 (register)
+from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
+    rules_credentials,
+    rules_permissions,
+    rules_scope,
+    rules_tenant,
+    rules_token,
+)
 from wizard.diagnosis.evidence import Evidence, parse_evidence
 from wizard.diagnosis.model import Diagnosis, Finding
 from wizard.diagnosis.registry import RULES, SERVER_SAYS, Hit, Rule
