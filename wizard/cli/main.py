@@ -24,6 +24,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "token",
     "probe",
     "doctor",
+    "decode",
+    "explain",
 )
 
 

@@ -77,6 +77,8 @@ class Evidence:
     service_principal: dict[str, Any] | None = None
     client_assertion: object = None
     now: float = field(default_factory=time.time)
+    #: False when `now` was not in the evidence (the wall clock is used; claims may be from long ago).
+    now_given: bool = False
     #: Parts that had a type we could not use (name -> type name), for the record.
     oddities: tuple[str, ...] = ()
 
@@ -179,10 +181,10 @@ def _api(value: object) -> ApiEvidence | None:
     )
 
 
-def _now(value: object) -> float:
+def _now(value: object, *, default: float | None = None) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 1e11:
         return float(value)
-    return time.time()
+    return time.time() if default is None else default
 
 
 def parse_evidence(value: object) -> Evidence:
@@ -217,5 +219,6 @@ def parse_evidence(value: object) -> Evidence:
         service_principal=_dict(data.get("service_principal")),
         client_assertion=data.get("client_assertion"),
         now=_now(data.get("now")),
+        now_given=_now(data.get("now"), default=-1.0) >= 0,
         oddities=tuple(oddities),
     )

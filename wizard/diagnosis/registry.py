@@ -18,6 +18,15 @@ INFERRED = 70  # concluded from claims/config together with a failure
 HINT = 40  # a configuration smell that would fail, no failure observed for it
 WEAK = 20  # worth knowing, probably not the cause
 
+#: Sections in the order of reference/diagnosis-codes.md (docs and `explain --list` follow it).
+SECTIONS = (
+    "Scope and request shape",
+    "Credentials",
+    "Tenant, app and authority",
+    "Token and API",
+    "Not a failure",
+)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -75,7 +84,9 @@ class Registry:
         return rule
 
     def __iter__(self) -> Iterator[Rule]:
-        return iter(self._rules.values())
+        rules = list(self._rules.values())
+        rank = {name: i for i, name in enumerate(SECTIONS)}
+        return iter(sorted(rules, key=lambda r: rank.get(r.section, len(SECTIONS))))
 
     def __len__(self) -> int:
         return len(self._rules)

@@ -96,6 +96,11 @@ FEDERATED_MISMATCH = RULES.add(
 )
 
 
+def _with_blade(s: Signals, fix: str) -> str:
+    link = s.app_blade("Credentials")
+    return f"{fix} Blade: {link}" if link else fix
+
+
 @SECRET_INVALID.detector
 def _secret_invalid(s: Signals) -> Hit | None:
     if s.code(7000215) or s.says(
@@ -105,7 +110,7 @@ def _secret_invalid(s: Signals) -> Hit | None:
         "secret provided is invalid",
         "invalid_client_secret",
     ):
-        return Hit(SERVER_SAYS)
+        return Hit(SERVER_SAYS, fix=_with_blade(s, SECRET_INVALID.fix))
     if s.code(50012) and s.says("secret"):
         return Hit(SERVER_SAYS - 2)
     cred = s.evidence.config.credential_type
@@ -148,7 +153,7 @@ def _parse_time(value: object) -> float | None:
 @SECRET_EXPIRED.detector
 def _secret_expired(s: Signals) -> Hit | None:
     if s.code(7000222) or s.matches(r"client secret keys? .{0,60}(are|is|has) expired|secret (has )?expired"):
-        return Hit(SERVER_SAYS)
+        return Hit(SERVER_SAYS, fix=_with_blade(s, SECRET_EXPIRED.fix))
     expired = _expired_secrets(s)
     if expired:
         names = ", ".join(expired)
@@ -174,6 +179,11 @@ def _credential_missing(s: Signals) -> Hit | None:
         "client_credential is required",
     ):
         return Hit(SERVER_SAYS - 3)
+    if s.says("environment variables are not fully configured", "azure_client_secret") or s.matches(
+        r"(client_?secret|secret|client_?assertion|client_?credential)\W.{0,40}"
+        r"(is null|null or|empty|whitespace|non-empty|is required|is missing|not set|must be provided)"
+    ):
+        return Hit(SERVER_SAYS - 5)
     if s.evidence.config.credential_type == "none" and s.has_token_failure:
         return Hit(INFERRED, explanation="The configuration has no credential at all.")
     return None
@@ -197,7 +207,7 @@ def _cert_not_registered(s: Signals) -> Hit | None:
         "no matching key",
         "key used is expired",
     ) or (s.code(700027) and not s.says("did not match the expected signature")):
-        return Hit(SERVER_SAYS)
+        return Hit(SERVER_SAYS, fix=_with_blade(s, CERT_NOT_REGISTERED.fix))
     if s.code(700027) or s.says("client assertion contains an invalid signature"):
         return Hit(SERVER_SAYS - 3)
     return None
@@ -214,6 +224,11 @@ def _assertion_header(s: Signals) -> dict[str, object] | None:
         except TokenFormatError:
             return None
     return None
+
+
+def _header_conf(s: Signals) -> int:
+    # The assertion itself shows the wrong header: with a failure, that is as good as the server saying so.
+    return SERVER_SAYS + 1 if s.has_token_failure else INFERRED + 10
 
 
 @CERT_HASH.detector
@@ -236,10 +251,12 @@ def _cert_hash(s: Signals) -> Hit | None:
         alg = str(header.get("alg", ""))
         if isinstance(x5t, str) and len(x5t.rstrip("=")) != 27:
             return Hit(
-                INFERRED + 10, explanation=f"`x5t` is {len(x5t)} characters; a SHA-1 thumbprint is 27."
+                _header_conf(s), explanation=f"`x5t` is {len(x5t)} characters; a SHA-1 thumbprint is 27."
             )
         if isinstance(s256, str) and alg != "PS256":
-            return Hit(INFERRED + 10, explanation=f"`x5t#S256` is used with `alg: {alg}`; it requires PS256.")
+            return Hit(
+                _header_conf(s), explanation=f"`x5t#S256` is used with `alg: {alg}`; it requires PS256."
+            )
     return None
 
 
@@ -261,7 +278,7 @@ def _assertion_time(s: Signals) -> Hit | None:
 def _public_client(s: Signals) -> Hit | None:
     if s.code(700025) or s.says(
         "client is public so neither",
-        "public client",
+        "is a public client",
         "allowpublicclient",
     ):
         return Hit(SERVER_SAYS if s.has_token_failure else WEAK)

@@ -26,7 +26,7 @@ _SCOPE_IN_TEXT = (
 SCOPE_NOT_DEFAULT = RULES.add(
     "scope-not-default",
     section=SECTION,
-    title="A permission name was requested instead of <resource>/.default",
+    title="A permission name was requested instead of `<resource>/.default`",
     meaning=(
         "A delegated or individual scope (e.g. `User.Read`, `api://x/access_as_user`) was requested; "
         "client credentials only accept `<resource>/.default`."
@@ -134,9 +134,17 @@ def scope_problem(s: Signals) -> ValidationError | None:
     if scopes is None:
         return None
     try:
-        normalise_scope(scopes)
+        normalised = normalise_scope(scopes)
     except ValidationError as exc:
         return exc
+    if len(scopes) == 1 and not scopes[0].endswith("/.default"):
+        # A bare resource (`https://graph.microsoft.com`, an appId) suits v1 `resource=`, not v2 `scope=`.
+        return ValidationError(
+            f"{scopes[0]} has no /.default suffix",
+            field="scope",
+            code="scope-not-default",
+            hint=f"Request {normalised}.",
+        )
     return None
 
 
@@ -166,6 +174,15 @@ def _oidc(s: Signals) -> Hit | None:
     return _by_shape("scope-oidc", s)
 
 
+@SCOPE_OIDC.detector
+def _oidc_reserved(s: Signals) -> Hit | None:
+    # MSAL refuses reserved scopes itself: "API does not accept {'openid', ...} value as user-provided scopes"
+    # (Python), "... reserved scope ..." (others).
+    if s.matches(r"(reserved|user-provided) scopes?") and s.matches(r"openid|profile|offline_access"):
+        return Hit(SERVER_SAYS)
+    return None
+
+
 @SCOPE_MISSING.detector
 def _missing_shape(s: Signals) -> Hit | None:
     return _by_shape("scope-missing", s)
@@ -183,9 +200,14 @@ def _missing_server(s: Signals) -> Hit | None:
 
 @SCOPES_NOT_LIST.detector
 def _not_list(s: Signals) -> Hit | None:
-    lib_says = s.says("isinstance(scopes, list)", "scopes must be a list", "scopes should be a list") or (
-        s.says("invalid parameter type") and "scope" in s.error_text
-    )
+    lib_says = s.says(
+        "isinstance(scopes, list)",
+        "scopes must be a list",
+        "scopes should be a list",
+        "scopes.map is not a function",
+        "scopes.foreach is not a function",
+        "scopes.join is not a function",
+    ) or (s.says("invalid parameter type") and s.says("scope", "msal"))
     if lib_says:
         return Hit(SERVER_SAYS)
     if s.evidence.config.scopes_is_string:
@@ -257,7 +279,7 @@ def _unknown_resource(s: Signals) -> Hit | None:
             )
     if _resource_in_500011(s):  # second to "resource-not-in-tenant"
         return Hit(SERVER_SAYS - 5)
-    if _server_rejected_scope(s) and scope_problem(s) is None:
+    if _server_rejected_scope(s) and scope_problem(s) is None:  # shape fine: the resource itself is wrong
         return Hit(SERVER_SAYS - 10)
     return None
 

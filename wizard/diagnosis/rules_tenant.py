@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from wizard.clouds import CIAM_SUFFIX, KNOWN_LOGIN_HOSTS
 from wizard.consent import admin_consent_url
@@ -160,6 +161,10 @@ def _app_not_in_tenant(s: Signals) -> Hit | None:
         return Hit(SERVER_SAYS)
     if s.code(7000112, 50020) and s.says("not found"):
         return Hit(SERVER_SAYS - 10)
+    if s.matches(r"must contain the following parameter: '?client_id"):
+        return Hit(
+            SERVER_SAYS - 5, explanation="No client_id reached the token endpoint (configuration not loaded)."
+        )
     cid = s.evidence.config.client_id
     if cid and (_PLACEHOLDER.search(cid) or not is_guid(cid)):
         return Hit(
@@ -186,6 +191,13 @@ def _client_is_tenant(s: Signals) -> Hit | None:
 
 @TENANT_NOT_FOUND.detector
 def _tenant_not_found(s: Signals) -> Hit | None:
+    discovery = _discovery_failed_host(s)
+    if discovery is not None and _is_entra_host(discovery) and not _authority_has_endpoint_path(s):
+        return Hit(
+            SERVER_SAYS - 2,
+            explanation="MSAL could not read the tenant's OpenID configuration from a valid Entra host: the "
+            "tenant (GUID or domain) does not exist in this cloud.",
+        )
     if s.code(90002) or s.matches(r"tenant '?[^']{1,80}'? not found|tenant .{0,40}does not exist"):
         if _bad_tenant_segment(s):
             return Hit(SERVER_SAYS - 5)  # tenant-invalid is more precise
@@ -202,7 +214,8 @@ def _tenant_not_found(s: Signals) -> Hit | None:
 
 
 def _bad_tenant_segment(s: Signals) -> str | None:
-    seg = s.tenant_segment
+    cfg = s.evidence.config
+    seg = s.tenant_segment if (cfg.authority or cfg.tenant) else None  # only judge what was configured
     if not seg:
         return None
     low = seg.lower()
@@ -217,6 +230,12 @@ def _bad_tenant_segment(s: Signals) -> str | None:
 def _tenant_invalid(s: Signals) -> Hit | None:
     if s.code(900023, 90005) or s.says("is neither a valid dns name, nor a valid external domain"):
         return Hit(SERVER_SAYS)
+    if _authority_has_endpoint_path(s):
+        return Hit(
+            SERVER_SAYS + 2 if s.has_token_failure else HINT + 10,
+            explanation="The authority includes an endpoint path (`/oauth2/...`); the library appends those itself.",
+            fix="Use only `https://login.microsoftonline.com/<tenant>` as the authority.",
+        )
     seg = _bad_tenant_segment(s)
     if seg:
         if s.code(90002):
@@ -255,16 +274,51 @@ def _tenant_not_allowed(s: Signals) -> Hit | None:
     return None
 
 
+def _is_entra_host(host: str) -> bool:
+    return (
+        host in KNOWN_LOGIN_HOSTS or host.endswith(CIAM_SUFFIX) or host.startswith(("127.0.0.1", "localhost"))
+    )
+
+
+def _discovery_failed_host(s: Signals) -> str | None:
+    """MSAL's "Unable to get authority configuration for URL": the URL's host (or the configured one)."""
+    if not s.says("unable to get authority configuration", "failed to discover the authority"):
+        return None
+    found = s.matches(r"authority configuration for (https?://[^\s'\"]+)")
+    url = found.group(1) if found else (s.authority or "")
+    try:
+        return urlsplit(url).netloc.lower() if "://" in url else s.authority_host
+    except ValueError:
+        return s.authority_host
+
+
+def _authority_has_endpoint_path(s: Signals) -> bool:
+    authority = s.evidence.config.authority or ""
+    try:
+        path = urlsplit(authority).path.lower() if "://" in authority else ""
+    except ValueError:
+        return False
+    return "/oauth2" in path or path.rstrip("/").endswith(("/token", "/authorize", "openid-configuration"))
+
+
 @AUTHORITY_UNKNOWN_HOST.detector
 def _unknown_host(s: Signals) -> Hit | None:
+    discovery = _discovery_failed_host(s)
+    if discovery is not None:
+        if _is_entra_host(discovery):  # the host is fine: MSAL could not find the tenant (or the path) there
+            return Hit(WEAK + 10)
+        return Hit(SERVER_SAYS, explanation=f"`{discovery}` is not an Entra login host MSAL can discover.")
     if s.code(50049) or s.says(
         "unknown or invalid instance",
         "invalid_instance",
-        "unable to get authority configuration",
         "authority validation",
         "not a known authority",
         "untrusted_authority",
         "authority host must",
+        "not a trusted authority",
+        "knownauthorities",
+        "authority is not in the list",
+        "authority_not_in_valid_list",
     ):
         return Hit(SERVER_SAYS)
     host = s.authority_host
@@ -289,7 +343,9 @@ def _sp_missing(s: Signals) -> Hit | None:
         "missing service principal", "service principal-less", "has no service principal"
     ):
         return Hit(SERVER_SAYS, fix=_consent_fix(s, SP_MISSING.fix))
-    if s.claims is not None and s.is_app_token and "oid" not in s.claims and "idtyp" in s.claims:
+    claims = s.claims or {}
+    complete = "tid" in claims and ("appid" in claims or "azp" in claims) and "idtyp" in claims
+    if complete and s.is_app_token and "oid" not in claims:
         return Hit(
             WEAK + 10,
             severity="warning",

@@ -179,6 +179,15 @@ class Signals:
             return f"{parts.scheme}://{parts.netloc}/{self.tenant_segment}"
         return f"https://login.microsoftonline.com/{self.tenant_id or 'organizations'}"
 
+    def app_blade(self, blade: str) -> str:
+        """Deep link to a blade of this app's registration in the Entra admin center, when known."""
+        if self.client_id and is_guid(self.client_id):
+            return (
+                "https://entra.microsoft.com/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/"
+                f"{blade}/appId/{self.client_id}"
+            )
+        return ""
+
     def guids_in_error(self) -> list[str]:
         return [g.lower() for g in GUID_SEARCH.findall(self.error_text)]
 
