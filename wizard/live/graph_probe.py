@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -24,6 +25,7 @@ REGISTRATION_READERS = frozenset(
     }
 )
 DEFAULT_GRAPH_PATH = "users"
+_VERSION = re.compile(r"/(v1\.0|beta)(?=/|$)")
 
 
 def _client(token: TokenResult, base_url: str, transport: AsyncTracingTransport) -> Any:
@@ -73,15 +75,31 @@ def _result(transport: AsyncTracingTransport, method: str, url: str, start: floa
     )
 
 
+def graph_target(profile: Profile, path: str | None = None) -> tuple[str, str]:
+    """(SDK base URL ending in /v1.0 or /beta, path under it) from the profile's API URL and `path`."""
+    base = profile.api_base_url.rstrip("/")
+    relative = (profile.api.relative_path or "").strip("/")
+    full = f"{base}/{relative}" if relative else base
+    match = _VERSION.search(full)
+    if match:
+        base, rest = full[: match.end()], full[match.end() :].strip("/")
+    else:
+        rest = relative
+    if path:
+        rest = (
+            _VERSION.sub("", "/" + path.lstrip("/"), count=1).strip("/")
+            if path.lstrip("/").startswith(("v1.0", "beta"))
+            else path.lstrip("/")
+        )
+    return base, rest or DEFAULT_GRAPH_PATH
+
+
 async def _call(
     profile: Profile, token: TokenResult, path: str | None, settings: HttpSettings, trace: Trace
 ) -> tuple[ApiResult, Registration | None, bool]:
-    base = profile.api_base_url.rstrip("/")
+    base, rel = graph_target(profile, path)
     transport = AsyncTracingTransport(settings, trace, "api")
     client, adapter, http = _client(token, base, transport)
-    rel = (path or profile.api.relative_path or DEFAULT_GRAPH_PATH).lstrip("/")
-    if rel.startswith("v1.0/") and base.endswith("/v1.0"):
-        rel = rel[len("v1.0/") :]
     url = f"{base}/{rel}"
     start = time.monotonic()
     summary = ""
