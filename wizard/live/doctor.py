@@ -87,6 +87,8 @@ class DoctorReport:
         }
         if verbose:
             data["trace"] = self.trace.to_list()
+            # What the engine saw, ready for `daemon-wizard explain -`; the token itself stays out.
+            data["evidence"] = {k: v for k, v in self.evidence.items() if k != "access_token"}
         return data
 
 

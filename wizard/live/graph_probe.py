@@ -134,13 +134,9 @@ async def _call(
 
 
 def _roles(token: TokenResult) -> list[str]:
-    import jwt
+    from wizard.live.summary import decode_claims
 
-    try:
-        claims = jwt.decode(token.access_token.reveal(), options={"verify_signature": False})
-    except jwt.PyJWTError:
-        return []
-    roles = claims.get("roles") or []
+    roles = (decode_claims(token.access_token.reveal()) or {}).get("roles") or []
     return [str(r) for r in roles] if isinstance(roles, list) else []
 
 

@@ -12,13 +12,13 @@ SUMMARY_CLAIMS = ("aud", "iss", "tid", "appid", "azp", "oid", "idtyp", "ver", "a
 
 def decode_claims(token: str) -> dict[str, Any] | None:
     """The payload of a JWT, signature not verified (this is a summary, not a validation)."""
-    import jwt
+    from wizard.errors import TokenFormatError
+    from wizard.tokens import decode_token
 
     try:
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError:
+        return decode_token(token).claims
+    except TokenFormatError:
         return None
-    return claims if isinstance(claims, dict) else None
 
 
 def summarize_token(result: TokenResult, *, now: float | None = None) -> dict[str, Any]:
@@ -42,6 +42,10 @@ def summarize_token(result: TokenResult, *, now: float | None = None) -> dict[st
     for key in SUMMARY_CLAIMS:
         if key in claims:
             summary[key] = claims[key]
+    if isinstance(claims.get("aud"), str):
+        from wizard.tokens import api_name
+
+        summary["audience_name"] = api_name(claims["aud"])
     return summary
 
 
@@ -55,7 +59,8 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
     ]
     if summary.get("jwt"):
         lines += [
-            f"audience:   {summary.get('aud')}",
+            f"audience:   {summary.get('aud')}"
+            + (f" ({summary['audience_name']})" if summary.get("audience_name") else ""),
             f"issuer:     {summary.get('iss')}",
             f"app:        {summary.get('appid') or summary.get('azp')} (tenant {summary.get('tid')})",
             f"roles:      {', '.join(summary['roles']) if summary['roles'] else '(none)'}",
