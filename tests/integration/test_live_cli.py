@@ -151,3 +151,37 @@ def test_secret_canary_never_leaks(
         assert "CANARY-s3cr3t" not in text
     # The trace did record the token requests, with the secret masked.
     assert any("client_secret=CAN%E2%80%A6" in text or "CAN…" in text for text in seen)
+
+
+def test_doctor_from_an_exported_sample_config(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    app = sandbox.app("graph-daemon")
+    monkeypatch.setenv("DAEMON_WIZARD_CLIENT_SECRET", app.secret or "")
+    config = f"{tmp_path}/parameters.json"
+    code, _, _ = _run(
+        capsys,
+        "export",
+        "--format",
+        "python-secret",
+        "--out",
+        config,
+        "--authority",
+        app.authority,
+        "--client-id",
+        app.client_id,
+        "--scope",
+        "https://graph.microsoft.com/.default",
+        "--api-url",
+        sandbox.graph_base_url + "/users",
+        "--no-prompt",
+    )
+    assert code == 0
+    monkeypatch.delenv("DAEMON_WIZARD_CLIENT_SECRET")
+    code, out, _ = _run(
+        capsys, "doctor", "--from", config, "--ca-file", sandbox.ca_file, "--no-prompt", "--json"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["verdict"] == "ok"
+    assert data["api"][0]["url"].endswith("/v1.0/users")
