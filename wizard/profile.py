@@ -11,6 +11,8 @@ from enum import Enum
 from wizard.clouds import CLOUDS, Cloud, TenantType, ciam_authority
 from wizard.urls import split_url
 
+DEFAULT_GRAPH_PATH = "users"
+
 
 class CredentialKind(str, Enum):
     SECRET = "secret"
@@ -125,6 +127,16 @@ class Profile:
         from wizard.scopes import scope_for_resource
 
         return scope_for_resource(self.resource)
+
+    @property
+    def api_url(self) -> str:
+        """The URL the daemon calls: `base_url + "/" + relative_path` as Microsoft.Identity.Web joins them;
+        Graph's `/v1.0/users` (what the official samples call) when nothing else is configured."""
+        relative = self.api.relative_path
+        if self.api.kind is ApiKind.GRAPH and not relative and not self.api.base_url:
+            relative = DEFAULT_GRAPH_PATH
+        base = self.api_base_url
+        return base.rstrip("/") + "/" + relative.lstrip("/") if relative else base
 
     @property
     def api_base_url(self) -> str:

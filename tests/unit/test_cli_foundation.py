@@ -139,3 +139,51 @@ def test_cert_inspect_garbage_exit_code(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1
     assert json.loads(out)["error"]["type"] == "CertificateError"
     assert "Traceback" not in err
+
+
+def test_export_refuses_a_profile_that_cannot_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        [
+            "export",
+            "--format",
+            "python-secret",
+            "--out",
+            str(tmp_path / "p.json"),
+            "--tenant",
+            "common",
+            "--client-id",
+            CLIENT,
+            "--no-prompt",
+        ],
+        capsys,
+    )
+    assert code == 2
+    assert "Not exported: tenant" in err
+    assert not (tmp_path / "p.json").exists()
+
+
+def test_validate_reads_a_sample_config_with_from(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sample = tmp_path / "parameters.json"
+    sample.write_text(
+        json.dumps(
+            {
+                "authority": "https://login.microsoftonline.com/Enter_the_Tenant_Name_Here",
+                "oidc_authority": None,
+                "client_id": CLIENT,
+                "scope": ["https://graph.microsoft.com/.default"],
+                "secret": CANARY,
+                "endpoint": "https://graph.microsoft.com/v1.0/users",
+            }
+        )
+    )
+    code, out, err = run(["validate", "--from", str(sample), "--json"], capsys)
+    data = json.loads(out)
+    assert code == 1
+    assert data["source"] == f"file:{sample}"
+    assert [(p["field"], p["code"]) for p in data["problems"]] == [("tenant", "required")]
+    assert any("placeholder" in w and "Enter_the_Tenant_Name_Here" in w for w in data["warnings"])
+    assert CANARY not in out + err
+    code, out, _ = run(["validate", "--from", str(sample), "--tenant", TENANT, "--json"], capsys)
+    assert code == 0

@@ -180,7 +180,7 @@ def test_cli_never_prints_the_secret(tmp_path: Path, capsys: pytest.CaptureFixtu
     captured = capsys.readouterr()
     assert CANARY.reveal() not in captured.out + captured.err
     assert CANARY.masked in captured.out
-    saved = Path(os.environ["DAEMON_WIZARD_HOME"]) / "profiles" / "mine.toml"
+    saved = Path(os.environ["DAEMON_WIZARD_HOME"]) / "config" / "profiles" / "mine.toml"
     assert CANARY.reveal() not in saved.read_text()
     assert 'name = "mine"' in saved.read_text()
 

@@ -93,7 +93,8 @@ def test_profile_round_trip_and_no_secret(tmp_path: Path) -> None:
     written = save_profile(profile)
     assert list_profiles() == ["prod"]
     assert load_profile("prod") == profile
-    assert "secret" not in Path(written.path).read_text().lower().replace('credential = "certificate"', "")
+    saved = Path(written.path).read_text()
+    assert "secret" not in "".join(ln for ln in saved.splitlines() if not ln.startswith("#")).lower()
     with pytest.raises(FileExistsRefusal):
         save_profile(profile)
 
@@ -102,9 +103,9 @@ def test_profile_round_trip_and_no_secret(tmp_path: Path) -> None:
     ("text", "match"),
     [
         ("tenant = ", "Not valid TOML"),
-        ('cloud = "mars"', "cloud = 'mars' is not valid"),
-        ("tenant = 5", "tenant must be a string"),
-        ('api = "x"', "must be tables"),
+        ('cloud = "mars"', "cloud: 'mars' is not one of global, usgov, china"),
+        ("tenant = 5", "tenant: expected a string, found int"),
+        ('api = "x"', "api: expected a table"),
         ("[api]\nrequired_roles = [1]", "list of strings"),
     ],
 )

@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "consent_url",
     "cert",
+    "sandbox",
     "export",
     "import_",
     "decode",

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.authority import parse_authority
-from wizard.clouds import Cloud, TenantType, cloud_for_graph_host
+from wizard.clouds import Cloud, TenantType
 from wizard.errors import UsageError, ValidationError
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
 from wizard.scopes import DEFAULT_SUFFIX
 from wizard.secret import Secret
-from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
-from wizard.urls import split_url
+from wizard.secret_sources import ENV_CLIENT_SECRET, from_env, from_file, read_secret
+
+ENV_KEY_PASSPHRASE = "DAEMON_WIZARD_KEY_PASSPHRASE"
 
 
 @dataclass
@@ -28,7 +29,9 @@ class ProfileInput:
     source: str = "flags"
 
 
-def add_profile_arguments(parser: argparse.ArgumentParser, *, with_secret: bool = True) -> None:
+def add_profile_arguments(
+    parser: argparse.ArgumentParser, *, with_secret: bool = True, with_passphrase: bool = False
+) -> None:
     """The flags of reference/cli.md: --profile, --from, the field flags, and the secret sources."""
     g = parser.add_argument_group("profile input (a saved profile, a config file, and/or flags; flags win)")
     g.add_argument("--profile", metavar="NAME", help="a saved profile")
@@ -61,39 +64,62 @@ def add_profile_arguments(parser: argparse.ArgumentParser, *, with_secret: bool 
             action="store_true",
             help=f"never prompt (otherwise ${ENV_CLIENT_SECRET} or a hidden prompt)",
         )
+    if with_passphrase:
+        parser.add_argument(
+            "--passphrase-file",
+            metavar="PATH",
+            help=f"passphrase of an encrypted private key (or ${ENV_KEY_PASSPHRASE})",
+        )
+
+
+def passphrase_from_args(args: argparse.Namespace) -> Secret | None:
+    """The private key's passphrase from --passphrase-file or the environment."""
+    if getattr(args, "passphrase_file", None):
+        value, _ = from_file(args.passphrase_file, what="passphrase")
+        return value
+    return from_env(ENV_KEY_PASSPHRASE)
 
 
 def _from_file(path: str) -> tuple[Profile, Secret | None, list[str]]:
-    # The importers live in wizard.configs; loaded by name so this module stays light.
-    try:
-        configs = importlib.import_module("wizard.configs")
-    except ImportError as exc:  # pragma: no cover - until the importers are installed
-        raise UsageError("Reading sample config files is not available in this build") from exc
-    profile, secret, report = configs.load_profile(Path(path))
-    warnings = [str(w) for w in getattr(report, "warnings", [])]
+    # The importers live in wizard.configs; loaded by name so the parser stays light.
+    configs = importlib.import_module("wizard.configs")
+    if not Path(path).expanduser().is_file():
+        raise UsageError(f"{path} does not exist or is not a file", hint="Check the path given to --from.")
+    profile, secret, report = configs.load_profile(Path(path).expanduser())
+    warnings = [str(w) for w in report.warnings]
+    warnings += [f"{key} still holds a placeholder ({value})" for key, value in report.placeholders]
+    warnings += [f"{key} is missing from {path}" for key in report.missing]
+    warnings += [f"{key}: {problem}" for key, problem in report.malformed]
     return profile, secret, warnings
 
 
-def _api_from(resource: str, api_url: str | None, roles: list[str] | None, base: ApiTarget) -> ApiTarget:
-    host = split_url(resource).host if "://" in resource else None
-    kind = ApiKind.GRAPH if host and cloud_for_graph_host(host) else ApiKind.OWN
-    return ApiTarget(
-        kind=kind,
-        resource=resource,
-        base_url=api_url or (base.base_url if base.kind is kind else None),
-        relative_path=base.relative_path if base.kind is kind and not api_url else None,
-        required_roles=tuple(roles or base.required_roles),
-    )
+def _api(profile: Profile, args: argparse.Namespace) -> tuple[ApiTarget, Cloud | None]:
+    from wizard.configs.common import api_target, split_origin
+
+    current = profile.api
+    resource = current.resource
+    given = args.resource or args.scope
+    if given:
+        raw = given.strip()
+        single = len(raw.split()) == 1
+        resource = raw[: -len(DEFAULT_SUFFIX)] if single and raw.endswith(DEFAULT_SUFFIX) else raw
+    target, cloud = api_target(endpoint=args.api_url, resource=resource)
+    if target.kind is ApiKind.OWN and args.api_url is None and current.kind is ApiKind.OWN:
+        target = ApiTarget(
+            kind=ApiKind.OWN,
+            resource=resource,
+            base_url=current.base_url,
+            relative_path=current.relative_path,
+        )
+    if target.kind is ApiKind.OWN and args.api_url is not None:
+        base, relative = split_origin(args.api_url)
+        target = ApiTarget(kind=ApiKind.OWN, resource=resource, base_url=base, relative_path=relative)
+    roles = tuple(args.roles or current.required_roles)
+    return ApiTarget(target.kind, target.resource, target.base_url, target.relative_path, roles), cloud
 
 
 def _apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
     changes: dict[str, object] = {}
-    if args.tenant_type:
-        changes["tenant_type"] = TenantType(args.tenant_type)
-    if args.cloud:
-        changes["cloud"] = Cloud(args.cloud)
-    if args.tenant is not None:
-        changes["tenant"] = args.tenant
     if args.authority:
         try:
             parsed = parse_authority(args.authority)
@@ -106,24 +132,21 @@ def _apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
             if parsed.cloud is not None:
                 changes["cloud"] = parsed.cloud
             changes["authority_override"] = args.authority.rstrip("/") if parsed.custom_host else None
+    if args.tenant_type:
+        changes["tenant_type"] = TenantType(args.tenant_type)
+    if args.tenant is not None:
+        changes["tenant"] = args.tenant.strip()
     if args.client_id is not None:
-        changes["client_id"] = args.client_id
+        changes["client_id"] = args.client_id.strip()
     if args.object_id is not None:
-        changes["object_id"] = args.object_id
-    resource = args.resource or args.scope
-    if resource:
-        raw = resource.strip()
-        raw = raw[: -len(DEFAULT_SUFFIX)] if raw.endswith(DEFAULT_SUFFIX) and " " not in raw else raw
-        changes["api"] = _api_from(raw, args.api_url, args.roles, profile.api)
-    elif args.api_url or args.roles:
-        api = profile.api
-        changes["api"] = ApiTarget(
-            kind=api.kind,
-            resource=api.resource,
-            base_url=args.api_url or api.base_url,
-            relative_path=None if args.api_url else api.relative_path,
-            required_roles=tuple(args.roles or api.required_roles),
-        )
+        changes["object_id"] = args.object_id.strip()
+    if args.resource or args.scope or args.api_url or args.roles:
+        api, implied_cloud = _api(profile, args)
+        changes["api"] = api
+        if implied_cloud is not None:
+            changes["cloud"] = implied_cloud
+    if args.cloud:
+        changes["cloud"] = Cloud(args.cloud)
     if args.certificate or args.key or args.pfx:
         old = profile.certificate
         changes["credential"] = CredentialKind.CERTIFICATE

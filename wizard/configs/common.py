@@ -9,13 +9,12 @@ from urllib.parse import urlsplit
 from wizard.clouds import CIAM_SUFFIX, CLOUDS, Cloud, TenantType, cloud_for_graph_host, cloud_for_login_host
 from wizard.guids import normalise_guid
 from wizard.placeholders import find_placeholder
-from wizard.profile import ApiKind, ApiTarget, Profile
+from wizard.profile import DEFAULT_GRAPH_PATH, ApiKind, ApiTarget, Profile
 from wizard.safe_write import WrittenFile
 from wizard.scopes import resource_from_scope
 from wizard.secret import Secret, mask
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-DEFAULT_GRAPH_PATH = "users"
 
 
 @dataclass(frozen=True)
@@ -230,10 +229,7 @@ def join_url(base: str, relative: str | None) -> str:
 
 def api_endpoint(profile: Profile) -> str:
     """The URL the daemon calls: Graph `/v1.0/users` by default, or the own API's base URL + path."""
-    relative = profile.api.relative_path
-    if profile.api.kind is ApiKind.GRAPH and not relative and not profile.api.base_url:
-        relative = DEFAULT_GRAPH_PATH
-    return join_url(profile.api_base_url, relative)
+    return profile.api_url
 
 
 def split_origin(url: str) -> tuple[str, str | None]:

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from wizard.sandbox.defaults import default_scenario
+from wizard.sandbox.defaults import default_scenario, resolve_scenario
 from wizard.sandbox.scenario import Scenario, load_scenario, scenario_from_dict
 from wizard.sandbox.server import Sandbox, SandboxApp
 
-__all__ = ["Sandbox", "SandboxApp", "Scenario", "default_scenario", "load_scenario", "scenario_from_dict"]
+__all__ = [
+    "Sandbox",
+    "SandboxApp",
+    "Scenario",
+    "default_scenario",
+    "load_scenario",
+    "resolve_scenario",
+    "scenario_from_dict",
+]

@@ -37,7 +37,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route("/{tenant}/.well-known/openid-configuration", discovery.openid_config_v1),
         Route("/{tenant}/discovery/v2.0/keys", discovery.keys),
         Route("/{tenant}/discovery/keys", discovery.keys),
-        Route("/{tenant}/oauth2/v2.0/token", token_endpoint, methods=["POST"]),
+        Route("/{tenant}/oauth2/v2.0/token", token_endpoint, methods=["GET", "POST"]),
         Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
         Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
         *todo.ROUTES,

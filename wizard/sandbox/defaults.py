@@ -240,3 +240,12 @@ def _fabrikam() -> TenantSpec:
 def default_scenario() -> Scenario:
     """Stable names and ids; secrets and certificates are generated per run."""
     return Scenario(tenants=(_contoso(), _fabrikam()))
+
+
+def resolve_scenario(value: str | None) -> Scenario:
+    """`--sandbox [SCENARIO]`: None or "default" is the built-in scenario, anything else a file path."""
+    if value in (None, "", "default"):
+        return default_scenario()
+    from wizard.sandbox.scenario import load_scenario
+
+    return load_scenario(str(value))

@@ -101,6 +101,15 @@ def unsupported_grant_type(grant: str) -> EntraError:
     )
 
 
+def post_only(method: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        900561,
+        f"The endpoint only accepts POST, OPTIONS requests. Received a {method} request.",
+    )
+
+
 def resource_parameter() -> EntraError:
     return _e(400, "invalid_request", 901002, "The 'resource' request parameter is not supported.")
 

@@ -46,6 +46,7 @@ class Faults:
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
         self.release = threading.Event()  # set on stop: hung requests return
+        self.generation = 0
 
     def inject(
         self,
@@ -67,6 +68,7 @@ class Faults:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+            self.generation += 1  # hung requests notice and proceed
 
     @property
     def active(self) -> list[Fault]:
@@ -148,8 +150,10 @@ class FaultMiddleware:
             await self.app(scope, receive, send)
         elif kind == "hang":
             limit = fault.delay or HANG_SECONDS
-            waited = 0.0
-            while waited < limit and not self.faults.release.is_set():
+            waited, generation = 0.0, self.faults.generation
+            while (
+                waited < limit and not self.faults.release.is_set() and self.faults.generation == generation
+            ):
                 await asyncio.sleep(0.05)
                 waited += 0.05
             if not self.faults.release.is_set():

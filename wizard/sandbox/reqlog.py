@@ -104,22 +104,13 @@ class RequestLogMiddleware:
         start = time.perf_counter()
         status = 0
         chunks: list[bytes] = []
+        logged = False
 
-        async def wrapped(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            elif (
-                message["type"] == "http.response.body"
-                and status >= 400
-                and sum(len(c) for c in chunks) < _ERROR_BODY_LIMIT
-            ):
-                chunks.append(bytes(message.get("body", b"")))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, wrapped)
-        finally:
+        def record() -> None:
+            nonlocal logged
+            if logged:
+                return
+            logged = True
             self.log.add(
                 RequestLogEntry(
                     time=time.time(),
@@ -133,3 +124,19 @@ class RequestLogMiddleware:
                     fault=scope.get("sandbox.fault"),
                 )
             )
+
+        async def wrapped(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body":
+                if status >= 400 and sum(len(c) for c in chunks) < _ERROR_BODY_LIMIT:
+                    chunks.append(bytes(message.get("body", b"")))
+                if not message.get("more_body", False):
+                    record()  # before the client can see the end of the answer
+            await send(message)
+
+        try:
+            await self.app(scope, receive, wrapped)
+        finally:
+            record()

@@ -13,7 +13,7 @@ from typing import Any
 
 from wizard.errors import ConnectError, UsageError
 from wizard.sandbox.app import build_app
-from wizard.sandbox.defaults import default_scenario
+from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
@@ -76,13 +76,18 @@ class Sandbox:
 
     def __init__(
         self,
-        scenario: Scenario | None = None,
+        scenario: Scenario | str | Path | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
         hostnames: tuple[str, ...] | list[str] = (),
         data_dir: str | Path | None = None,
     ) -> None:
-        self.scenario = scenario or default_scenario()
+        # A path (or "default") is accepted too, as `--sandbox [SCENARIO]` gives it.
+        self.scenario = (
+            scenario
+            if isinstance(scenario, Scenario)
+            else resolve_scenario(None if scenario is None else str(scenario))
+        )
         self.host = host
         self.requested_port = port
         self.hostnames = tuple(hostnames)
@@ -92,6 +97,7 @@ class Sandbox:
         self._state: SandboxState | None = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         self._workdir: Path | None = None
         self._ca_file: str | None = None
         self.port = 0
@@ -125,14 +131,16 @@ class Sandbox:
         )
         self._server = uvicorn.Server(config)
         self.faults.release.clear()
-        self._thread = threading.Thread(target=self._server.run, name="sandbox-server", daemon=True)
+        self._error = None
+        self._thread = threading.Thread(target=self._serve, name="sandbox-server", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + READY_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive() or time.monotonic() > deadline:
+                reason = getattr(self._error, "strerror", None) or "it did not start in time"
                 self._cleanup()
                 raise ConnectError(
-                    f"The sandbox could not listen on {self.host}:{self.requested_port}",
+                    f"The sandbox could not listen on {self.host}:{self.requested_port} ({reason})",
                     hint="Choose another --port (or 0 for any free port).",
                 )
             time.sleep(0.01)
@@ -142,6 +150,12 @@ class Sandbox:
             # msal sends the authorization endpoint of its instance without the port.
             known.update({f"{shown}:{self.port}", shown})
         return self
+
+    def _serve(self) -> None:
+        try:
+            self._server.run()
+        except BaseException as exc:  # reported by start(): a thread cannot raise to its caller
+            self._error = exc
 
     def stop(self) -> None:
         self.faults.release.set()

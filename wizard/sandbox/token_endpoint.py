@@ -171,6 +171,8 @@ async def token_endpoint(request: Request) -> Response:
     correlation = request.headers.get("client-request-id")
     segment = request.path_params["tenant"]
     try:
+        if request.method != "POST":
+            raise E.post_only(request.method)
         tenant = resolve_tenant(state, segment)
         form_data = await request.form()
         form = {k: v for k, v in form_data.items() if isinstance(v, str)}

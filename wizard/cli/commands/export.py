@@ -6,10 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from wizard.cli._export_profile_args import add_profile_arguments, passphrase_from_args, profile_from_args
 from wizard.cli.output import emit_json, err, out
+from wizard.cli.profile_args import add_profile_arguments, passphrase_from_args, profile_from_args
 from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
+from wizard.profile import Profile
 
 
 def register(sub: Any) -> None:
@@ -27,7 +28,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--dry-run", action="store_true", help="show the diff; write nothing")
     parser.add_argument("--list-formats", action="store_true", help="list the formats and exit")
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
-    add_profile_arguments(parser)
+    add_profile_arguments(parser, with_passphrase=True)
     parser.set_defaults(handler=run)
 
 
@@ -49,6 +50,21 @@ def _list(as_json: bool) -> int:
     return int(ExitCode.OK)
 
 
+def _refuse_invalid(profile: Profile) -> None:
+    """A config that cannot work is not written; a missing secret is fine (the sample's placeholder stays)."""
+    from wizard.validation import validate_profile
+
+    errors = [p for p in validate_profile(profile, need_secret=False) if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = (
+            f" (and {len(errors) - 1} more: run `daemon-wizard validate` with the same input)"
+            if len(errors) > 1
+            else ""
+        )
+        raise UsageError(f"Not exported: {first.field}: {first.message}{more}", hint=first.fix)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_formats:
         return _list(args.json)
@@ -58,8 +74,12 @@ def run(args: argparse.Namespace) -> int:
         )
     from wizard.configs import export_all, export_config
 
-    profile, secret = profile_from_args(args)
+    given = profile_from_args(args)
+    profile, secret = given.profile, given.secret
+    for warning in given.warnings:
+        err(f"warning: {warning}")
     passphrase = passphrase_from_args(args)
+    _refuse_invalid(profile)
     if args.fmt == "all":
         if args.out is None:
             raise UsageError("--format all needs --out DIR", hint="Each format goes to DIR/<format>/<file>.")

@@ -30,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
     report = import_config(args.file)
     saved = None
     if args.save:
-        from wizard.configs.store import save_profile
+        from wizard.profile_store import save_profile
 
-        saved = save_profile(report.profile, args.save, force=args.force)
+        saved = save_profile(report.profile, name=args.save, force=args.force)
     code = ExitCode.OK if report.ok else ExitCode.FAILURE
     if args.json:
         data = report.to_dict()
