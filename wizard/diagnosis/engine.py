@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
     rules_credentials,
@@ -81,5 +82,11 @@ def diagnose(evidence: object, *, strict: bool = False) -> Diagnosis:
 
 
 def explain_error(text: str, **config: object) -> Diagnosis:
-    """Diagnose a pasted error message (optionally with config keys such as client_id, authority)."""
-    return diagnose({"token_error": text, "config": dict(config)} if config else {"token_error": text})
+    """Diagnose a pasted error message (optionally with config keys such as client_id, authority).
+
+    A token-endpoint error (AADSTS...) and an API's answer (Graph's 403 body, a JwtBearer 401) are told apart.
+    """
+    evidence = parse_evidence(text)
+    if config:
+        evidence = replace(evidence, config=parse_evidence({"config": dict(config)}).config)
+    return diagnose(evidence)

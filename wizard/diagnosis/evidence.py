@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -187,6 +188,36 @@ def _now(value: object, *, default: float | None = None) -> float:
     return time.time() if default is None else default
 
 
+# What a web API (Graph, an ASP.NET API) says, as opposed to the token endpoint (AADSTS...).
+_API_ANSWERS: tuple[tuple[re.Pattern[str], int], ...] = (
+    (
+        re.compile(
+            r"Authorization_RequestDenied|Insufficient privileges|ErrorAccessDenied|Access is denied", re.I
+        ),
+        403,
+    ),
+    (re.compile(r"/me request is only valid with delegated", re.I), 400),
+    (
+        re.compile(
+            r"InvalidAuthenticationToken|Access token validation failure|Access token has expired", re.I
+        ),
+        401,
+    ),
+    (re.compile(r"\bIDX10\d{3}\b|Bearer error=|invalid_token", re.I), 401),
+)
+
+
+def pasted_error_evidence(text: str) -> dict[str, Any]:
+    """Evidence for a pasted message: an API's answer (Graph 403 body, JwtBearer 401) when it has no AADSTS
+    code and reads like one, otherwise the token endpoint's error."""
+    if not re.search(r"AADSTS\d+", text):
+        for pattern, status in _API_ANSWERS:
+            if pattern.search(text):
+                www = text if "Bearer " in text and "error" in text else ""
+                return {"api": {"status": status, "body": text, "www_authenticate": www}}
+    return {"token_error": text}
+
+
 def parse_evidence(value: object) -> Evidence:
     """Build Evidence from a decoded JSON document (or a bare string: a pasted error). Never raises."""
     if isinstance(value, Evidence):
@@ -195,9 +226,10 @@ def parse_evidence(value: object) -> Evidence:
         value = bytes(value).decode("utf-8", "replace")
     if isinstance(value, str):
         loaded = _dict(value)
-        if loaded is None:
-            return Evidence(token_error=value)
-        value = loaded
+        if loaded is None or (isinstance(loaded.get("error"), dict) and "config" not in loaded):
+            value = pasted_error_evidence(value)
+        else:
+            value = loaded
     if not isinstance(value, dict):
         return Evidence(token_error=_as_text(value) if value is not None else None)
     data = {str(k): v for k, v in value.items()}
@@ -207,6 +239,11 @@ def parse_evidence(value: object) -> Evidence:
     token_error = data.get("token_error")
     if isinstance(token_error, (list, int, float)):
         token_error = _as_text(token_error)
+    if isinstance(token_error, str) and data.get("api") is None:
+        # An API's answer pasted under token_error is still the API's answer.
+        routed = pasted_error_evidence(token_error)
+        if "api" in routed:
+            data["api"], token_error = routed["api"], None
     return Evidence(
         config=_config(data.get("config")),
         token_error=token_error,

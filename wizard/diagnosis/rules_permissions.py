@@ -7,7 +7,7 @@ import re
 from wizard.clouds import GRAPH_APP_ID
 from wizard.consent import admin_consent_url
 from wizard.diagnosis.graph_permissions import is_me_path, permissions_for
-from wizard.diagnosis.registry import API_SAYS, HINT, INFERRED, LEARN, RULES, Hit
+from wizard.diagnosis.registry import API_SAYS, HINT, INFERRED, LEARN, RULES, SERVER_SAYS, Hit
 from wizard.diagnosis.signals import Signals
 from wizard.tokens.audiences import KnownApi, api_for_url, known_api
 
@@ -132,6 +132,21 @@ def _needed_text(s: Signals) -> str:
 def _roles_missing(s: Signals) -> Hit | None:
     if s.api_says("either scp or roles claim need to be present", "neither scp nor roles claim"):
         return Hit(API_SAYS, fix=_consent_fix(s, ROLES_MISSING.fix))
+    if s.code(65001) or s.says("has not consented", "consent_required", "not been granted admin consent"):
+        return Hit(
+            SERVER_SAYS - 5,
+            explanation="The token service says consent is missing for this app.",
+            fix=_consent_fix(s, ROLES_MISSING.fix),
+        )
+    if s.claims is None and _forbidden(s) and rbac_api(s) is None and not s.has_token_failure:
+        # No token to look at: a permission refusal from the API is most often consent that was never granted.
+        return Hit(
+            INFERRED - 10,
+            explanation="The API refused the call for lack of permissions. Without the access token its roles "
+            "cannot be checked (add access_token to the evidence, or run `daemon-wizard doctor`); the most "
+            "common cause is an Application permission without admin consent." + _needed_text(s),
+            fix=_consent_fix(s, ROLES_MISSING.fix),
+        )
     if s.roles is None or s.roles or not s.is_app_token or rbac_api(s) is not None:
         return None
     explanation = (

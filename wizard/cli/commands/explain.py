@@ -52,10 +52,12 @@ def _evidence(args: argparse.Namespace) -> object:
             raise UsageError(
                 "The error text is empty", hint='Paste the message: --error "AADSTS7000215: ..."'
             )
-        base: dict[str, Any] = {"token_error": text}
+        from wizard.diagnosis.evidence import pasted_error_evidence
+
+        base: dict[str, Any] = pasted_error_evidence(text)
         if args.evidence:
             doc = _parse(_read(args.evidence), args.evidence)
-            base = {**doc, "token_error": text} if isinstance(doc, dict) else base
+            base = {**doc, **base} if isinstance(doc, dict) else base
         return base
     if not args.evidence:
         raise UsageError("Nothing to explain", hint="Pass EVIDENCE.json, -, --error TEXT or --list.")
