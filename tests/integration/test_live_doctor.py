@@ -52,6 +52,8 @@ def _codes(report: DoctorReport) -> list[str]:
         ("expired-secret-daemon", "fail", "secret-expired"),
         ("disabled-daemon", "fail", "app-disabled"),
         ("no-sp-daemon", "fail", "service-principal-missing"),
+        ("unassigned-daemon", "fail", "assignment-required"),
+        ("todo-reader-daemon", "ok", "ok"),
     ],
 )
 def test_scenarios(sandbox: Sandbox, app: str, verdict: str, first: str) -> None:
