@@ -18,6 +18,7 @@ class Target:
     token_url: str
     form: dict[str, str]
     ca_file: str
+    details: dict[str, str] = field(default_factory=dict)  # what else a client needs (sandbox only)
 
 
 @dataclass

@@ -23,7 +23,9 @@ def _label(name: str, s: Stats) -> str:
 
 
 def _levels(target: Target, total: int, time_cap: float) -> dict[int, Stats]:
-    return {c: load(target, clients=c, total=total if c > 1 else total // 4, time_cap=time_cap) for c in LEVELS}
+    return {
+        c: load(target, clients=c, total=total if c > 1 else total // 4, time_cap=time_cap) for c in LEVELS
+    }
 
 
 def run(*, total: int = 800, time_cap: float = 15.0, mock: bool = True) -> tuple[list[Row], list[str]]:
@@ -35,7 +37,7 @@ def run(*, total: int = 800, time_cap: float = 15.0, mock: bool = True) -> tuple
         folder = Path(tmp)
         with sandbox_process(folder / "sandbox") as target:
             sandbox = _levels(target, total, time_cap)
-        for c, s in sandbox.items():
+        for s in sandbox.values():
             rows.append(
                 Row("throughput", _label("sandbox", s), s.per_second, "RS256 signs, 1 thread", signs, "/s")
             )

@@ -73,7 +73,15 @@ def sandbox_process(folder: Path) -> Iterator[Target]:
             "client_secret": app["secret"],
             "scope": GRAPH,
         }
-        yield Target("sandbox", f"{app['authority']}/oauth2/v2.0/token", form, ready["ca_file"])
+        details = {
+            "tenant_id": app["tenant_id"],
+            "client_id": app["client_id"],
+            "secret": app["secret"],
+            "authority": app["authority"],
+            "graph_base_url": ready["graph_base_url"],
+            "ca_file": ready["ca_file"],
+        }
+        yield Target("sandbox", f"{app['authority']}/oauth2/v2.0/token", form, ready["ca_file"], details)
     finally:
         _stop(proc)
 

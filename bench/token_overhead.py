@@ -52,9 +52,7 @@ def run(rounds: int = 5) -> tuple[list[Row], Exchanges]:
             assert secret is not None
             app = sb.app(app_name)
             token_url = f"{app.authority}/oauth2/v2.0/token"
-            api_url = (
-                f"{sb.graph_base_url}/users" if app_name == "graph-daemon" else profile.api_url
-            )
+            api_url = f"{sb.graph_base_url}/users" if app_name == "graph-daemon" else profile.api_url
             form = {
                 "grant_type": "client_credentials",
                 "client_id": app.client_id,
@@ -102,7 +100,9 @@ def run(rounds: int = 5) -> tuple[list[Row], Exchanges]:
                 graph_counts = (d_counts, r_counts)
         profile, secret = sandbox_app_profile(sb, "graph-daemon")
         client = MsalTokenClient(
-            profile, secret=secret, settings=HttpSettings.bounded(30, ca_file=sb.ca_file, use_env_proxies=False)
+            profile,
+            secret=secret,
+            settings=HttpSettings.bounded(30, ca_file=sb.ca_file, use_env_proxies=False),
         )
         client.acquire()
         before = len(sb.request_log)
