@@ -41,7 +41,9 @@ async def test_64_concurrent_clients(sandbox: Sandbox) -> None:
                     statuses.append(("token", r.status_code))
                     token = r.json()["access_token"]
                     tokens.append(token)
-                    g = await http.get(f"{sandbox.graph_base_url}/users", headers={"Authorization": f"Bearer {token}"})
+                    g = await http.get(
+                        f"{sandbox.graph_base_url}/users", headers={"Authorization": f"Bearer {token}"}
+                    )
                     statuses.append(("graph", g.status_code))
                     if g.status_code == 200 and not g.json()["value"]:
                         failures.append("empty Graph answer")
