@@ -27,6 +27,7 @@ def run_cli(
     stdin: str | None = None,
     timeout: float = 60,
     umask: int | None = None,
+    prelude: str = "",
 ) -> Done:
     """The CLI's `main` in a fresh interpreter (optionally under `umask`): exit code and streams."""
     child_env = {k: v for k, v in os.environ.items() if not k.startswith("DAEMON_WIZARD_CLIENT_SECRET")}
@@ -36,6 +37,7 @@ def run_cli(
     entry = "import os, sys\n"
     if umask is not None:
         entry += f"os.umask({umask})\n"
+    entry += prelude
     entry += "from wizard.cli.main import main\nsys.exit(main(sys.argv[1:]))\n"
     proc = subprocess.run(
         [sys.executable, "-c", entry, *argv],
