@@ -81,11 +81,16 @@ def runner(
     request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> Iterator[Runner]:
     caplog.set_level(request.param)
+    saved = {name: logging.getLogger(name).level for name in LIBRARIES}
     for name in LIBRARIES:
         logging.getLogger(name).setLevel(request.param)
     run = Runner(capsys, caplog)
-    yield run
-    run.assert_clean()
+    try:
+        yield run
+        run.assert_clean()
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
 
 
 PROFILE = [
