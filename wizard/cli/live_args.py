@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.cli.output import err
-from wizard.cli.profile_args import _apply_flags, add_profile_arguments, profile_from_args
+from wizard.cli.profile_args import add_profile_arguments, apply_flags, profile_from_args
 from wizard.profile import Profile
 from wizard.secret import Secret
 from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
@@ -76,7 +76,7 @@ def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
     from wizard.live.sandbox_profile import running_sandbox
 
     with running_sandbox(args.sandbox, args.sandbox_app) as sp:
-        profile = _apply_flags(sp.profile, args)
+        profile = apply_flags(sp.profile, args)
         secret = sp.secret
         if args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
             secret, _ = read_secret(use_stdin=args.secret_stdin, file=args.secret_file)

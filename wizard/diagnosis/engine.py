@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
     rules_credentials,
+    rules_network,
     rules_permissions,
     rules_scope,
     rules_tenant,

@@ -24,6 +24,7 @@ SECTIONS = (
     "Credentials",
     "Tenant, app and authority",
     "Token and API",
+    "Network and client",
     "Not a failure",
 )
 

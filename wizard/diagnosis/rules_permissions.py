@@ -99,7 +99,9 @@ def is_graph_call(s: Signals) -> bool:
     if "graph.microsoft" in url or "microsoftgraph.chinacloudapi" in url:
         return True
     aud = s.claim_str("aud") or ""
-    return bool(not url and (aud == GRAPH_APP_ID or "graph.microsoft" in aud))
+    graph_token = aud == GRAPH_APP_ID or "graph.microsoft" in aud or "microsoftgraph.chinacloudapi" in aud
+    # A Graph token sent to Graph's path shape on another host (a sandbox, a proxy) is still a Graph call.
+    return graph_token and (not url or s.api.path.startswith(("/v1.0/", "/beta/")))
 
 
 def rbac_api(s: Signals) -> KnownApi | None:

@@ -45,6 +45,11 @@ class Signals:
         raw = f"{self.token_error.text}\n{self.client_error.text}"
         return " ".join(raw.lower().split())
 
+    @cached_property
+    def client_error_text(self) -> str:
+        """The client library's (or doctor's) exception text alone, lower-cased."""
+        return " ".join(self.evidence.client_error.lower().split())
+
     def code(self, *codes: int) -> bool:
         return any(c in self.codes for c in codes)
 

@@ -8,16 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from wizard.errors import (
-    CertificateError,
-    ConnectError,
-    DnsError,
     NetworkError,
-    ProxyError,
-    ServiceUnavailable,
     TimeoutError_,
-    TlsError,
     TokenError,
-    UsageError,
     WizardError,
 )
 from wizard.exitcodes import ExitCode
@@ -29,14 +22,6 @@ from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
 
 Via = Literal["msal", "azure-identity"]
-NETWORK_CODES: dict[type[NetworkError], str] = {
-    DnsError: "network-dns",
-    ConnectError: "network-connect",
-    TlsError: "network-tls",
-    ProxyError: "network-proxy",
-    TimeoutError_: "network-timeout",
-    ServiceUnavailable: "service-unavailable",
-}
 
 
 @dataclass(frozen=True)
@@ -110,18 +95,9 @@ def _config_evidence(profile: Profile) -> dict[str, Any]:
 
 
 def error_finding(exc: WizardError) -> dict[str, Any]:
-    """A finding for a failure the engine has no rule for (network, certificate files, usage)."""
-    code = "client-error"
-    for cls, name in NETWORK_CODES.items():
-        if isinstance(exc, cls):
-            code = name
-            break
-    if isinstance(exc, TlsError) and "protocol version" in exc.title:
-        code = "tls-outdated"
-    elif isinstance(exc, NetworkError) and code == "client-error":
-        code = "network-bad-answer"
+    """A finding for a failure no rule recognised (an unreadable key file, an unexpected error)."""
     return {
-        "code": code,
+        "code": "client-error",
         "severity": "error",
         "title": exc.title,
         "explanation": f"{type(exc).__name__}: the check stopped here.",
@@ -277,22 +253,22 @@ def _wait(
         worker.join(0.05)
 
 
+def _client_error_text(error: WizardError) -> str:
+    """What doctor saw, as the engine reads client errors: the typed error's name, title and hint."""
+    text = f"{type(error).__name__}: {error.title}"
+    return f"{text} ({error.hint})" if error.hint else text
+
+
 def _conclude(report: DoctorReport) -> None:
     if report.problems and report.findings:
         return  # validation stopped the run: its problems are the findings
     error = report.error
     if error is not None and not isinstance(error, TokenError):
-        report.evidence["client_error"] = f"{type(error).__name__}: {error.title}"
-    if isinstance(error, (NetworkError, CertificateError, UsageError)) or (
-        error is not None and not isinstance(error, TokenError)
-    ):
-        report.findings = [error_finding(error)]
-        report.verdict = "fail"
-        return
+        report.evidence["client_error"] = _client_error_text(error)
     verdict, findings = _diagnose(report.evidence)
     if error is not None:
         verdict = "fail"
-        findings = findings or [error_finding(error)]
+        findings = [f for f in findings if f.get("code") != "ok"] or [error_finding(error)]
     failed_api = next((a for a in report.api if not a.ok), None)
     if failed_api is not None:
         verdict = "fail"

@@ -39,17 +39,32 @@ def _api_resource(tenant: dict[str, Any], name: str) -> str | None:
     return None
 
 
+def _api_target(sb: Any, tenant: dict[str, Any], tenant_id: str, app_name: str) -> ApiTarget:
+    """The API the app's registration asks permissions for: its own API if any, else Microsoft Graph."""
+    from wizard.sandbox.scenario import GRAPH_NAME
+
+    spec = next(
+        (a for t in sb.scenario.tenants if t.id == tenant_id for a in t.apps if a.name == app_name), None
+    )
+    own = next((p.api for p in spec.permissions if p.api != GRAPH_NAME), None) if spec else None
+    if own is None:
+        return ApiTarget(kind=ApiKind.GRAPH, base_url=sb.graph_base_url)
+    roles = tuple(p.value for p in spec.permissions if p.api == own) if spec else ()
+    return ApiTarget(
+        kind=ApiKind.OWN,
+        resource=_api_resource(tenant, own),
+        base_url=sb.todo_base_url,
+        relative_path="api/todolist",
+        required_roles=roles,
+    )
+
+
 def sandbox_app_profile(sb: Any, app_name: str = DEFAULT_APP) -> tuple[Profile, Secret | None]:
-    """Profile for `sb.app(app_name)`: authority on the sandbox, Graph or the ToDo API as target."""
+    """Profile for `sb.app(app_name)`: authority on the sandbox, and the API its permissions are for."""
     app = sb.app(app_name)
     tenant = _tenant_info(sb.describe(show_secrets=False), app.tenant_id)
     external = tenant.get("type") == "external"
-    api = ApiTarget(kind=ApiKind.GRAPH, base_url=sb.graph_base_url)
-    if "todo" in app.name:
-        resource = _api_resource(tenant, "todo-api")
-        api = ApiTarget(
-            kind=ApiKind.OWN, resource=resource, base_url=sb.todo_base_url, relative_path="api/todolist"
-        )
+    api = _api_target(sb, tenant, app.tenant_id, app.name)
     credential = CredentialKind.SECRET
     certificate = CertificateRef()
     if app.secret is None and app.cert_key_path:
