@@ -3,22 +3,68 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import platform
 import sys
+from collections.abc import Callable
 
-from bench import startup
+from bench import sandbox_throughput, startup, token_overhead, ui_memory
 from bench.harness import Row, print_table
+
+GROUPS = ("startup", "token", "throughput", "ui")
+
+
+def _startup(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    rows, imports = startup.run(rounds=rounds)
+    notes = [f"heavy modules imported by {k}: {', '.join(v) if v else 'none'}" for k, v in imports.items()]
+    return rows, notes
+
+
+def _token(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    rows, ex = token_overhead.run(rounds=rounds)
+    notes = [
+        f"token test exchanges (Graph): doctor {ex.doctor}, raw httpx {ex.raw}; "
+        f"second acquisition from msal's cache: {ex.cached_second} exchanges"
+    ]
+    return rows, notes
+
+
+def _throughput(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    return sandbox_throughput.run(total=200 if quick else 800, time_cap=10 if quick else 20, mock=not quick)
+
+
+def _ui(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    return ui_memory.run(rounds=1 if quick else 3)
+
+
+RUNNERS: dict[str, Callable[[bool, int], tuple[list[Row], list[str]]]] = {
+    "startup": _startup,
+    "token": _token,
+    "throughput": _throughput,
+    "ui": _ui,
+}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds per comparison")
+    parser.add_argument("--rounds", type=int, default=None, help="alternating rounds per comparison")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and requests, no npm install")
+    parser.add_argument("--only", choices=GROUPS, action="append", help="run only these groups")
     args = parser.parse_args()
+    rounds = args.rounds or (3 if args.quick else 7)
     rows: list[Row] = []
     notes: list[str] = []
-    startup_rows, imports = startup.run(rounds=args.rounds)
-    rows.extend(startup_rows)
-    for label, modules in imports.items():
-        notes.append(f"heavy modules imported by {label}: {', '.join(modules) if modules else 'none'}")
+    for name in args.only or GROUPS:
+        sys.stderr.write(f"bench: {name} ...\n")
+        group_rows, group_notes = RUNNERS[name](args.quick, rounds)
+        rows.extend(group_rows)
+        notes.extend(group_notes)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    sys.stdout.write(
+        f"# {stamp}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"{'quick' if args.quick else 'full'} run, {rounds} rounds; medians of alternating runs\n"
+    )
     print_table(rows)
     for note in notes:
         sys.stdout.write(note + "\n")

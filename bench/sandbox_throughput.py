@@ -1,85 +1,86 @@
-"""Throughput of the sandbox token endpoint and Graph slice under concurrent loopback clients.
+"""Sandbox token throughput at concurrency 1/8/32, next to RS256 signing and oauth2-mock-server.
 
-Run: .venv/bin/python bench/sandbox_throughput.py [--clients 32] [--requests 2000] [--json]
+Run alone: .venv/bin/python -m bench.sandbox_throughput [--requests 600] [--quick]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
-import statistics
 import tempfile
-import time
-from typing import Any
+from pathlib import Path
 
-from wizard.sandbox import Sandbox
-from wizard.sandbox.trust import httpx_async_client
+from bench.harness import Row, print_table
+from bench.loadgen import Stats, Target, load, rs256_signing_rate
+from bench.targets import install_oauth2_mock_server, oauth2_mock_server, sandbox_process
 
-GRAPH = "https://graph.microsoft.com/.default"
+LEVELS = (1, 8, 32)
 
 
-async def _run(sb: Sandbox, clients: int, total: int, kind: str) -> dict[str, Any]:
-    app = sb.app("graph-daemon")
-    assert app.secret
-    form = {
-        "grant_type": "client_credentials",
-        "client_id": app.client_id,
-        "client_secret": app.secret,
-        "scope": GRAPH,
-    }
-    token_url = f"{app.authority}/oauth2/v2.0/token"
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    per_client = max(1, total // clients)
+def _label(name: str, s: Stats) -> str:
+    bad = sum(n for code, n in s.statuses.items() if code != 200) + s.errors
+    extra = f", {bad} not 200" if bad else ""
+    return f"{name} c={s.clients} (p50 {s.p50:.1f} ms, p99 {s.p99:.1f} ms{extra})"
 
-    async def worker() -> None:
-        async with httpx_async_client(sb.ca_file, timeout=60) as http:
-            token = (await http.post(token_url, data=form)).json()["access_token"]
-            for _ in range(per_client):
-                start = time.perf_counter()
-                if kind == "token":
-                    r = await http.post(token_url, data=form)
-                else:
-                    r = await http.get(
-                        f"{sb.graph_base_url}/users", headers={"Authorization": f"Bearer {token}"}
-                    )
-                latencies.append((time.perf_counter() - start) * 1000)
-                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
 
-    start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(clients)))
-    elapsed = time.perf_counter() - start
-    latencies.sort()
+def _levels(target: Target, total: int, time_cap: float) -> dict[int, Stats]:
     return {
-        "endpoint": kind,
-        "clients": clients,
-        "requests": len(latencies),
-        "seconds": round(elapsed, 3),
-        "requests_per_second": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies), 2),
-        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 2),
-        "statuses": statuses,
+        c: load(target, clients=c, total=total if c > 1 else total // 4, time_cap=time_cap) for c in LEVELS
     }
+
+
+def run(*, total: int = 800, time_cap: float = 15.0, mock: bool = True) -> tuple[list[Row], list[str]]:
+    """Rows: sandbox tokens/s per level vs the signing floor, then vs oauth2-mock-server when available."""
+    rows: list[Row] = []
+    notes: list[str] = []
+    signs = rs256_signing_rate()
+    with tempfile.TemporaryDirectory(prefix="bench-throughput-") as tmp:
+        folder = Path(tmp)
+        with sandbox_process(folder / "sandbox") as target:
+            sandbox = _levels(target, total, time_cap)
+        for s in sandbox.values():
+            rows.append(
+                Row("throughput", _label("sandbox", s), s.per_second, "RS256 signs, 1 thread", signs, "/s")
+            )
+        if not mock:
+            notes.append("oauth2-mock-server: skipped (--quick)")
+            return rows, notes
+        why = install_oauth2_mock_server(folder / "node")
+        if why:
+            notes.append(f"oauth2-mock-server: skipped, {why}")
+            return rows, notes
+        try:
+            with oauth2_mock_server(folder / "node", folder / "sandbox") as target:
+                other = _levels(target, total, time_cap)
+        except (RuntimeError, OSError, ValueError) as exc:
+            notes.append(f"oauth2-mock-server: skipped, {exc}")
+            return rows, notes
+        for c in LEVELS:
+            rows.append(
+                Row(
+                    "throughput",
+                    f"sandbox c={c}",
+                    sandbox[c].per_second,
+                    _label("oauth2-mock-server", other[c]),
+                    other[c].per_second,
+                    "/s",
+                )
+            )
+    notes.append(
+        "throughput: one Python asyncio load generator (httpx, keep-alive) drives both servers over HTTPS on "
+        "127.0.0.1; each server runs in its own process"
+    )
+    return rows, notes
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--requests", type=int, default=800, help="token requests per concurrency level")
+    parser.add_argument("--quick", action="store_true", help="fewer requests, no oauth2-mock-server")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as data, Sandbox(data_dir=data) as sb:
-        results = [asyncio.run(_run(sb, args.clients, args.requests, kind)) for kind in ("token", "graph")]
-    if args.json:
-        print(json.dumps(results))
-        return
-    for r in results:
-        print(
-            f"{r['endpoint']:<6} {r['requests']} requests, {r['clients']} clients: "
-            f"{r['requests_per_second']} req/s, p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, "
-            f"statuses {r['statuses']}"
-        )
+    rows, notes = run(total=200 if args.quick else args.requests, mock=not args.quick)
+    print_table(rows)
+    for note in notes:
+        print(note)
 
 
 if __name__ == "__main__":

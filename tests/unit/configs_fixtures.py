@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
+from wizard.certs.generate import build_certificate
 from wizard.clouds import Cloud, TenantType
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
@@ -47,19 +44,7 @@ USGOV = Profile(cloud=Cloud.USGOV, tenant=TENANT_ID, client_id=CLIENT_ID)
 
 def make_certificate(folder: Path, *, passphrase: Secret | None = None) -> CertificateRef:
     """An RSA key (PEM, optionally encrypted) and a self-signed certificate in `folder`."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "daemon-wizard-test")])
-    now = dt.datetime.now(dt.timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
+    key, cert = build_certificate(subject="CN=daemon-wizard-test", days=30)
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase.reveal().encode())
         if passphrase

@@ -21,6 +21,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sandbox",
     "export",
     "import_",
+    "token",
+    "probe",
+    "doctor",
+    "decode",
+    "explain",
 )
 
 

@@ -118,7 +118,8 @@ def _api(profile: Profile, args: argparse.Namespace) -> tuple[ApiTarget, Cloud |
     return ApiTarget(target.kind, target.resource, target.base_url, target.relative_path, roles), cloud
 
 
-def _apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
+def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
+    """The profile with the field flags applied on top (flags win)."""
     changes: dict[str, object] = {}
     if args.authority:
         try:
@@ -174,7 +175,7 @@ def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> 
     if args.from_file:
         profile, secret, warnings = _from_file(args.from_file)
         source = f"file:{args.from_file}"
-    profile = _apply_flags(profile, args)
+    profile = apply_flags(profile, args)
     if need_secret and profile.credential is CredentialKind.SECRET and hasattr(args, "secret_stdin"):
         given, more = read_secret(
             use_stdin=args.secret_stdin,

@@ -197,18 +197,10 @@ class AppCertificate:
 
 def make_app_certificate(subject: str, folder: Path, stem: str) -> AppCertificate:
     """Self-signed cert + key written as key PEM, cert PEM, combined PEM and PFX (no password)."""
-    key = new_key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
-    now = _now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .sign(key, hashes.SHA256())
+    from wizard.certs.generate import build_certificate
+
+    key, cert = build_certificate(
+        subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(), days=365
     )
     der = cert.public_bytes(serialization.Encoding.DER)
     paths = {ext: folder / f"{stem}{ext}" for ext in (".key.pem", ".cert.pem", ".pem", ".pfx")}

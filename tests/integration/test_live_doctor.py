@@ -1,0 +1,222 @@
+"""doctor end to end: each sandbox scenario, each injected fault, and the network failures, within a bound."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+
+import pytest
+
+from wizard.exitcodes import ExitCode
+from wizard.live.doctor import DoctorOptions, DoctorReport, run_doctor
+from wizard.live.sandbox_profile import sandbox_app_profile
+from wizard.profile import Profile
+from wizard.sandbox import Sandbox
+from wizard.secret import Secret
+
+BOUND = 6.0
+
+
+def _doctor(
+    sb: Sandbox, app: str = "graph-daemon", *, ca: bool = True, profile: Profile | None = None, **opts: object
+) -> DoctorReport:
+    base, secret = sandbox_app_profile(sb, app)
+    start = time.monotonic()
+    report = run_doctor(
+        profile or base,
+        secret=secret,
+        ca_file=sb.ca_file if ca else None,
+        options=DoctorOptions(timeout=BOUND, **opts),  # type: ignore[arg-type]
+        use_env_proxies=False,
+    )
+    assert time.monotonic() - start < BOUND + 2, "doctor overran its time bound"
+    return report
+
+
+def _codes(report: DoctorReport) -> list[str]:
+    return [str(f["code"]) for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("app", "verdict", "first"),
+    [
+        ("graph-daemon", "ok", "ok"),
+        ("cert-daemon", "ok", "ok"),
+        ("both-daemon", "ok", "ok"),
+        ("todo-daemon", "ok", "ok"),
+        ("ext-todo-daemon", "ok", "ok"),
+        ("ext-graph-daemon", "ok", "ok"),
+        ("unconsented-daemon", "fail", "roles-missing"),
+        ("delegated-daemon", "fail", "roles-missing"),
+        ("expired-secret-daemon", "fail", "secret-expired"),
+        ("disabled-daemon", "fail", "app-disabled"),
+        ("no-sp-daemon", "fail", "service-principal-missing"),
+        ("unassigned-daemon", "fail", "assignment-required"),
+        ("todo-reader-daemon", "ok", "ok"),
+    ],
+)
+def test_scenarios(sandbox: Sandbox, app: str, verdict: str, first: str) -> None:
+    report = _doctor(sandbox, app)
+    assert report.verdict == verdict
+    assert _codes(report)[0] == first
+    assert report.exit_code == (ExitCode.OK if verdict == "ok" else ExitCode.FAILURE)
+
+
+def test_unconsented_app_gets_403_from_graph(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, "unconsented-daemon")
+    assert [a.status for a in report.api] == [403]
+    assert report.evidence["api"]["status"] == 403
+    assert report.token is not None
+    assert report.token["roles"] == []
+
+
+def test_graph_daemon_reads_its_own_registration(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, "graph-daemon")
+    assert report.registration is not None
+    evidence = report.registration.to_evidence()
+    assert evidence["requiredResourceAccess"]
+    assert all(c.get("endDateTime") for c in evidence["passwordCredentials"])
+    assert "app_registration" in report.evidence
+
+
+def test_todo_crud_sequence(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, "todo-daemon", crud=True)
+    assert [a.method for a in report.api] == [
+        "POST",
+        "GET",
+        "POST",
+        "GET",
+        "DELETE",
+        "GET",
+        "PUT",
+        "GET",
+        "DELETE",
+        "GET",
+    ]
+    assert all(a.ok for a in report.api)
+    assert report.verdict == "ok"
+
+
+def test_todo_reader_cannot_write(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, "todo-reader-daemon", crud=True)
+    assert report.verdict == "fail"
+    assert report.api[0].method == "POST"
+    assert report.api[0].status == 403
+
+
+def test_me_with_an_app_token(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, path="me")
+    assert _codes(report)[0] == "me-endpoint-app-token"
+
+
+def test_azure_identity_doctor(sandbox: Sandbox) -> None:
+    assert _doctor(sandbox, via="azure-identity").verdict == "ok"
+
+
+def test_secret_expired_at_runtime(make_sandbox: Callable[..., Sandbox]) -> None:
+    sb = make_sandbox()
+    sb.state.expire_secret(sb.app("graph-daemon").client_id)
+    assert _codes(_doctor(sb))[0] == "secret-expired"
+
+
+FAULTS = [
+    ("delay", {"delay": BOUND + 5}, "network-timeout"),
+    ("hang", {}, "network-timeout"),
+    ("429", {"retry_after": 1}, "service-unavailable"),
+    ("503", {"retry_after": 3600}, "service-unavailable"),
+    ("500", {}, "service-unavailable"),
+    ("malformed_json", {}, "network-bad-answer"),
+    ("drop", {}, "network-connect"),
+]
+
+
+@pytest.mark.parametrize("endpoint", ["discovery", "token", "graph"])
+@pytest.mark.parametrize(("kind", "kw", "code"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_faults(sandbox: Sandbox, endpoint: str, kind: str, kw: dict[str, float], code: str) -> None:
+    sandbox.faults.inject(endpoint, kind, **kw)  # type: ignore[arg-type]
+    report = _doctor(sandbox)
+    assert report.verdict == "fail"
+    assert _codes(report) == [code]
+    assert report.exit_code == ExitCode.NETWORK
+    assert report.error is not None
+    assert report.error.hint
+
+
+def test_todo_fault(sandbox: Sandbox) -> None:
+    sandbox.faults.inject("todo", "503", retry_after=1)
+    report = _doctor(sandbox, "todo-daemon")
+    assert _codes(report) == ["service-unavailable"]
+
+
+def test_retry_after_is_honoured_once_then_success(sandbox: Sandbox) -> None:
+    sandbox.faults.inject("token", "429", retry_after=1, times=1)
+    report = _doctor(sandbox)
+    assert report.verdict == "ok"
+    tokens = [e for e in report.trace.exchanges if e.step == "token"]
+    assert [e.status for e in tokens] == [429, 200]
+
+
+def test_unreachable_port(sandbox: Sandbox) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
+    report = _doctor(
+        sandbox, profile=profile.with_(authority_override=f"https://127.0.0.1:{port}/{profile.tenant}")
+    )
+    assert _codes(report) == ["network-connect"]
+    assert "refused" in report.findings[0]["title"]
+    assert report.exit_code == ExitCode.NETWORK
+
+
+def test_untrusted_tls_without_ca(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, ca=False)
+    assert _codes(report) == ["network-tls"]
+    assert "--ca-file" in str(report.findings[0]["fix"])
+
+
+def test_dns_failure(sandbox: Sandbox) -> None:
+    profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
+    report = _doctor(
+        sandbox, profile=profile.with_(authority_override=f"https://login.wizard.invalid/{profile.tenant}")
+    )
+    # The cause first; the unknown host is a fair second hint (it is not an Entra instance either).
+    assert _codes(report)[0] == "network-dns"
+    assert set(_codes(report)) <= {"network-dns", "authority-unknown-host"}
+
+
+def test_wrong_secret_diagnosed(sandbox: Sandbox) -> None:
+    profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
+    report = run_doctor(
+        profile,
+        secret=Secret("a-wrong-secret-value-123456"),
+        ca_file=sandbox.ca_file,
+        options=DoctorOptions(timeout=BOUND),
+        use_env_proxies=False,
+    )
+    assert _codes(report)[0] == "secret-invalid"
+    assert report.exit_code == ExitCode.FAILURE
+
+
+def test_invalid_profile_stops_before_the_network(sandbox: Sandbox) -> None:
+    profile, secret = sandbox_app_profile(sandbox, "graph-daemon")
+    report = run_doctor(profile.with_(client_id="<your-client-id>"), secret=secret, ca_file=sandbox.ca_file)
+    assert report.verdict == "fail"
+    assert report.trace.exchanges == []
+    assert report.findings
+
+
+def test_cancel_ends_a_hanging_run(sandbox: Sandbox) -> None:
+    import threading
+
+    sandbox.faults.inject("token", "hang")
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    profile, secret = sandbox_app_profile(sandbox, "graph-daemon")
+    start = time.monotonic()
+    report = run_doctor(
+        profile, secret=secret, ca_file=sandbox.ca_file, options=DoctorOptions(timeout=30), cancel=cancel
+    )
+    assert time.monotonic() - start < 5
+    assert report.verdict == "fail"

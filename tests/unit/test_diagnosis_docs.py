@@ -1,0 +1,53 @@
+"""The README's troubleshooting section is generated from the rules registry and kept in sync."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from wizard.diagnosis import RULES
+from wizard.diagnosis.docs import END, START, main, render_markdown, replace_section, section_of
+
+ROOT = Path(__file__).resolve().parents[2]
+CODES_MD = ROOT.parent / "shared" / "reference" / "diagnosis-codes.md"
+
+
+def test_readme_section_matches_rules() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert section_of(readme) == render_markdown(), "run: python -m wizard.diagnosis.docs --write README.md"
+
+
+def test_every_rule_is_documented_with_fix_and_text() -> None:
+    text = render_markdown()
+    for rule in RULES:
+        assert f"`{rule.code}`" in text
+        assert rule.title
+        assert rule.meaning
+        assert rule.fix
+
+
+def test_rules_cover_the_reference_codes_and_only_add_network_ones() -> None:
+    codes = {r.code for r in RULES}
+    assert len(codes) == len(RULES)
+    if CODES_MD.is_file():
+        reference = set(
+            re.findall(r"^\| `([a-z0-9-]+)` \|", CODES_MD.read_text(encoding="utf-8"), re.MULTILINE)
+        )
+        assert reference <= codes
+        added = {r.code: r.section for r in RULES if r.code not in reference}
+        assert set(added.values()) <= {"Network and client"}, added
+    assert "ok" in codes
+    assert "roles-missing" in codes
+
+
+def test_replace_section_appends_then_replaces(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n", encoding="utf-8")
+    assert main(["--write", str(readme)]) == 0
+    once = readme.read_text(encoding="utf-8")
+    assert START in once
+    assert END in once
+    assert "## Troubleshooting" in once
+    assert replace_section(once) == once
+    stale = once.replace("`secret-invalid`", "`old`")
+    assert section_of(replace_section(stale)) == render_markdown()

@@ -1,0 +1,107 @@
+"""`daemon-wizard decode TOKEN|-`: explained header and claims; signature not verified unless --verify."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from wizard.cli.output import emit_json, err, out, report_error
+from wizard.errors import TokenFormatError, UsageError
+from wizard.exitcodes import ExitCode
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "decode",
+        help="explain an access token's claims (signature not verified unless --verify)",
+        description="Decode a JWT access token and explain each claim. The token itself is never printed.",
+    )
+    parser.add_argument("token", metavar="TOKEN|-", help="the access token, or - to read it from stdin")
+    parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
+    parser.add_argument(
+        "--verify", action="store_true", help="check the signature with the issuer's published keys"
+    )
+    parser.add_argument("--ca-file", metavar="PATH", help="extra CA bundle to trust when fetching keys")
+    parser.add_argument("--timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    parser.set_defaults(handler=run)
+
+
+def _read_token(arg: str) -> str:
+    if arg == "-":
+        data = sys.stdin.read()
+        if not data.strip():
+            raise UsageError(
+                "No token on stdin", hint="Pipe the access token in, e.g. `... | daemon-wizard decode -`."
+            )
+        return data
+    return arg
+
+
+def _table(rows: list[tuple[str, str, str]]) -> list[str]:
+    width = max((len(r[0]) for r in rows), default=4)
+    lines = []
+    for name, value, meaning in rows:
+        lines.append(f"  {name:<{width}}  {value}")
+        lines.append(f"  {'':<{width}}  ↳ {meaning}")
+    return lines
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.tokens.decode import decode_token
+    from wizard.tokens.report import build_report
+
+    raw = _read_token(args.token)
+    try:
+        decoded = decode_token(raw)
+    except TokenFormatError as exc:  # a malformed token is bad input: exit 2, like any usage error
+        report_error(exc, as_json=args.json)
+        return int(ExitCode.USAGE)
+    report = build_report(decoded)
+    data = report.to_dict()
+    if args.verify:
+        from wizard.tokens.verify import verify_token
+
+        verify: bool | str = args.ca_file if args.ca_file else True
+        result = verify_token(decoded, raw=_clean(raw), verify=verify, timeout=args.timeout)
+        data["signature"] = result.to_dict()
+    if args.json:
+        emit_json(data)
+    else:
+        _print_human(report, data["signature"])
+    return int(ExitCode.OK)
+
+
+def _clean(raw: str) -> str:
+    from wizard.tokens.decode import clean_token_text
+
+    return clean_token_text(raw)
+
+
+def _print_human(report: Any, signature: Any) -> None:
+    summary = report.summary
+    label = (
+        signature.get("label", "signature not verified") if isinstance(signature, dict) else str(signature)
+    )
+    out(f"Access token ({label})")
+    out(f"  version     {summary.get('version') or 'unknown'}")
+    out(f"  kind        {summary.get('kind')}")
+    if summary.get("credential"):
+        out(f"  credential  {summary['credential']}")
+    aud = summary.get("audience")
+    if aud:
+        name = summary.get("audience_name")
+        out(f"  audience    {aud}" + (f" ({name})" if name else ""))
+    if summary.get("expires"):
+        out(f"  expires     {summary['expires']}")
+    out("")
+    out("Header")
+    out("\n".join(_table([(c.name, c.value, c.meaning) for c in report.header_lines])))
+    out("")
+    out("Claims")
+    out("\n".join(_table([(c.name, c.value, c.meaning) for c in report.claim_lines])))
+    if isinstance(signature, dict) and signature.get("reason"):
+        out("")
+        out(f"Signature: {signature['reason']}")
+    for warning in report.warnings:
+        err(f"note: {warning}")

@@ -1,0 +1,99 @@
+"""Arguments shared by `token`, `probe` and `doctor`: profile input plus sandbox, trust and time bound."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from wizard.cli.output import err
+from wizard.cli.profile_args import add_profile_arguments, apply_flags, profile_from_args
+from wizard.profile import Profile
+from wizard.secret import Secret
+from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
+
+if TYPE_CHECKING:
+    from wizard.live.http import HttpSettings
+    from wizard.live.trace import Trace
+
+
+@dataclass(frozen=True)
+class LiveInput:
+    """What a live command works on."""
+
+    profile: Profile
+    secret: Secret | None
+    ca_file: str | None
+    use_env_proxies: bool
+    warnings: tuple[str, ...] = ()
+
+
+def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> None:
+    add_profile_arguments(parser)
+    g = parser.add_argument_group("live run")
+    g.add_argument(
+        "--sandbox",
+        nargs="?",
+        const="default",
+        default=None,
+        metavar="SCENARIO",
+        help="run against an in-process sandbox tenant (default scenario, or a scenario file)",
+    )
+    g.add_argument("--sandbox-app", metavar="NAME", default="graph-daemon", help="the sandbox app to use")
+    g.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time bound of the run")
+    if via:
+        g.add_argument(
+            "--via",
+            choices=["msal", "azure-identity"],
+            default="msal",
+            help="client library that gets the token",
+        )
+    g.add_argument(
+        "--thumbprint",
+        choices=["sha256", "sha1"],
+        default="sha256",
+        help="certificate assertion: SHA-256 thumbprint with PS256 (default) or SHA-1 with RS256",
+    )
+    g.add_argument(
+        "--no-proxy", action="store_true", help="ignore HTTPS_PROXY/HTTP_PROXY from the environment"
+    )
+
+
+@contextmanager
+def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
+    """The profile from flags/profile/file, or from a sandbox started for the duration of the command."""
+    if args.timeout <= 0:
+        from wizard.errors import UsageError
+
+        raise UsageError("--timeout must be positive")
+    if args.sandbox is None:
+        given = profile_from_args(args)
+        yield LiveInput(given.profile, given.secret, given.ca_file, not args.no_proxy, tuple(given.warnings))
+        return
+    from wizard.live.sandbox_profile import running_sandbox
+
+    with running_sandbox(args.sandbox, args.sandbox_app) as sp:
+        profile = apply_flags(sp.profile, args)
+        secret = sp.secret
+        if args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
+            secret, _ = read_secret(use_stdin=args.secret_stdin, file=args.secret_file)
+        yield LiveInput(profile, secret, args.ca_file or sp.ca_file, False)
+
+
+def settings_for(args: argparse.Namespace, given: LiveInput) -> HttpSettings:
+    from wizard.live.http import HttpSettings
+
+    return HttpSettings.bounded(args.timeout, ca_file=given.ca_file, use_env_proxies=given.use_env_proxies)
+
+
+def trace_for(args: argparse.Namespace, given: LiveInput) -> Trace:
+    """A trace that knows the secret; with --verbose (and no --json) it prints each step on stderr."""
+    from wizard.live.trace import Trace
+
+    trace = Trace([given.secret.reveal()] if given.secret else [])
+    if getattr(args, "verbose", False) and not args.json:
+        trace.subscribe(lambda event: err(f"  · {event.line()}"))
+    return trace

@@ -1,0 +1,97 @@
+"""Turn a profile's credential (secret or certificate files) into what the client libraries take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from cryptography.hazmat.primitives import hashes, serialization
+
+from wizard.certs.inspect import load_credential_material
+from wizard.errors import CertificateError, SecretSourceError
+from wizard.profile import CredentialKind, Profile
+from wizard.secret import Secret
+
+ThumbprintMode = Literal["sha256", "sha1"]
+
+
+@dataclass(frozen=True)
+class CertificateMaterial:
+    """PEM key and certificate, and the thumbprints the portal shows."""
+
+    private_key_pem: Secret
+    certificate_pem: str | None
+    sha1: str | None
+    sha256: str | None
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise CertificateError(f"{path} cannot be read", hint="Check the path and its permissions.") from exc
+
+
+def load_certificate(profile: Profile, *, passphrase: Secret | None = None) -> CertificateMaterial:
+    """Key and certificate from --pfx, or from --key plus --certificate (or one PEM with both)."""
+    ref = profile.certificate
+    cert = key = None
+    paths = [p for p in (ref.pfx_path, ref.key_path, ref.cert_path) if p]
+    if not paths:
+        raise CertificateError(
+            "No certificate files given",
+            hint="Pass --key PATH and --certificate PATH (or --pfx PATH) for a certificate credential.",
+        )
+    for path in paths:
+        material = load_credential_material(_read(path), password=passphrase)
+        cert = cert or material.certificate
+        key = key or material.private_key
+    if key is None:
+        raise CertificateError(
+            "No private key found in the certificate files",
+            hint="The daemon signs its assertion with the private key: pass it with --key PATH or --pfx.",
+        )
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode("ascii")
+    sha1 = cert.fingerprint(hashes.SHA1()).hex().upper() if cert else ref.thumbprint_sha1  # noqa: S303
+    sha256 = cert.fingerprint(hashes.SHA256()).hex().upper() if cert else ref.thumbprint_sha256
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii") if cert else None
+    return CertificateMaterial(Secret(pem), cert_pem, sha1, sha256)
+
+
+def require_secret(profile: Profile, secret: Secret | None) -> Secret:
+    if profile.credential is CredentialKind.SECRET and not secret:
+        raise SecretSourceError(
+            "No client secret given",
+            hint="Pipe it with --secret-stdin, use --secret-file PATH or set DAEMON_WIZARD_CLIENT_SECRET.",
+        )
+    return secret or Secret("")
+
+
+def msal_credential(
+    profile: Profile, secret: Secret | None, *, mode: ThumbprintMode = "sha256"
+) -> tuple[Any, str]:
+    """msal's `client_credential` and a label for reports.
+
+    SHA-256 gives msal the public certificate, so it signs with PS256 and sends `x5t#S256` (and x5c);
+    SHA-1 gives it the thumbprint only, so it signs RS256 with `x5t`, as older setups do.
+    """
+    if profile.credential is not CredentialKind.CERTIFICATE:
+        return require_secret(profile, secret).reveal(), "secret"
+    material = load_certificate(profile)
+    if mode == "sha256" and material.certificate_pem:
+        return {
+            "private_key": material.private_key_pem.reveal(),
+            "public_certificate": material.certificate_pem,
+        }, "certificate (SHA-256 thumbprint, PS256)"
+    if not material.sha1:
+        raise CertificateError(
+            "The SHA-1 thumbprint is unknown",
+            hint="Pass the certificate with --certificate PATH so its thumbprint can be computed.",
+        )
+    return {
+        "private_key": material.private_key_pem.reveal(),
+        "thumbprint": material.sha1,
+    }, "certificate (SHA-1 thumbprint, RS256)"

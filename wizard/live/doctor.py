@@ -1,0 +1,288 @@
+"""`doctor`: validate, token, decode, API call, diagnose; one verdict, always within a time bound."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from wizard.errors import (
+    NetworkError,
+    TimeoutError_,
+    TokenError,
+    WizardError,
+)
+from wizard.exitcodes import ExitCode
+from wizard.live.http import HttpSettings
+from wizard.live.results import ApiResult, Registration, TokenResult
+from wizard.live.summary import decode_claims, summarize_token
+from wizard.live.trace import Trace
+from wizard.profile import ApiKind, Profile
+from wizard.secret import Secret
+
+Via = Literal["msal", "azure-identity"]
+
+
+@dataclass(frozen=True)
+class DoctorOptions:
+    """What to run: which library acquires, which call probes, and the time bound."""
+
+    via: Via = "msal"
+    thumbprint: Literal["sha256", "sha1"] = "sha256"
+    path: str | None = None
+    crud: bool = False
+    timeout: float = 30.0
+
+
+@dataclass
+class DoctorReport:
+    """The one verdict, its findings, and everything observed on the way."""
+
+    verdict: str
+    findings: list[dict[str, Any]]
+    evidence: dict[str, Any]
+    trace: Trace
+    token: dict[str, Any] | None = None
+    api: list[ApiResult] = field(default_factory=list)
+    registration: Registration | None = None
+    error: WizardError | None = None
+    problems: list[dict[str, str]] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.verdict == "ok":
+            return ExitCode.OK
+        if isinstance(self.error, NetworkError):
+            return ExitCode.NETWORK
+        return ExitCode.FAILURE
+
+    def to_dict(self, *, verbose: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "verdict": self.verdict,
+            "findings": self.findings,
+            "exit_code": int(self.exit_code),
+            "problems": self.problems,
+            "token": self.token,
+            "api": [a.to_dict() for a in self.api],
+            "registration": self.registration.to_dict() if self.registration else None,
+            "error": self.error.to_dict() if self.error else None,
+            "duration_s": round(self.duration_s, 2),
+        }
+        if verbose:
+            data["trace"] = self.trace.to_list()
+            # What the engine saw, ready for `daemon-wizard explain -`; the token itself stays out.
+            data["evidence"] = {k: v for k, v in self.evidence.items() if k != "access_token"}
+        return data
+
+
+def _config_evidence(profile: Profile) -> dict[str, Any]:
+    try:
+        scopes = [profile.scope]
+    except WizardError:
+        scopes = [profile.resource]
+    return {
+        "tenant_type": profile.tenant_type.value,
+        "authority": profile.authority,
+        "tenant": profile.tenant,
+        "client_id": profile.client_id,
+        "credential_type": profile.credential.value,
+        "scopes": scopes,
+        "api_url": profile.api_base_url,
+        "resource": profile.resource,
+    }
+
+
+def error_finding(exc: WizardError) -> dict[str, Any]:
+    """A finding for a failure no rule recognised (an unreadable key file, an unexpected error)."""
+    return {
+        "code": "client-error",
+        "severity": "error",
+        "title": exc.title,
+        "explanation": f"{type(exc).__name__}: the check stopped here.",
+        "fix": exc.hint or "",
+        "links": [],
+    }
+
+
+def _diagnose(evidence: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    from wizard.diagnosis import diagnose
+
+    result = diagnose(evidence).to_dict()
+    findings = result["findings"]
+    assert isinstance(findings, list)
+    return str(result["verdict"]), findings
+
+
+def _acquire(
+    profile: Profile, secret: Secret | None, settings: HttpSettings, trace: Trace, opts: DoctorOptions
+) -> TokenResult:
+    if opts.via == "azure-identity":
+        from wizard.live.azid_token import acquire_token_azure_identity
+
+        return acquire_token_azure_identity(profile, secret=secret, settings=settings, trace=trace)
+    from wizard.live.msal_token import acquire_token
+
+    return acquire_token(profile, secret=secret, settings=settings, trace=trace, thumbprint=opts.thumbprint)
+
+
+def _probe(
+    profile: Profile, token: TokenResult, settings: HttpSettings, trace: Trace, opts: DoctorOptions
+) -> tuple[list[ApiResult], Registration | None]:
+    if profile.api.kind is ApiKind.GRAPH:
+        from wizard.live.graph_probe import probe_graph
+
+        result, registration = probe_graph(profile, token, settings=settings, path=opts.path, trace=trace)
+        return [result], registration
+    from wizard.live.api_probe import crud_sequence, probe_api
+
+    if opts.crud:
+        return crud_sequence(profile, token, settings=settings, trace=trace), None
+    return [probe_api(profile, token, settings=settings, path=opts.path, trace=trace)], None
+
+
+def _run(
+    report: DoctorReport, profile: Profile, secret: Secret | None, settings: HttpSettings, opts: DoctorOptions
+) -> None:
+    from wizard.validation import validate_profile
+
+    trace, evidence = report.trace, report.evidence
+    problems = validate_profile(profile, secret=secret)
+    report.problems = [p.to_dict() for p in problems]
+    blocking = [p for p in problems if p.severity == "error"]
+    if blocking:
+        report.findings = [
+            {
+                "code": p.code,
+                "severity": "error",
+                "title": p.message,
+                "explanation": f"{p.field}: {p.message}",
+                "fix": p.fix,
+                "links": [],
+            }
+            for p in blocking
+        ]
+        return
+    try:
+        token = _acquire(profile, secret, settings, trace, opts)
+    except TokenError as exc:
+        evidence["token_error"] = exc.body or exc.title
+        exchange = trace.last("token") or trace.last("discovery")
+        if exchange is not None and exchange.status:
+            evidence["token_status"] = exchange.status
+        report.error = exc
+        return
+    evidence["access_token"] = token.access_token.reveal()
+    claims = decode_claims(token.access_token.reveal())
+    if claims is not None:
+        evidence["token_claims"] = claims
+    report.token = summarize_token(token)
+    results, registration = _probe(profile, token, settings, trace, opts)
+    report.api = results
+    report.registration = registration
+    if results:
+        failed = next((r for r in results if not r.ok), results[-1])
+        evidence["api"] = failed.to_evidence()
+    if registration is not None:
+        evidence["app_registration"] = registration.to_evidence()
+
+
+def run_doctor(
+    profile: Profile,
+    *,
+    secret: Secret | None,
+    ca_file: str | None = None,
+    options: DoctorOptions | None = None,
+    use_env_proxies: bool = True,
+    trace: Trace | None = None,
+    cancel: threading.Event | None = None,
+) -> DoctorReport:
+    """Run every step in a worker thread; return a report within `options.timeout` (plus a second)."""
+    opts = options or DoctorOptions()
+    trace = trace or Trace()
+    if secret:
+        trace.add_secret(secret.reveal())
+    settings = HttpSettings.bounded(opts.timeout, ca_file=ca_file, use_env_proxies=use_env_proxies)
+    report = DoctorReport(
+        verdict="fail",
+        findings=[],
+        evidence={"config": _config_evidence(profile), "now": int(time.time())},
+        trace=trace,
+    )
+    started = time.monotonic()
+    box: dict[str, BaseException] = {}
+
+    def work() -> None:
+        try:
+            _run(report, profile, secret, settings, opts)
+        except WizardError as exc:
+            report.error = exc
+        except BaseException as exc:
+            box["unexpected"] = exc
+
+    worker = threading.Thread(target=work, name="daemon-wizard-doctor", daemon=True)
+    worker.start()
+    _wait(worker, settings, cancel, opts.timeout + 1.0)
+    if worker.is_alive():
+        settings.deadline.cancel()
+        cancelled = cancel is not None and cancel.is_set()
+        report.error = TimeoutError_(
+            "Cancelled" if cancelled else f"doctor did not finish within {opts.timeout:.0f} s",
+            hint=None if cancelled else "The service or the network is slow; retry later or raise --timeout.",
+        )
+    elif "unexpected" in box:
+        exc = box["unexpected"]
+        report.error = WizardError(
+            f"Unexpected {type(exc).__name__} while checking", hint=trace.redact(str(exc))[:300] or None
+        )
+    report.duration_s = time.monotonic() - started
+    _conclude(report)
+    return report
+
+
+def _wait(
+    worker: threading.Thread, settings: HttpSettings, cancel: threading.Event | None, limit: float
+) -> None:
+    end = time.monotonic() + limit
+    while worker.is_alive() and time.monotonic() < end:
+        if cancel is not None and cancel.is_set():
+            settings.deadline.cancel()
+            worker.join(2.0)
+            return
+        worker.join(0.05)
+
+
+def _client_error_text(error: WizardError) -> str:
+    """What doctor saw, as the engine reads client errors: the typed error's name, title and hint."""
+    text = f"{type(error).__name__}: {error.title}"
+    return f"{text} ({error.hint})" if error.hint else text
+
+
+def _conclude(report: DoctorReport) -> None:
+    if report.problems and report.findings:
+        return  # validation stopped the run: its problems are the findings
+    error = report.error
+    if error is not None and not isinstance(error, TokenError):
+        report.evidence["client_error"] = _client_error_text(error)
+    verdict, findings = _diagnose(report.evidence)
+    if error is not None:
+        verdict = "fail"
+        findings = [f for f in findings if f.get("code") != "ok"] or [error_finding(error)]
+    failed_api = next((a for a in report.api if not a.ok), None)
+    if failed_api is not None:
+        verdict = "fail"
+        findings = findings or [
+            {
+                "code": "api-refused",
+                "severity": "error",
+                "title": f"The API answered {failed_api.status} to {failed_api.method} {failed_api.url}",
+                "explanation": "No rule recognised this answer; its body and WWW-Authenticate header are in "
+                "the report (--json).",
+                "fix": "Read the API's error message; compare the token's roles and audience with what the API "
+                "expects.",
+                "links": [],
+            }
+        ]
+    report.verdict = verdict
+    report.findings = findings

@@ -1,0 +1,211 @@
+"""httpx transports for the API calls: traced, retried on Retry-After, bounded, errors typed.
+
+httpx is imported lazily: importing it loads `rich` when httpx's CLI extra is installed, and the
+core must not load rich at import time. The transports are duck-typed (handle_request / close).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, cast
+
+from requests.utils import get_environ_proxies
+
+from wizard.errors import NetworkError
+from wizard.live.http import HttpSettings, _is_json, ssl_context
+from wizard.live.netmap import RETRYABLE, classify, not_json, service_error
+from wizard.live.trace import Trace
+
+if TYPE_CHECKING:
+    import httpx
+
+
+def env_proxy_for(url: str, settings: HttpSettings) -> str | None:
+    """The proxy the environment names for this URL (HTTPS_PROXY, ALL_PROXY, honouring NO_PROXY)."""
+    if not settings.use_env_proxies:
+        return None
+    proxies = get_environ_proxies(url)
+    scheme = url.split(":", 1)[0].lower()
+    return proxies.get(scheme) or proxies.get("all")
+
+
+class _Tracing:
+    """Shared part of the httpx transports: record, retry decision, error mapping.
+
+    httpx's own trust_env would also read SSL_CERT_FILE; proxies are the only part of the
+    environment wanted, so the transport picks a proxied or direct inner transport per request.
+    """
+
+    def __init__(self, settings: HttpSettings, trace: Trace, step: str) -> None:
+        self.settings = settings
+        self.trace = trace
+        self.step = step
+        self.context = ssl_context(settings.ca_file)
+        #: The last answer, unredacted (for ApiResult; the trace keeps the redacted copy).
+        self.last_response: httpx.Response | None = None
+
+    def timeout_ext(self, request: httpx.Request) -> None:
+        connect, read = self.settings.timeouts()
+        request.extensions["timeout"] = {"connect": connect, "read": read, "write": read, "pool": connect}
+
+    def record(
+        self,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        start: float,
+        attempt: int,
+        error: str | None,
+    ) -> None:
+        if response is not None:
+            self.last_response = response
+        self.trace.record(
+            step=self.step,
+            method=request.method,
+            url=str(request.url),
+            status=response.status_code if response is not None else None,
+            duration_ms=(time.monotonic() - start) * 1000,
+            request_headers=dict(request.headers),
+            request_body=request.content if request.content else None,
+            response_headers=dict(response.headers) if response is not None else None,
+            response_body=response.content if response is not None else None,
+            error=error,
+            attempt=attempt,
+        )
+
+    def fail(self, request: httpx.Request, exc: Exception, start: float, attempt: int) -> NetworkError:
+        error = classify(exc, str(request.url))
+        self.record(request, None, start, attempt, error.title)
+        return error
+
+    def after(self, request: httpx.Request, response: httpx.Response, attempt: int) -> float | None:
+        """Seconds to wait before a retry, or None: then raise for 429/5xx or return the answer."""
+        if response.status_code in RETRYABLE:
+            wait = self.settings.retry_wait(response.headers, attempt)
+            if wait is not None:
+                self.trace.note(self.step, f"{response.status_code}: retrying in {wait:.1f} s")
+                return wait
+        problem = service_error(response.status_code, response.headers, response.content, str(request.url))
+        if problem is not None:
+            raise problem
+        content_type = response.headers.get("content-type", "")
+        if "json" in content_type and response.content and not _is_json(response.content):
+            raise not_json(str(request.url), response.status_code)
+        return None
+
+
+class TracingTransport:
+    """A sync httpx transport that traces, retries on Retry-After and raises typed errors."""
+
+    def __init__(self, settings: HttpSettings, trace: Trace, step: str = "api") -> None:
+        self._t = _Tracing(settings, trace, step)
+        self._inner: dict[str | None, httpx.HTTPTransport] = {}
+
+    def _transport(self, request: httpx.Request) -> httpx.HTTPTransport:
+        proxy = env_proxy_for(str(request.url), self._t.settings)
+        if proxy not in self._inner:
+            import httpx
+
+            self._inner[proxy] = httpx.HTTPTransport(verify=self._t.context, proxy=proxy, retries=0)
+        return self._inner[proxy]
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        import httpx
+
+        attempt = 1
+        while True:
+            self._t.settings.deadline.check(str(request.url))
+            self._t.timeout_ext(request)
+            start = time.monotonic()
+            try:
+                response = self._transport(request).handle_request(request)
+                response.read()
+            except httpx.HTTPError as exc:
+                raise self._t.fail(request, exc, start, attempt) from None
+            self._t.record(request, response, start, attempt, None)
+            wait = self._t.after(request, response, attempt)
+            if wait is None:
+                return response
+            self._t.settings.deadline.sleep(wait)
+            attempt += 1
+
+    @property
+    def last_response(self) -> httpx.Response | None:
+        return self._t.last_response
+
+    def __enter__(self) -> TracingTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for inner in self._inner.values():
+            inner.close()
+
+
+class AsyncTracingTransport:
+    """The async twin of TracingTransport (msgraph-sdk and kiota use httpx.AsyncClient)."""
+
+    def __init__(self, settings: HttpSettings, trace: Trace, step: str = "api") -> None:
+        self._t = _Tracing(settings, trace, step)
+        self._inner: dict[str | None, httpx.AsyncHTTPTransport] = {}
+
+    def _transport(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
+        proxy = env_proxy_for(str(request.url), self._t.settings)
+        if proxy not in self._inner:
+            import httpx
+
+            self._inner[proxy] = httpx.AsyncHTTPTransport(verify=self._t.context, proxy=proxy, retries=0)
+        return self._inner[proxy]
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        import asyncio
+
+        import httpx
+
+        attempt = 1
+        while True:
+            self._t.settings.deadline.check(str(request.url))
+            self._t.timeout_ext(request)
+            start = time.monotonic()
+            try:
+                response = await self._transport(request).handle_async_request(request)
+                await response.aread()
+            except httpx.HTTPError as exc:
+                raise self._t.fail(request, exc, start, attempt) from None
+            self._t.record(request, response, start, attempt, None)
+            wait = self._t.after(request, response, attempt)
+            if wait is None:
+                return response
+            await asyncio.sleep(min(wait, self._t.settings.deadline.remaining()))
+            attempt += 1
+
+    @property
+    def last_response(self) -> httpx.Response | None:
+        return self._t.last_response
+
+    async def __aenter__(self) -> AsyncTracingTransport:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        for inner in self._inner.values():
+            await inner.aclose()
+
+
+def httpx_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.Client:
+    """A sync httpx client for the own-API probe."""
+    import httpx
+
+    transport = cast("httpx.BaseTransport", TracingTransport(settings, trace, step))
+    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+
+
+def httpx_async_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.AsyncClient:
+    """An async httpx client for msgraph-sdk / kiota."""
+    import httpx
+
+    transport = cast("httpx.AsyncBaseTransport", AsyncTracingTransport(settings, trace, step))
+    return httpx.AsyncClient(transport=transport, trust_env=False, follow_redirects=False)
