@@ -65,7 +65,8 @@ class ConsentScreen(StepScreen[Profile]):
             return "No known app role for this call; check the API's documentation."
         lines = []
         for need in needs:
-            lines.append(f"{need.call}: {' or '.join(need.roles[:3])}")
+            others = f" (also accepted: {', '.join(need.roles[1:3])})" if len(need.roles) > 1 else ""
+            lines.append(f"{need.call}: {need.roles[0]}{others}")
             lines.append(
                 "  Add it under API permissions > Add a permission > Application permissions, "
                 "then grant admin consent."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -41,6 +42,16 @@ SECRET_ADVICE = (
     "and rotate before it. The Value is shown once, right after you create the secret."
 )
 _TAB_FOR_KIND = {CredentialKind.SECRET: "tab-secret", CredentialKind.CERTIFICATE: "tab-existing"}
+
+
+def file_stem(profile_name: str) -> str:
+    """A profile name made safe as a file name on every platform (`sandbox:cert-daemon` -> `sandbox-cert-daemon`)."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", profile_name).strip("-.") or "daemon"
+
+
+def _default_subject(profile_name: str) -> str:
+    stem = file_stem(profile_name)
+    return f"CN={stem}" if "daemon" in stem else f"CN={stem}-daemon"
 
 
 def _secret_or_none(value: str) -> Secret | None:
@@ -113,7 +124,7 @@ class CredentialScreen(StepScreen[CredentialResult]):
                 )
                 yield Static(SECRET_ADVICE, classes="advice", markup=False)
             with TabPane("New certificate", id="tab-generate"), VerticalScroll():
-                yield Field("Subject", name="subject", value=f"CN={self.profile.name}-daemon")
+                yield Field("Subject", name="subject", value=_default_subject(self.profile.name))
                 with Horizontal(classes="row"):
                     yield Label("Key size ")
                     yield Select(
@@ -124,7 +135,9 @@ class CredentialScreen(StepScreen[CredentialResult]):
                     )
                 yield Field("Validity (days)", name="days", value="365", hint="At most 3650; 365 is common.")
                 yield Field("Passphrase for the key (optional)", name="passphrase", password=True)
-                yield Field("Folder", name="out-dir", value=str(config_dir() / "certs" / self.profile.name))
+                yield Field(
+                    "Folder", name="out-dir", value=str(config_dir() / "certs" / file_stem(self.profile.name))
+                )
                 yield LoadingIndicator(id="generating")
                 yield Static("Press ctrl+g to generate.", id="generate-summary", markup=False)
             with TabPane("Existing certificate", id="tab-existing"), VerticalScroll():
@@ -209,7 +222,7 @@ class CredentialScreen(StepScreen[CredentialResult]):
         return generate_certificate(
             subject=subject,
             out_dir=out_dir,
-            name=self.profile.name,
+            name=file_stem(self.profile.name),
             key_size=key_size,
             days=days,
             passphrase=passphrase,

@@ -13,9 +13,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from wizard.clouds import TenantType
 from wizard.errors import WizardError
-from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
+from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
 
 
@@ -75,34 +74,9 @@ class SandboxSession:
 
     def app_profile(self, name: str) -> tuple[Profile, Secret | None]:
         """A profile (and the secret, if the app has one) for one of the sandbox's apps."""
-        info = self.sandbox.app(name)
-        tenant, app = self.sandbox.state.app_by_name(info.name)
-        own = [p for p in app.spec.permissions if p.api != "graph"]
-        api = ApiTarget(kind=ApiKind.GRAPH, base_url=str(self.sandbox.graph_base_url), relative_path="/users")
-        if own:
-            spec = tenant.api_by_name(own[0].api)
-            api = ApiTarget(
-                kind=ApiKind.OWN,
-                resource=spec.app_id_uri if spec else None,
-                base_url=str(self.sandbox.todo_base_url),
-                relative_path="/todolist",
-                required_roles=tuple(p.value for p in own),
-            )
-        certificate = info.cert_key_path is not None and info.secret is None
-        profile = Profile(
-            name=name,
-            tenant_type=TenantType.EXTERNAL if tenant.external else TenantType.WORKFORCE,
-            tenant=str(info.tenant_id),
-            client_id=str(info.client_id),
-            object_id=str(info.object_id),
-            credential=CredentialKind.CERTIFICATE if certificate else CredentialKind.SECRET,
-            certificate=CertificateRef(key_path=info.cert_key_path, cert_path=info.cert_path)
-            if certificate
-            else CertificateRef(),
-            api=api,
-            authority_override=str(info.authority),
-        )
-        return profile, Secret(info.secret) if info.secret else None
+        live = _module("wizard.live.sandbox_profile", "The sandbox profiles")
+        profile, secret = live.sandbox_app_profile(self.sandbox, name)
+        return profile, secret
 
     def grant_consent(self, client_id: str) -> None:
         """The admin approves the app's application permissions, as the consent page would."""
@@ -115,8 +89,8 @@ class SandboxSession:
 def start_sandbox(scenario: str | None = None) -> SandboxSession:
     """Start the in-process sandbox tenant (blocking: call from a thread worker)."""
     mod = _module("wizard.sandbox", "The sandbox tenant")
-    loaded = None if scenario in (None, "default") else mod.load_scenario(scenario)
-    return SandboxSession(mod.Sandbox(loaded).start())
+    loaded = None if scenario in (None, "", "default") else mod.load_scenario(scenario)
+    return SandboxSession(mod.Sandbox(scenario=loaded, port=0).start())
 
 
 # --- permissions ---------------------------------------------------------------------------------------

@@ -117,11 +117,11 @@ async def test_workforce_with_a_generated_certificate_reaches_the_token_endpoint
         await pilot.press("ctrl+g")
         await settle(pilot, "certificate")
         assert screen.generated is not None
-        assert (tmp_path / "cert-daemon.key.pem").is_file()
+        assert (tmp_path / "sandbox-cert-daemon.key.pem").is_file()
         await pilot.press("ctrl+n")
         await wait_for(pilot, ConsentScreen)
         assert app.state.profile.credential is CredentialKind.CERTIFICATE
-        assert app.state.profile.certificate.key_path == str(tmp_path / "cert-daemon.key.pem")
+        assert app.state.profile.certificate.key_path == str(tmp_path / "sandbox-cert-daemon.key.pem")
         await pilot.press("ctrl+n")
         diagnosis = await run_test_to_diagnosis(pilot)
         # A new certificate is not uploaded to the app registration yet (the sandbox has no upload):
