@@ -31,5 +31,8 @@ test: lint typecheck
 bench: install
 	$(BIN)/python -m bench
 
+screenshots: install
+	$(BIN)/python docs/screenshots.py
+
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

@@ -19,6 +19,9 @@ class TraceTable(DataTable[str]):
         self.add_columns("step", "status", "ms", "request")
 
     def add_step(self, step: TraceStep) -> None:
-        status = str(step.status) if step.status is not None else (step.error or "failed")
+        if not step.method:  # a note: a step without an HTTP exchange
+            status = "·"
+        else:
+            status = str(step.status) if step.status is not None else (step.error or "failed")
         self.add_row(step.step, status, f"{step.duration_ms:.0f}", f"{step.method} {step.url}")
         self.move_cursor(row=self.row_count - 1)
