@@ -11,11 +11,10 @@ from textual.worker import Worker, WorkerState
 
 from screens import services
 from screens.commands import WizardCommands
-from screens.dialogs.error import ErrorDialog
-from screens.flow import Flow
+from screens.dialogs.error import error_dialog
+from screens.flow import FLOW_GROUPS, Flow
 from screens.locate import stylesheets
 from screens.state import WizardState
-from wizard.errors import WizardError
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -69,15 +68,10 @@ class WizardApp(App[int]):
         self.theme = LIGHT if self.theme == DARK else DARK
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The one place a failed worker becomes an error dialog."""
-        if event.state is not WorkerState.ERROR or event.worker.group == "preload":
+        """A failed worker becomes an error dialog (the flow awaits its own workers and shows theirs in turn)."""
+        if event.state is not WorkerState.ERROR or event.worker.group in {"preload", *FLOW_GROUPS}:
             return
-        error = event.worker.error
-        if isinstance(error, WizardError):
-            title, hint = error.title, error.hint or ""
-        else:
-            title, hint = f"Unexpected error ({type(error).__name__})", str(error)
-        self.push_screen(ErrorDialog(self.state.scrub(title), self.state.scrub(hint)))
+        self.push_screen(error_dialog(event.worker.error, scrub=self.state.scrub))
 
     def on_unmount(self) -> None:
         self.flow.close()

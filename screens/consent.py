@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
-from screens.services import NotAvailable, RoleNeed, required_roles
+from screens.services import required_roles
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -26,8 +26,10 @@ class ConsentScreen(StepScreen[Profile]):
     STEP = Step.CONSENT
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_url", "Copy URL", id="wizard.copy_consent"),
-        Binding("o", "open_url", "Open in browser", id="wizard.open_consent"),
-        Binding("a", "approve", "Approve (sandbox)", id="wizard.approve"),
+        Binding(
+            "o", "open_url", "Open", id="wizard.open_consent", tooltip="Open the consent URL in a browser"
+        ),
+        Binding("a", "approve", "Approve", id="wizard.approve", tooltip="Grant admin consent on the sandbox"),
     ]
 
     def __init__(
@@ -57,10 +59,7 @@ class ConsentScreen(StepScreen[Profile]):
         yield Footer()
 
     def _roles_text(self) -> str:
-        try:
-            needs: list[RoleNeed] = required_roles(self.profile)
-        except NotAvailable as exc:
-            return exc.title
+        needs = required_roles(self.profile)
         if not needs:
             return "No known app role for this call; check the API's documentation."
         lines = []

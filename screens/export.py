@@ -63,10 +63,9 @@ class ExportScreen(StepScreen[bool]):
 
     def on_mount(self) -> None:
         formats = self.query_one("#formats", SelectionList)
-        try:
-            choices = services.export_formats(self.profile)
-        except services.NotAvailable as exc:
-            self.query_one("#export-output", Static).update(exc.title)
+        choices = services.export_formats(self.profile)
+        if not choices:
+            self.query_one("#export-output", Static).update("No config format fits this profile.")
             return
         for index, choice in enumerate(choices):
             formats.add_option((f"{choice.name}: {choice.title}", choice.name, index == 0))

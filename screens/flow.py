@@ -13,6 +13,7 @@ from screens import services
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
 from screens.diagnosis import DiagnosisScreen
+from screens.dialogs.error import error_dialog
 from screens.export import ExportScreen
 from screens.registration import RegistrationScreen
 from screens.services import DoctorView, SandboxSession, TraceStep
@@ -23,6 +24,8 @@ from wizard.clouds import TenantType
 from wizard.profile import Profile
 
 R = TypeVar("R")
+#: Worker groups the flow awaits itself; it shows their failures before going on.
+FLOW_GROUPS = frozenset({"sandbox", "import"})
 
 
 class Flow:
@@ -40,11 +43,13 @@ class Flow:
         return f"sandbox tenant · {self.state.sandbox_app}" if self.state.sandbox_app else ""
 
     async def _in_thread(self, fn: Callable[[], R], group: str) -> R | None:
-        """Run blocking work in a thread worker; on failure the app's handler shows the error dialog."""
+        """Run blocking work in a thread worker; on failure show the error and return None."""
+        assert group in FLOW_GROUPS
         worker = self.app.run_worker(fn, thread=True, exclusive=True, exit_on_error=False, group=group)
         try:
             return await worker.wait()
-        except WorkerFailed:
+        except WorkerFailed as failed:
+            await self.app.push_screen_wait(error_dialog(failed.error, scrub=self.state.scrub))
             return None
 
     async def run(self) -> int:

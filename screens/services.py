@@ -1,7 +1,7 @@
 """The one adapter between the screens and the core pieces that do the work (sandbox, live, diagnosis, configs).
 
-Screens call only these functions, from workers. When a piece is not installed yet, the call raises
-`NotAvailable` and the screen says so; nothing here imitates a result.
+Screens call only these functions (the blocking ones from thread workers) and get small view dataclasses back.
+The core modules are imported inside the functions, so the first screen paints before any of them loads.
 """
 
 from __future__ import annotations
@@ -10,26 +10,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-from wizard.errors import WizardError
 from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
-
-
-class NotAvailable(WizardError):
-    default_title = "Not available yet"
-
-
-def _module(name: str, feature: str) -> ModuleType:
-    try:
-        return importlib.import_module(name)
-    except ImportError as exc:
-        raise NotAvailable(
-            f"{feature} is not available yet",
-            hint="This part of the wizard arrives with a later version; the CLI may already offer it.",
-        ) from exc
 
 
 def preload() -> None:
@@ -74,9 +58,9 @@ class SandboxSession:
 
     def app_profile(self, name: str) -> tuple[Profile, Secret | None]:
         """A profile (and the secret, if the app has one) for one of the sandbox's apps."""
-        live = _module("wizard.live.sandbox_profile", "The sandbox profiles")
-        profile, secret = live.sandbox_app_profile(self.sandbox, name)
-        return profile, secret
+        from wizard.live.sandbox_profile import sandbox_app_profile
+
+        return sandbox_app_profile(self.sandbox, name)
 
     def grant_consent(self, client_id: str) -> None:
         """The admin approves the app's application permissions, as the consent page would."""
@@ -88,9 +72,10 @@ class SandboxSession:
 
 def start_sandbox(scenario: str | None = None) -> SandboxSession:
     """Start the in-process sandbox tenant (blocking: call from a thread worker)."""
-    mod = _module("wizard.sandbox", "The sandbox tenant")
-    loaded = None if scenario in (None, "", "default") else mod.load_scenario(scenario)
-    return SandboxSession(mod.Sandbox(scenario=loaded, port=0).start())
+    from wizard.sandbox import Sandbox, load_scenario
+
+    loaded = None if scenario in (None, "", "default") else load_scenario(scenario)
+    return SandboxSession(Sandbox(scenario=loaded, port=0).start())
 
 
 # --- permissions ---------------------------------------------------------------------------------------
@@ -105,16 +90,15 @@ class RoleNeed:
 
 
 def required_roles(profile: Profile) -> list[RoleNeed]:
-    """What the chosen API call needs, from the profile (own API) or the Graph permission table."""
+    """What the chosen API call needs, from the profile (own API) or the diagnosis package's Graph table."""
     api = profile.api
-    path = api.relative_path or "/users"
+    call = f"GET {api.relative_path or '/users'}"
     if api.kind is ApiKind.OWN:
-        return [RoleNeed(f"GET {path}", api.required_roles)] if api.required_roles else []
-    table = _module("wizard.diagnosis.graph_permissions", "The Graph permission table")
-    for endpoint in table.ENDPOINTS:
-        if "GET" in endpoint.methods and endpoint.pattern.match(path.split("?")[0]):
-            return [RoleNeed(f"GET {path}", tuple(endpoint.permissions))]
-    return []
+        return [RoleNeed(call, api.required_roles)] if api.required_roles else []
+    from wizard.diagnosis.graph_permissions import permissions_for
+
+    roles = permissions_for("GET", api.relative_path or "/users")
+    return [RoleNeed(call, roles)] if roles else []
 
 
 # --- token test and diagnosis --------------------------------------------------------------------------
@@ -196,9 +180,10 @@ def _claims(claims: Any) -> tuple[ClaimView, ...]:
     """Every claim with its meaning, from the diagnosis package's token decoder."""
     if not isinstance(claims, dict) or not claims:
         return ()
-    decode = _module("wizard.tokens.decode", "The token decoder")
-    report = _module("wizard.tokens.report", "The token decoder")
-    explained = report.build_report(decode.DecodedToken(header={}, claims=claims, signature_present=True))
+    from wizard.tokens.decode import DecodedToken
+    from wizard.tokens.report import build_report
+
+    explained = build_report(DecodedToken(header={}, claims=claims, signature_present=True))
     return tuple(ClaimView(c.name, c.value, c.meaning) for c in explained.claim_lines)
 
 
@@ -218,11 +203,13 @@ def run_doctor(
     on_step: Callable[[TraceStep], None] | None = None,
 ) -> DoctorView:
     """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker)."""
-    doctor = _module("wizard.live.doctor", "The token test")
-    trace = _module("wizard.live.trace", "The token test").Trace()
+    from wizard.live.doctor import run_doctor as live_doctor
+    from wizard.live.trace import Trace
+
+    trace = Trace()
     if on_step is not None:
         trace.subscribe(lambda event: on_step(_trace_step(event)))
-    report = doctor.run_doctor(profile, secret=secret, ca_file=ca_file, trace=trace)
+    report = live_doctor(profile, secret=secret, ca_file=ca_file, trace=trace)
     api = "\n".join(f"{a.method} {a.url} -> {a.status} {a.summary}".rstrip() for a in report.api)
     return DoctorView(
         verdict=str(report.verdict),
@@ -245,8 +232,9 @@ class FormatChoice:
 
 def export_formats(profile: Profile) -> list[FormatChoice]:
     """The config formats that fit this profile (credential kind, tenant type, API)."""
-    configs = _module("wizard.configs", "Config export")
-    return [FormatChoice(f.name, f.title) for f in configs.FORMATS.values() if not f.mismatch(profile)]
+    from wizard.configs import FORMATS
+
+    return [FormatChoice(f.name, f.title) for f in FORMATS.values() if not f.mismatch(profile)]
 
 
 @dataclass(frozen=True)
@@ -269,9 +257,10 @@ def export(
     dry_run: bool,
 ) -> ExportView:
     """Write (or preview) one format into `out_dir/<format>/`, as `export --format all` lays it out."""
-    configs = _module("wizard.configs", "Config export")
-    target = out_dir / fmt / configs.get_format(fmt).filename
-    result = configs.export_config(
+    from wizard.configs import export_config, get_format
+
+    target = out_dir / fmt / get_format(fmt).filename
+    result = export_config(
         profile, fmt, secret=secret, passphrase=passphrase, out=target, force=force, dry_run=dry_run
     )
     if dry_run:
@@ -290,8 +279,9 @@ class ImportView:
 
 def import_config(path: str) -> ImportView:
     """Read any supported config file; the notes list placeholders, missing and malformed keys."""
-    configs = _module("wizard.configs", "Config import")
-    report = configs.import_config(Path(path).expanduser())
+    from wizard.configs import import_config as core_import
+
+    report = core_import(Path(path).expanduser())
     notes = [f"{key} is a placeholder ({value})" for key, value in report.placeholders]
     notes += [f"{key} is missing" for key in report.missing]
     notes += [f"{key}: {problem}" for key, problem in report.malformed]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
+
+from wizard.errors import WizardError
 
 
 class ErrorDialog(ModalScreen[None]):
@@ -32,7 +35,7 @@ class ErrorDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.error_title, classes="error--title", markup=False)
+            yield Static(self.error_title, classes="error--title", markup=False)
             if self.hint:
                 yield Static(self.hint, markup=False)
             yield Button("OK", variant="error", id="ok")
@@ -45,3 +48,12 @@ class ErrorDialog(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def error_dialog(error: BaseException | None, *, scrub: Callable[[str], str]) -> ErrorDialog:
+    """The dialog for a failed worker: our errors show their title and fix, others their type and text."""
+    if isinstance(error, WizardError):
+        title, hint = error.title, error.hint or ""
+    else:
+        title, hint = f"Unexpected error ({type(error).__name__})", str(error or "")
+    return ErrorDialog(scrub(title), scrub(hint))

@@ -7,8 +7,10 @@ from pathlib import Path
 
 from tui_helpers import CANARY, make_app, screen_text, type_text
 
+from screens.dialogs.error import ErrorDialog
 from screens.export import ExportScreen
 from screens.registration import RegistrationScreen
+from screens.start import StartScreen
 from screens.state import WizardState
 from wizard.profile import Profile
 from wizard.secret import Secret
@@ -71,3 +73,26 @@ async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Pat
         assert app.state.profile.client_id == CLIENT
         assert app.state.secret == Secret(CANARY)
         assert CANARY not in screen_text(app)
+
+
+async def test_a_file_that_cannot_be_imported_shows_the_error_dialog_and_stays(tmp_path: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "enter")
+        await type_text(pilot, str(tmp_path / "missing.json"))
+        await pilot.press("enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ErrorDialog):
+                break
+        assert isinstance(app.screen, ErrorDialog)
+        await pilot.pause(0.2)
+        assert "does not exist" in app.screen.error_title
+        assert "does not exist" in screen_text(app)
+        await pilot.press("escape")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, StartScreen):
+                break
+        assert isinstance(app.screen, StartScreen)

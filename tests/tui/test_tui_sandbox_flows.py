@@ -20,9 +20,6 @@ from screens.token_test import TokenTestScreen
 from wizard.clouds import TenantType
 from wizard.profile import CredentialKind
 
-pytest.importorskip("wizard.live.doctor", reason="the token test (wizard.live) is not merged yet")
-pytest.importorskip("wizard.sandbox", reason="the sandbox is not merged yet")
-
 SIZE = (100, 40)
 
 
@@ -180,6 +177,20 @@ async def test_missing_consent_is_diagnosed_fixed_with_the_consent_key_and_passe
         await pilot.press("ctrl+n")
         diagnosis = await run_test_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
+
+
+async def test_sandbox_flag_opens_on_the_prefilled_registration_step() -> None:
+    app = make_app(sandbox="default")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, RegistrationScreen)
+            assert app.state.sandbox_app == "graph-daemon"
+            assert app.state.profile.client_id
+            assert "sandbox tenant · graph-daemon" in screen_text(app)
+            await pilot.press("escape")
+            await wait_for(pilot, StartScreen)
+    finally:
+        app.flow.close()
 
 
 async def test_canary_secret_typed_in_never_reaches_the_screen_or_the_trace(app: WizardApp) -> None:

@@ -162,7 +162,7 @@ async def test_consent_screen_copies_the_url_and_hides_approve_off_sandbox() -> 
         assert copied and copied[0].startswith(
             f"https://login.microsoftonline.com/{TENANT}/v2.0/adminconsent"
         )
-        assert "Approve (sandbox)" not in screen_text(app)
+        assert "Approve" not in screen_text(app)
         assert "Global Administrator" in screen_text(app)
 
 

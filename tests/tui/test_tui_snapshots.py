@@ -19,6 +19,7 @@ from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
 from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.error import ErrorDialog
+from screens.export import ExportScreen
 from screens.services import ClaimView, DoctorView, FindingView, TraceStep
 from screens.token_test import TokenTestScreen
 from wizard.errors import TokenError
@@ -208,6 +209,13 @@ def test_error_dialog(snap_compare: Any) -> None:
         return ErrorDialog("The token endpoint refused the request", "Check the client ID.")
 
     _check(snap_compare, make_app(flow=False), run_before=_push(dialog))
+
+
+def test_export_formats(snap_compare: Any) -> None:
+    def screen() -> ExportScreen:
+        return ExportScreen(PROFILE, secret=None, scrub=str, out_dir=Path("/srv/daemon-config"))
+
+    _check(snap_compare, make_app(flow=False), run_before=_push(screen))
 
 
 def test_light_theme_start(snap_compare: Any) -> None:
