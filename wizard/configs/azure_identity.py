@@ -61,9 +61,9 @@ def render(profile: Profile, secret: Secret | None, ctx: RenderContext) -> Rende
         text += _line("AZURE_AUTHORITY_HOST", profile.instance.rstrip("/"))
     out.text = text
     out.next_steps = [
-        "load it before creating the credential: "
-        f"python -c \"from dotenv import load_dotenv; load_dotenv('{ctx.target}')\"",
-        "then: EnvironmentCredential().get_token('" + profile.scope + "')",
+        f"in the daemon, before creating the credential: from dotenv import load_dotenv; load_dotenv('{ctx.target}')",
+        "then: EnvironmentCredential().get_token('" + profile.scope + "')  (or DefaultAzureCredential)",
+        f"or export the variables in the shell: set -a; . {ctx.target}; set +a",
     ]
     return out
 
