@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -117,11 +118,11 @@ class Flow:
         )
         return done if isinstance(done, Back) else None
 
-    def _runner(self) -> Callable[[Callable[[TraceStep], None]], DoctorView]:
+    def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state
         ca_file = self.sandbox.ca_file if self.sandbox and s.sandbox_app else None
-        return lambda on_step: services.run_doctor(
-            s.profile, secret=s.secret, ca_file=ca_file, on_step=on_step
+        return lambda on_step, cancel: services.run_doctor(
+            s.profile, secret=s.secret, ca_file=ca_file, on_step=on_step, cancel=cancel
         )
 
     def _apply_credential(self, cred: CredentialResult) -> None:

@@ -7,6 +7,7 @@ The core modules are imported inside the functions, so the first screen paints b
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,6 +202,7 @@ def run_doctor(
     secret: Secret | None,
     ca_file: str | None = None,
     on_step: Callable[[TraceStep], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> DoctorView:
     """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker)."""
     from wizard.live.doctor import run_doctor as live_doctor
@@ -209,7 +211,7 @@ def run_doctor(
     trace = Trace()
     if on_step is not None:
         trace.subscribe(lambda event: on_step(_trace_step(event)))
-    report = live_doctor(profile, secret=secret, ca_file=ca_file, trace=trace)
+    report = live_doctor(profile, secret=secret, ca_file=ca_file, trace=trace, cancel=cancel)
     api = "\n".join(f"{a.method} {a.url} -> {a.status} {a.summary}".rstrip() for a in report.api)
     return DoctorView(
         verdict=str(report.verdict),

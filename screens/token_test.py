@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -20,8 +21,9 @@ from screens.widgets.stepbar import StepBar
 from screens.widgets.trace import TraceTable
 from wizard.errors import WizardError
 
-#: Runs the whole test, calling back once per HTTP exchange (from the worker thread).
-Runner = Callable[[Callable[[TraceStep], None]], DoctorView]
+#: Runs the whole test, calling back once per HTTP exchange (from the worker thread); stops early when the
+#: event is set (the user went back or ran it again).
+Runner = Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]
 
 
 class TokenTestScreen(StepScreen[DoctorView]):
@@ -41,6 +43,7 @@ class TokenTestScreen(StepScreen[DoctorView]):
         self.runner = runner
         self.note = note
         self.report: DoctorView | None = None
+        self._cancel = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -60,6 +63,7 @@ class TokenTestScreen(StepScreen[DoctorView]):
     def action_rerun(self) -> None:
         if self.running:
             return
+        self._cancel = threading.Event()
         self.report = None
         self.query_one(TraceTable).clear()
         self.query_one("#test-running").display = True
@@ -71,7 +75,10 @@ class TokenTestScreen(StepScreen[DoctorView]):
         def on_step(step: TraceStep) -> None:
             self.post_message(self.StepRecorded(step))
 
-        return self.runner(on_step)
+        return self.runner(on_step, self._cancel)
+
+    def on_unmount(self) -> None:
+        self._cancel.set()  # leaving the step stops a test still running
 
     def on_token_test_screen_step_recorded(self, message: StepRecorded) -> None:
         self.query_one(TraceTable).add_step(message.step)

@@ -206,3 +206,29 @@ async def test_theme_toggles_between_light_and_dark() -> None:
 
 def test_steps_are_seven_and_ordered() -> None:
     assert [s.value for s in Step] == list(range(7))
+
+
+async def test_leaving_a_running_token_test_cancels_it() -> None:
+    import threading
+
+    from screens.services import DoctorView
+    from screens.token_test import TokenTestScreen
+
+    started, cancelled = threading.Event(), threading.Event()
+
+    def runner(on_step: object, cancel: threading.Event) -> DoctorView:
+        started.set()
+        if cancel.wait(10):
+            cancelled.set()
+        return DoctorView(verdict="fail")
+
+    app = make_app(flow=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(TokenTestScreen(runner))
+        await pilot.pause()
+        assert started.wait(5)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert cancelled.wait(5)
+        assert not isinstance(app.screen, TokenTestScreen)

@@ -152,7 +152,7 @@ def test_consent_sandbox_with_approve_key(snap_compare: Any) -> None:
 def test_token_test_running(snap_compare: Any) -> None:
     release = threading.Event()
 
-    def runner(on_step: Callable[[TraceStep], None]) -> DoctorView:
+    def runner(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
         on_step(STEPS[0])
         on_step(STEPS[1])
         release.wait(10)
@@ -169,7 +169,7 @@ def test_token_test_running(snap_compare: Any) -> None:
 
 
 def test_token_test_error(snap_compare: Any) -> None:
-    def runner(on_step: Callable[[TraceStep], None]) -> DoctorView:
+    def runner(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
         raise TokenError("The token endpoint could not be reached", hint="Is the sandbox running?")
 
     async def started(pilot: Pilot[int]) -> None:
@@ -180,7 +180,7 @@ def test_token_test_error(snap_compare: Any) -> None:
 
 
 def test_token_test_finished(snap_compare: Any) -> None:
-    def runner(on_step: Callable[[TraceStep], None]) -> DoctorView:
+    def runner(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
         for step in STEPS:
             on_step(step)
         return FAILED
