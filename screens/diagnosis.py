@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from screens.services import DoctorView, FindingView
+from screens.services import DoctorView
 from screens.state import GoTo, Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
+
+if TYPE_CHECKING:
+    from wizard.diagnosis.model import Finding
 
 #: Where a finding is fixed: the step and, where there is one, the field to focus (UI navigation only).
 _FIX_AT: dict[str, GoTo] = {
@@ -41,7 +44,7 @@ _FIX_AT: dict[str, GoTo] = {
 }
 
 
-def fix_target(finding: FindingView) -> GoTo:
+def fix_target(finding: Finding) -> GoTo:
     """The step where this finding's fix is made; scope problems live on the registration step."""
     if finding.code in _FIX_AT:
         return _FIX_AT[finding.code]
@@ -50,7 +53,7 @@ def fix_target(finding: FindingView) -> GoTo:
     return GoTo(Step.REGISTRATION)
 
 
-def finding_text(finding: FindingView) -> str:
+def finding_text(finding: Finding) -> str:
     return f"[{finding.severity}] {finding.code}: {finding.title}\n{finding.explanation}\nFix: {finding.fix}"
 
 

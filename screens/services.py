@@ -11,10 +11,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.diagnosis.model import Finding
 
 
 def preload() -> None:
@@ -118,16 +121,6 @@ class TraceStep:
 
 
 @dataclass(frozen=True)
-class FindingView:
-    code: str
-    severity: str
-    title: str
-    explanation: str
-    fix: str
-    links: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class ClaimView:
     name: str
     value: str
@@ -139,7 +132,7 @@ class DoctorView:
     """The token test's outcome as the diagnosis screen shows it."""
 
     verdict: str
-    findings: tuple[FindingView, ...] = ()
+    findings: tuple[Finding, ...] = ()
     claims: tuple[ClaimView, ...] = ()
     token_summary: str = ""
     api_result: str = ""
@@ -166,8 +159,10 @@ def _trace_step(event: Any) -> TraceStep:
     )
 
 
-def _finding(f: dict[str, Any]) -> FindingView:
-    return FindingView(
+def _finding(f: dict[str, Any]) -> Finding:
+    from wizard.diagnosis.model import Finding
+
+    return Finding(
         code=str(f.get("code", "")),
         severity=str(f.get("severity", "error")),
         title=str(f.get("title", "")),

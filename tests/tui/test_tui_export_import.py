@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tui_helpers import CANARY, make_app, screen_text, type_text
+from tui_helpers import CANARY, make_app, screen_text, settle, type_text, wait_for
 
 from screens.dialogs.error import ErrorDialog
 from screens.export import ExportScreen
@@ -29,15 +29,13 @@ async def test_export_preview_masks_the_secret_then_write_creates_files(tmp_path
         app.push_screen(screen)
         await pilot.pause()
         await pilot.press("ctrl+r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, "export")
         text = screen_text(app)
         assert "would be written" in text
         assert CANARY not in text and CANARY[:10] not in text
         assert not any(tmp_path.iterdir())
         await pilot.press("ctrl+w")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, "export")
         written = [p for p in tmp_path.rglob("*") if p.is_file()]
         assert written, "nothing was written"
         assert all(p.stat().st_mode & 0o077 == 0 for p in written if CANARY in p.read_text("utf-8"))
@@ -65,11 +63,7 @@ async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Pat
         await pilot.press("down", "down", "enter")
         await type_text(pilot, str(config))
         await pilot.press("enter")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, RegistrationScreen):
-                break
-        assert isinstance(app.screen, RegistrationScreen)
+        await wait_for(pilot, RegistrationScreen, seconds=5)
         assert app.state.profile.client_id == CLIENT
         assert app.state.secret == Secret(CANARY)
         assert CANARY not in screen_text(app)
@@ -82,17 +76,10 @@ async def test_a_file_that_cannot_be_imported_shows_the_error_dialog_and_stays(t
         await pilot.press("down", "down", "enter")
         await type_text(pilot, str(tmp_path / "missing.json"))
         await pilot.press("enter")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, ErrorDialog):
-                break
+        await wait_for(pilot, ErrorDialog, seconds=5)
         assert isinstance(app.screen, ErrorDialog)
         await pilot.pause(0.2)
         assert "does not exist" in app.screen.error_title
         assert "does not exist" in screen_text(app)
         await pilot.press("escape")
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, StartScreen):
-                break
-        assert isinstance(app.screen, StartScreen)
+        await wait_for(pilot, StartScreen, seconds=5)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import CANARY, make_app, screen_text
+from tui_helpers import CANARY, make_app, screen_text, settle, wait_for
 
 from screens.app import WizardApp
 from screens.consent import ConsentScreen
@@ -21,16 +21,6 @@ from wizard.clouds import TenantType
 from wizard.profile import CredentialKind
 
 SIZE = (100, 40)
-
-
-async def wait_for(pilot: Pilot[int], screen_type: type, *, seconds: float = 30.0) -> None:
-    """Wait until the flow shows `screen_type` (the sandbox and the token test run in workers)."""
-    for _ in range(int(seconds / 0.05)):
-        if isinstance(pilot.app.screen, screen_type):
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"still on {type(pilot.app.screen).__name__}, expected {screen_type.__name__}")
 
 
 async def wait_for_test(pilot: Pilot[int]) -> None:
@@ -52,16 +42,6 @@ async def start_on(pilot: Pilot[int], app_name: str) -> None:
     screen.query_one("#sandbox-app").value = app_name  # type: ignore[attr-defined]
     await pilot.press("ctrl+n")
     await wait_for(pilot, RegistrationScreen)
-
-
-async def settle(pilot: Pilot[int], group: str) -> None:
-    """Wait for one group's workers (the flow's own worker runs for the whole session)."""
-    for _ in range(600):
-        if not any(w.group == group and not w.is_finished for w in pilot.app.workers):
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"the {group} worker did not finish")
 
 
 async def run_test_to_diagnosis(pilot: Pilot[int]) -> DiagnosisScreen:

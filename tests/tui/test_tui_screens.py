@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandPalette
-from tui_helpers import CANARY, make_app, screen_text, type_text
+from tui_helpers import CANARY, make_app, screen_text, settle, type_text
 
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
@@ -116,8 +116,7 @@ async def test_certificate_generation_writes_files_and_shows_thumbprints(tmp_pat
         await pilot.pause()
         screen.query_one("#out-dir").value = str(tmp_path)
         await pilot.press("ctrl+g")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, "certificate")
         assert screen.generated is not None
         written = {p.name for p in tmp_path.iterdir()}
         assert {"tui-test.key.pem", "tui-test.cer", "tui-test.pem", "tui-test.pfx"} <= written
@@ -142,8 +141,7 @@ async def test_existing_certificate_is_inspected_with_key_match(tmp_path: Path) 
         screen.query_one("#cert-path").value = made.files["cert_pem"].path
         screen.query_one("#key-path").value = made.files["key"].path
         await pilot.press("ctrl+o")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, "certificate")
         assert screen.inspected is not None and screen.inspected.key_matches is True
         assert "matches the certificate" in screen_text(app)
 
@@ -174,8 +172,7 @@ async def test_consent_approve_key_calls_the_approver() -> None:
         app.push_screen(ConsentScreen(Profile(tenant=TENANT, client_id=CLIENT), approve=approved.append))
         await pilot.pause()
         await pilot.press("a")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot, "consent")
         assert approved == [CLIENT]
         assert "Admin consent granted" in screen_text(app)
 

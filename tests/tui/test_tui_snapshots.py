@@ -20,8 +20,9 @@ from screens.credential import CredentialScreen
 from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.error import ErrorDialog
 from screens.export import ExportScreen
-from screens.services import ClaimView, DoctorView, FindingView, TraceStep
+from screens.services import ClaimView, DoctorView, TraceStep
 from screens.token_test import TokenTestScreen
+from wizard.diagnosis.model import Finding
 from wizard.errors import TokenError
 from wizard.profile import ApiTarget, Profile
 
@@ -39,7 +40,7 @@ STEPS = (
     TraceStep("token", "POST", f"https://127.0.0.1:8443/{TENANT}/oauth2/v2.0/token", 200, 48.0),
     TraceStep("api", "GET", "https://127.0.0.1:8443/graph/v1.0/users", 403, 9.0),
 )
-ROLES_MISSING = FindingView(
+ROLES_MISSING = Finding(
     code="roles-missing",
     severity="error",
     title="The token carries no application permission",

@@ -44,3 +44,23 @@ async def type_text(pilot: Pilot[int], text: str) -> None:
 
 def screen_text(app: WizardApp) -> str:
     return svg_to_text(app.export_screenshot())
+
+
+async def wait_for(pilot: Pilot[int], screen_type: type, *, seconds: float = 30.0) -> None:
+    """Wait until the app shows `screen_type` (the flow moves on from workers)."""
+    for _ in range(int(seconds / 0.05)):
+        if isinstance(pilot.app.screen, screen_type):
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"still on {type(pilot.app.screen).__name__}, expected {screen_type.__name__}")
+
+
+async def settle(pilot: Pilot[int], group: str, *, seconds: float = 30.0) -> None:
+    """Wait for one worker group (the flow's own worker runs for the whole session, so not for all)."""
+    for _ in range(int(seconds / 0.05)):
+        if not any(w.group == group and not w.is_finished for w in pilot.app.workers):
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"the {group} worker did not finish")
