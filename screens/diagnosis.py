@@ -62,9 +62,11 @@ class DiagnosisScreen(StepScreen[GoTo]):
 
     STEP = Step.DIAGNOSIS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "fix", "Go to fix", id="wizard.fix"),
+        Binding(
+            "f", "fix", "Fix it", id="wizard.fix", tooltip="Go to the step where the first finding is fixed"
+        ),
         Binding("c", "consent", "Consent", id="wizard.consent"),
-        Binding("r", "rerun", "Run again", id="wizard.rerun"),
+        Binding("r", "rerun", "Run test", id="wizard.rerun", tooltip="Run the token test again"),
     ]
 
     def __init__(self, report: DoctorView, *, note: str = "") -> None:

@@ -30,7 +30,9 @@ class TokenTestScreen(StepScreen[DoctorView]):
     """Starts the test on mount; Next shows the diagnosis once it has finished."""
 
     STEP = Step.TEST
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("r", "rerun", "Run again", id="wizard.run_test")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "rerun", "Run test", id="wizard.run_test", tooltip="Run the token test again")
+    ]
 
     @dataclass
     class StepRecorded(Message):
