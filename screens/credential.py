@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -89,6 +90,13 @@ class CredentialScreen(StepScreen[CredentialResult]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "generate", "Generate cert", id="wizard.generate"),
         Binding("ctrl+o", "inspect", "Inspect cert", id="wizard.inspect"),
+        Binding(
+            "ctrl+r",
+            "register",
+            "Upload cert",
+            id="wizard.register",
+            tooltip="Upload the certificate to the sandbox app, as Certificates & secrets > Upload does",
+        ),
     ]
 
     def __init__(
@@ -98,12 +106,15 @@ class CredentialScreen(StepScreen[CredentialResult]):
         secret: Secret | None = None,
         passphrase: Secret | None = None,
         note: str = "",
+        register: Callable[[str, str], None] | None = None,
     ) -> None:
         super().__init__()
         self.profile = profile
         self.secret = secret
         self.passphrase = passphrase
         self.note = note
+        #: On the sandbox: upload a certificate file to the app (client id, path), like the portal does.
+        self.register = register
         self.generated: GeneratedCertificate | None = None
         self.inspected: CertificateInfo | None = None
 
@@ -163,6 +174,8 @@ class CredentialScreen(StepScreen[CredentialResult]):
     def on_mount(self) -> None:
         self.query_one("#generating").display = False
         self._check_secret()
+        if self.active_tab == "tab-existing" and self._field("cert-path").value.strip():
+            self.action_inspect()  # a certificate already in the profile: show what it is straight away
 
     @property
     def active_tab(self) -> str:
@@ -227,6 +240,33 @@ class CredentialScreen(StepScreen[CredentialResult]):
             days=days,
             passphrase=passphrase,
         )
+
+    # --- upload (sandbox) ----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "register":
+            return self.register is not None
+        return True
+
+    def _certificate_to_upload(self) -> str | None:
+        if self.active_tab == "tab-generate" and self.generated is not None:
+            return self.generated.files["cert_der"].path
+        path = self._field("cert-path").value.strip()
+        return path or None
+
+    def action_register(self) -> None:
+        path = self._certificate_to_upload()
+        if self.register is None:
+            return
+        if path is None:
+            self.notify("Generate (ctrl+g) or choose a certificate first.", severity="warning")
+            return
+        self._register(self.register, self.profile.client_id, path)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="upload")
+    def _register(self, register: Callable[[str, str], None], client_id: str, path: str) -> None:
+        register(client_id, path)
+        self.app.call_from_thread(self.notify, "Certificate uploaded to the sandbox app.")
 
     # --- existing ------------------------------------------------------------------------------------
 

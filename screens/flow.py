@@ -85,8 +85,11 @@ class Flow:
             s.profile = profile
             return Step.CREDENTIAL
         if step is Step.CREDENTIAL:
+            register = self.sandbox.upload_certificate if self.sandbox and s.sandbox_app else None
             cred = await self.app.push_screen_wait(
-                CredentialScreen(s.profile, secret=s.secret, passphrase=s.passphrase, note=self.note)
+                CredentialScreen(
+                    s.profile, secret=s.secret, passphrase=s.passphrase, note=self.note, register=register
+                )
             )
             if isinstance(cred, Back):
                 return cred

@@ -70,6 +70,12 @@ class SandboxSession:
         """The admin approves the app's application permissions, as the consent page would."""
         self.sandbox.state.grant_consent(client_id)
 
+    def upload_certificate(self, client_id: str, path: str) -> None:
+        """The admin uploads the public certificate to the app registration, as the portal would."""
+        from pathlib import Path
+
+        self.sandbox.state.upload_certificate(client_id, Path(path).expanduser().read_bytes())
+
     def stop(self) -> None:
         self.sandbox.stop()
 

@@ -196,9 +196,6 @@ def _thumbprint_in_error(s: Signals) -> str | None:
 
 @CERT_NOT_REGISTERED.detector
 def _cert_not_registered(s: Signals) -> Hit | None:
-    thumb = _thumbprint_in_error(s)
-    if thumb and len(thumb) != 40:
-        return Hit(SERVER_SAYS - 5)  # second to certificate-thumbprint-hash
     if s.says(
         "the key was not found",
         "key was not found",
@@ -233,17 +230,7 @@ def _header_conf(s: Signals) -> int:
 
 @CERT_HASH.detector
 def _cert_hash(s: Signals) -> Hit | None:
-    thumb = _thumbprint_in_error(s)
-    if thumb and len(thumb) == 64:
-        return Hit(
-            SERVER_SAYS,
-            explanation="The thumbprint Entra received has 64 hex digits: a SHA-256 hash was sent in `x5t`, "
-            "which must carry the SHA-1 thumbprint (40 hex digits).",
-        )
-    if s.matches(r"x5t.{0,80}(sha-?1|sha-?256|s256|thumbprint)") or s.matches(r"(sha-?256|ps256).{0,80}x5t"):
-        return Hit(SERVER_SAYS - 1)
-    if s.says("did not match the expected signature") and s.code(700027):
-        return Hit(INFERRED)
+    # The assertion's own header, when given, is definitive; the error text is the fallback.
     header = _assertion_header(s)
     if header:
         x5t = header.get("x5t")
@@ -257,6 +244,21 @@ def _cert_hash(s: Signals) -> Hit | None:
             return Hit(
                 _header_conf(s), explanation=f"`x5t#S256` is used with `alg: {alg}`; it requires PS256."
             )
+    thumb = _thumbprint_in_error(s)
+    if thumb and len(thumb) == 64:
+        # A SHA-256 thumbprint is right in `x5t#S256` (msal sends it with PS256 when given the public
+        # certificate), so "key not found" with one is most often an unregistered certificate; the wrong
+        # header is the second explanation.
+        return Hit(
+            SERVER_SAYS - 5,
+            explanation="The thumbprint Entra received has 64 hex digits (SHA-256). That is correct in "
+            "`x5t#S256` with PS256; if your library put it in `x5t`, which must carry the SHA-1 thumbprint "
+            "(40 hex digits), that is the cause.",
+        )
+    if s.matches(r"x5t.{0,80}(sha-?1|sha-?256|s256|thumbprint)") or s.matches(r"(sha-?256|ps256).{0,80}x5t"):
+        return Hit(SERVER_SAYS - 1)
+    if s.says("did not match the expected signature") and s.code(700027):
+        return Hit(INFERRED)
     return None
 
 

@@ -236,7 +236,8 @@ class Sandbox:
     def _app(self, tenant: TenantState, app: AppState) -> SandboxApp:
         with self.state.lock:
             secret = app.secrets[-1] if app.secrets else None
-            cert = app.certificates[-1].certificate if app.certificates else None
+            own = [k.certificate for k in app.certificates if k.certificate.key_path]
+            cert = own[-1] if own else None
         return SandboxApp(
             name=app.spec.name,
             client_id=app.client_id,

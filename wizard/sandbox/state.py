@@ -236,6 +236,36 @@ class SandboxState:
             app.secrets.append(cred)
             return cred.value
 
+    def upload_certificate(self, client_id: str, certificate: bytes) -> str:
+        """Register a public certificate (PEM or DER) on the app, as "Upload certificate" does; its key id."""
+        from wizard.certs.inspect import load_credential_material
+        from wizard.certs.thumbprints import thumbprints
+        from wizard.errors import CertificateError
+
+        cert = load_credential_material(certificate).certificate
+        if cert is None:
+            raise CertificateError("No certificate to upload", hint="Upload the .cer or .pem, not the key.")
+        prints = thumbprints(cert)
+        uploaded = AppCertificate(
+            cert=cert,
+            key_path="",  # the private key stays with the daemon, as in the portal
+            cert_path="",
+            combined_path="",
+            pfx_path="",
+            thumbprint_sha1=prints.sha1_hex,
+            thumbprint_sha256=prints.sha256_hex,
+        )
+        with self.lock:
+            app = self.find_app(client_id)[1]
+            existing = next(
+                (k for k in app.certificates if k.certificate.thumbprint_sha256 == prints.sha256_hex), None
+            )
+            if existing is not None:
+                return existing.key_id
+            cred = KeyCredential(str(uuid.uuid4()), uploaded)
+            app.certificates.insert(0, cred)  # the scenario's own certificate (with its files) stays last
+            return cred.key_id
+
     def set_disabled(self, client_id: str, disabled: bool = True) -> None:
         with self.lock:
             self.find_app(client_id)[1].disabled = disabled
