@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -53,8 +55,24 @@ def fix_target(finding: Finding) -> GoTo:
     return GoTo(Step.REGISTRATION)
 
 
-def finding_text(finding: Finding) -> str:
-    return f"[{finding.severity}] {finding.code}: {finding.title}\n{finding.explanation}\nFix: {finding.fix}"
+_INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
+
+
+def finding_rich(finding: Finding) -> Text:
+    """The finding with the rules' inline Markdown (**bold**, `code`) rendered, not shown as asterisks."""
+    text = Text()
+    text.append(f"[{finding.severity}] {finding.code}: ", style="bold")
+    text.append(f"{finding.title}\n", style="bold")
+    for label, part in (("", finding.explanation), ("Fix: ", finding.fix)):
+        text.append(label, style="bold")
+        pos = 0
+        for match in _INLINE.finditer(part):
+            text.append(part[pos : match.start()])
+            bold, code = match.groups()
+            text.append(bold if bold is not None else code, style="bold" if bold is not None else "italic")
+            pos = match.end()
+        text.append(part[pos:] + ("\n" if label == "" else ""))
+    return text
 
 
 class DiagnosisScreen(StepScreen[GoTo]):
@@ -82,7 +100,7 @@ class DiagnosisScreen(StepScreen[GoTo]):
             verdict = "The daemon works." if r.ok else "The daemon does not work yet."
             yield Static(verdict, id="verdict", classes="ok" if r.ok else "fail", markup=False)
             for finding in r.findings:
-                yield Static(finding_text(finding), classes=f"finding {finding.severity}", markup=False)
+                yield Static(finding_rich(finding), classes=f"finding {finding.severity}")
             yield Label("API probe", classes="heading")
             yield Static(r.api_result or "Not called.", id="api-result", markup=False)
             yield Label("Token", classes="heading")

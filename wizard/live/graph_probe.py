@@ -122,7 +122,7 @@ async def _call(
         except WizardError:
             raise
         except Exception as exc:
-            summary = f"msgraph-sdk raised {type(exc).__name__}"
+            summary = _odata_summary(exc)
         result = _result(transport, "GET", url, start, summary)
         registration, read = None, False
         if result.ok and REGISTRATION_READERS & set(_roles(token)):
@@ -177,3 +177,12 @@ def probe_graph(
     trace.add_secret(token.access_token.reveal())
     result, registration, _ = asyncio.run(_call(profile, token, path, settings, trace))
     return result, (registration if with_registration else None)
+
+
+def _odata_summary(exc: Exception) -> str:
+    """Graph's own words from an ODataError (`code: message`), else the exception type."""
+    error = getattr(exc, "error", None)
+    code, message = getattr(error, "code", None), getattr(error, "message", None)
+    if code or message:
+        return f"{code or 'error'}: {message or ''}".strip().rstrip(":")
+    return f"msgraph-sdk raised {type(exc).__name__}"
