@@ -15,6 +15,7 @@ from screens.dialogs.error import error_dialog
 from screens.flow import FLOW_GROUPS, Flow
 from screens.locate import stylesheets
 from screens.state import WizardState
+from screens.step import StepScreen
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -52,9 +53,13 @@ class WizardApp(App[int]):
     def on_mount(self) -> None:
         if self._run_flow:
             self._drive()
+
+    def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
+        # After the first step is painted, the heavy libraries load while the user reads it: not before,
+        # or the import thread would compete with the first paint for the interpreter.
         if self._preload:
-            # After the first paint: the heavy libraries load while the user reads the start screen.
-            self.call_after_refresh(self._load_heavy)
+            self._preload = False
+            self._load_heavy()
 
     @work(exclusive=True, group="flow", exit_on_error=False)
     async def _drive(self) -> None:

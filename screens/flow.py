@@ -11,16 +11,9 @@ from textual.app import App
 from textual.worker import WorkerFailed
 
 from screens import services
-from screens.consent import ConsentScreen
-from screens.credential import CredentialScreen
-from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.error import error_dialog
-from screens.export import ExportScreen
-from screens.registration import RegistrationScreen
 from screens.services import DoctorView, SandboxSession, TraceStep
-from screens.start import StartScreen
 from screens.state import Back, CredentialResult, GoTo, StartChoice, StartResult, Step, WizardState
-from screens.token_test import TokenTestScreen
 from wizard.clouds import TenantType
 from wizard.profile import Profile
 
@@ -69,13 +62,18 @@ class Flow:
 
     async def _step(self, step: Step) -> Step | Back | None:
         """Show one step; the next step to show, BACK, or None when the wizard is finished."""
+        # Each step's screen module loads when the step is first shown: the first paint needs only one.
         s = self.state
         if step is Step.START:
+            from screens.start import StartScreen
+
             start = await self.app.push_screen_wait(StartScreen(initial=s.start))
             if isinstance(start, Back):
                 return Step.START
             return Step.REGISTRATION if await self._apply_start(start) else Step.START
         if step is Step.REGISTRATION:
+            from screens.registration import RegistrationScreen
+
             profile = await self.app.push_screen_wait(
                 RegistrationScreen(s.profile, focus=s.focus, note=self.note)
             )
@@ -85,6 +83,8 @@ class Flow:
             s.profile = profile
             return Step.CREDENTIAL
         if step is Step.CREDENTIAL:
+            from screens.credential import CredentialScreen
+
             register = self.sandbox.upload_certificate if self.sandbox and s.sandbox_app else None
             cred = await self.app.push_screen_wait(
                 CredentialScreen(
@@ -96,18 +96,24 @@ class Flow:
             self._apply_credential(cred)
             return Step.CONSENT
         if step is Step.CONSENT:
+            from screens.consent import ConsentScreen
+
             approve = self.sandbox.grant_consent if self.sandbox and s.sandbox_app else None
             consent = await self.app.push_screen_wait(
                 ConsentScreen(s.profile, approve=approve, note=self.note)
             )
             return consent if isinstance(consent, Back) else Step.TEST
         if step is Step.TEST:
+            from screens.token_test import TokenTestScreen
+
             report = await self.app.push_screen_wait(TokenTestScreen(self._runner(), note=self.note))
             if isinstance(report, Back):
                 return report
             self.report = report
             return Step.DIAGNOSIS
         if step is Step.DIAGNOSIS:
+            from screens.diagnosis import DiagnosisScreen
+
             if self.report is None:
                 return Step.TEST
             goto = await self.app.push_screen_wait(DiagnosisScreen(self.report, note=self.note))
@@ -116,6 +122,8 @@ class Flow:
             assert isinstance(goto, GoTo)
             s.focus = goto.focus
             return goto.step
+        from screens.export import ExportScreen
+
         done = await self.app.push_screen_wait(
             ExportScreen(s.profile, secret=s.secret, passphrase=s.passphrase, scrub=s.scrub, note=self.note)
         )

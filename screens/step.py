@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Generic, TypeVar, Union
 
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -21,6 +22,12 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         Binding("escape", "back", "Back", id="wizard.back"),
         Binding("ctrl+n", "next", "Next", id="wizard.next"),
     ]
+
+    class Shown(Message):
+        """Posted once the step's first frame is on the screen (the app then loads what can wait)."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.post_message, self.Shown())
 
     def on_screen_resume(self) -> None:
         # Snapshots and screenshots freeze the text cursor.
