@@ -15,7 +15,7 @@ from screens.dialogs.error import error_dialog
 from screens.services import DoctorView, SandboxSession, TraceStep
 from screens.state import Back, CredentialResult, GoTo, StartChoice, StartResult, Step, WizardState
 from wizard.clouds import TenantType
-from wizard.profile import Profile
+from wizard.profile import CredentialKind, Profile
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
@@ -132,8 +132,13 @@ class Flow:
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state
         ca_file = self.sandbox.ca_file if self.sandbox and s.sandbox_app else None
+        # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
         return lambda on_step, cancel: services.run_doctor(
-            s.profile, secret=s.secret, ca_file=ca_file, on_step=on_step, cancel=cancel
+            s.profile,
+            secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
+            ca_file=ca_file,
+            on_step=on_step,
+            cancel=cancel,
         )
 
     def _apply_credential(self, cred: CredentialResult) -> None:

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.cli.output import err
-from wizard.cli.profile_args import add_profile_arguments, apply_flags, profile_from_args
-from wizard.profile import Profile
+from wizard.cli.profile_args import (
+    add_profile_arguments,
+    apply_flags,
+    passphrase_from_args,
+    profile_from_args,
+)
+from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
 from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
 
@@ -32,7 +37,7 @@ class LiveInput:
 
 
 def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> None:
-    add_profile_arguments(parser)
+    add_profile_arguments(parser, with_passphrase=True)
     g = parser.add_argument_group("live run")
     g.add_argument(
         "--sandbox",
@@ -71,7 +76,11 @@ def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
         raise UsageError("--timeout must be positive")
     if args.sandbox is None:
         given = profile_from_args(args)
-        yield LiveInput(given.profile, given.secret, given.ca_file, not args.no_proxy, tuple(given.warnings))
+        # For a certificate, what unlocks the credential is the private key's passphrase (if encrypted).
+        secret = (
+            given.secret if given.profile.credential is CredentialKind.SECRET else passphrase_from_args(args)
+        )
+        yield LiveInput(given.profile, secret, given.ca_file, not args.no_proxy, tuple(given.warnings))
         return
     from wizard.live.sandbox_profile import running_sandbox
 

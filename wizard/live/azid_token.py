@@ -99,7 +99,7 @@ def acquire_token_azure_identity(
         common["connection_verify"] = settings.ca_file
     credential: Any
     if profile.credential is CredentialKind.CERTIFICATE:
-        material = load_certificate(profile)
+        material = load_certificate(profile, passphrase=secret)  # for a certificate: the key's passphrase
         if not material.certificate_pem:
             raise CertificateError(
                 "azure-identity needs the certificate together with its key",

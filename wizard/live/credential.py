@@ -75,12 +75,14 @@ def msal_credential(
 ) -> tuple[Any, str]:
     """msal's `client_credential` and a label for reports.
 
+    `secret` is what unlocks the credential: the client secret, or for a certificate the passphrase of an
+    encrypted private key (None when the key is not encrypted).
     SHA-256 gives msal the public certificate, so it signs with PS256 and sends `x5t#S256` (and x5c);
     SHA-1 gives it the thumbprint only, so it signs RS256 with `x5t`, as older setups do.
     """
     if profile.credential is not CredentialKind.CERTIFICATE:
         return require_secret(profile, secret).reveal(), "secret"
-    material = load_certificate(profile)
+    material = load_certificate(profile, passphrase=secret)
     if mode == "sha256" and material.certificate_pem:
         return {
             "private_key": material.private_key_pem.reveal(),
