@@ -9,6 +9,25 @@ from textual.widgets import Input, Label, Static
 from wizard.validation import Problem
 
 
+class SecretInput(Input):
+    """A masked input whose value never reaches the clipboard: copy and cut are refused while masked."""
+
+    def _refuse(self) -> None:
+        self.notify("A secret is not copied to the clipboard.", severity="warning")
+
+    def action_copy(self) -> None:
+        if self.password:
+            self._refuse()
+            return
+        super().action_copy()
+
+    def action_cut(self) -> None:
+        if self.password:
+            self._refuse()
+            return
+        super().action_cut()
+
+
 class Field(Vertical):
     """Label, input, and a message line: the portal hint, or the problem with its fix."""
 
@@ -35,7 +54,8 @@ class Field(Vertical):
         self.field_name = name
         self.label = label
         self.hint = hint
-        self._input = Input(value, placeholder=placeholder, password=password, id=name)
+        kind = SecretInput if password else Input
+        self._input = kind(value, placeholder=placeholder, password=password, id=name)
 
     def compose(self) -> ComposeResult:
         yield Label(self.label)

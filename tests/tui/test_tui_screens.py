@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.command import CommandPalette
+from textual.widgets import Input
 from tui_helpers import CANARY, make_app, screen_text, settle, type_text
 
 from screens.consent import ConsentScreen
@@ -105,6 +106,27 @@ async def test_secret_id_pasted_as_secret_is_refused_and_never_shown() -> None:
         text = screen_text(app)
         assert CANARY not in text and CANARY[:12] not in text
         assert "24 months" in text
+
+
+async def test_a_masked_secret_is_never_copied_or_cut_to_the_clipboard() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT)))
+        await pilot.pause()
+        secret = app.screen.query_one("#secret", Input)
+        secret.focus()
+        await type_text(pilot, CANARY)
+        secret.select_all()
+        await pilot.press("ctrl+c")
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert CANARY not in app.clipboard
+        assert secret.value == CANARY  # cut refused: nothing was removed either
+        plain = app.screen.query_one("#subject", Input)  # an unmasked field still copies
+        plain.select_all()
+        plain.action_copy()
+        assert app.clipboard == plain.value
 
 
 async def test_certificate_generation_writes_files_and_shows_thumbprints(tmp_path: Path) -> None:
