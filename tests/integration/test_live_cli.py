@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from sandbox_cli import profile_flags
 
 from wizard.cli.main import main
 from wizard.sandbox import Sandbox
@@ -100,27 +101,10 @@ def test_secret_canary_never_leaks(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sb = canary_sandbox
-    app = sb.app("graph-daemon")
     caplog.set_level(logging.DEBUG)
     for name in ("msal", "urllib3", "httpx", "httpcore", "azure", "kiota_http", "msgraph"):
         logging.getLogger(name).setLevel(logging.DEBUG)
-    profile = [
-        "--authority",
-        sb.authority(app.tenant_id),
-        "--client-id",
-        app.client_id,
-        "--object-id",
-        app.object_id,
-        "--scope",
-        "https://graph.microsoft.com/.default",
-        "--api-url",
-        sb.graph_base_url,
-        "--ca-file",
-        sb.ca_file,
-        "--no-prompt",
-        "--timeout",
-        "10",
-    ]
+    profile = profile_flags(sb)
     runs = [
         ("token", "--json", "--verbose"),
         ("token", "--verbose"),

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sandbox_cli import profile_flags
 
 from wizard.cli.main import main
 from wizard.sandbox import Sandbox
@@ -205,24 +206,7 @@ def test_live_commands_default_and_json(
     command: str, canary_sandbox: Sandbox, runner: Runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sb = canary_sandbox
-    app = sb.app("graph-daemon")
-    flags = [
-        "--authority",
-        sb.authority(app.tenant_id),
-        "--client-id",
-        app.client_id,
-        "--object-id",
-        app.object_id,
-        "--scope",
-        "https://graph.microsoft.com/.default",
-        "--api-url",
-        sb.graph_base_url,
-        "--ca-file",
-        sb.ca_file,
-        "--no-prompt",
-        "--timeout",
-        "10",
-    ]
+    flags = profile_flags(sb)
     monkeypatch.setenv("DAEMON_WIZARD_CLIENT_SECRET", SECRET)
     for extra in ((), ("--json",), ("--verbose",)):
         assert runner(command, *flags, *extra) == 0

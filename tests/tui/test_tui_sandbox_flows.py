@@ -54,6 +54,14 @@ async def run_test_to_diagnosis(pilot: Pilot[int]) -> DiagnosisScreen:
     return screen
 
 
+async def credential_to_diagnosis(pilot: Pilot[int]) -> DiagnosisScreen:
+    """From the credential step: Next, Next past consent, run the token test, open the diagnosis."""
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, ConsentScreen)
+    await pilot.press("ctrl+n")
+    return await run_test_to_diagnosis(pilot)
+
+
 @pytest.fixture
 def app() -> Iterator[WizardApp]:
     wizard = make_app()
@@ -109,10 +117,7 @@ async def test_workforce_with_a_generated_certificate(app: WizardApp, tmp_path: 
         await settle(pilot, "certificate")  # the certificate already chosen is inspected on arrival
         await pilot.press("ctrl+r")
         await settle(pilot, "upload")
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, ConsentScreen)
-        await pilot.press("ctrl+n")
-        diagnosis = await run_test_to_diagnosis(pilot)
+        diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
 
@@ -123,10 +128,7 @@ async def test_workforce_with_the_registered_certificate_passes(app: WizardApp) 
         await wait_for(pilot, CredentialScreen)
         await pilot.press("ctrl+o")  # inspect the registered certificate the sandbox prefilled
         await settle(pilot, "certificate")
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, ConsentScreen)
-        await pilot.press("ctrl+n")
-        diagnosis = await run_test_to_diagnosis(pilot)
+        diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
 
@@ -136,10 +138,7 @@ async def test_external_id_tenant_passes(app: WizardApp) -> None:
         assert app.state.profile.tenant_type is TenantType.EXTERNAL
         await pilot.press("ctrl+n")
         await wait_for(pilot, CredentialScreen)
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, ConsentScreen)
-        await pilot.press("ctrl+n")
-        diagnosis = await run_test_to_diagnosis(pilot)
+        diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
 
@@ -186,10 +185,7 @@ async def test_canary_secret_typed_in_never_reaches_the_screen_or_the_trace(app:
         await wait_for(pilot, CredentialScreen)
         field = app.screen.query_one("#secret")
         field.value = CANARY  # type: ignore[attr-defined]
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, ConsentScreen)
-        await pilot.press("ctrl+n")
-        diagnosis = await run_test_to_diagnosis(pilot)
+        diagnosis = await credential_to_diagnosis(pilot)
         assert not diagnosis.report.ok  # wrong secret
         seen = [screen_text(app)]
         seen += [f"{s.url} {s.error}" for s in diagnosis.report.trace]

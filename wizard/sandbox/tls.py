@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from wizard.certs.generate import LEAF_KEY_USAGE, build_certificate
 from wizard.errors import CertificateError
 
 CA_NAME = "entra-daemon-wizard sandbox CA"
@@ -148,20 +149,7 @@ def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.SubjectAlternativeName(sans), critical=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(LEAF_KEY_USAGE, critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
@@ -197,8 +185,6 @@ class AppCertificate:
 
 def make_app_certificate(subject: str, folder: Path, stem: str) -> AppCertificate:
     """Self-signed cert + key written as key PEM, cert PEM, combined PEM and PFX (no password)."""
-    from wizard.certs.generate import build_certificate
-
     key, cert = build_certificate(
         subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(), days=365
     )
