@@ -5,7 +5,7 @@ from __future__ import annotations
 from wizard.sandbox import Sandbox
 
 
-def profile_flags(sb: Sandbox, app_name: str = "graph-daemon", *, timeout: float = 10) -> list[str]:
+def profile_flags(sb: Sandbox, app_name: str = "graph-daemon", *, timeout: float | None = 10) -> list[str]:
     """Explicit flags (not --sandbox) for `token`/`probe`/`doctor` against an app of a running sandbox."""
     app = sb.app(app_name)
     return [
@@ -22,6 +22,4 @@ def profile_flags(sb: Sandbox, app_name: str = "graph-daemon", *, timeout: float
         "--ca-file",
         sb.ca_file,
         "--no-prompt",
-        "--timeout",
-        f"{timeout:g}",
-    ]
+    ] + (["--timeout", f"{timeout:g}"] if timeout is not None else [])

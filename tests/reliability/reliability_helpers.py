@@ -8,6 +8,8 @@ import sys
 import time
 from dataclasses import dataclass
 
+from sandbox_cli import profile_flags
+
 from wizard.sandbox import Sandbox
 
 
@@ -52,21 +54,5 @@ def run_cli(
 
 
 def sandbox_flags(sb: Sandbox, app_name: str = "graph-daemon") -> list[str]:
-    """Profile flags for one sandbox app (the secret goes through the environment)."""
-    app = sb.app(app_name)
-    return [
-        "--authority",
-        sb.authority(app.tenant_id),
-        "--client-id",
-        app.client_id,
-        "--object-id",
-        app.object_id,
-        "--scope",
-        "https://graph.microsoft.com/.default",
-        "--api-url",
-        sb.graph_base_url,
-        "--ca-file",
-        sb.ca_file,
-        "--no-prompt",
-        "--no-proxy",
-    ]
+    """Profile flags for one sandbox app (the secret goes through the environment), no proxy."""
+    return [*profile_flags(sb, app_name, timeout=None), "--no-proxy"]
