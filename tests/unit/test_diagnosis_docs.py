@@ -26,6 +26,45 @@ def test_every_rule_is_documented_with_fix_and_text() -> None:
         assert rule.fix
 
 
+#: Reference codes filed with open issues (federated credentials, beyond the token, acting on the tenant,
+#: multi-tenant daemons) whose rules have not landed yet. A code leaves this set when its rule lands; every
+#: other reference code must be a rule.
+NOT_YET_RULES = {
+    "federated-issuer-mismatch",
+    "federated-subject-mismatch",
+    "federated-subject-case",
+    "federated-audience-mismatch",
+    "federated-no-credential",
+    "federated-token-expired",
+    "federated-token-invalid",
+    "federated-issuer-unreachable",
+    "federated-key-unknown",
+    "replication-pending",
+    "azure-rbac-missing",
+    "service-side-grant-missing",
+    "sharepoint-certificate-required",
+    "exchange-app-access-denied",
+    "directory-role-required",
+    "b2c-client-credentials-limit",
+    "certificate-expired",
+    "certificate-unreadable",
+    "api-error-not-auth",
+    "api-refused",
+    "client-error",
+    "role-cannot-consent-graph",
+    "role-cannot-register",
+    "admin-approval-required",
+    "sign-in-blocked",
+    "policy-blocks-secret",
+    "unique-name-taken",
+    "identifier-uri-not-verified",
+    "customer-consent-missing",
+    "app-not-multi-tenant",
+    "customer-reconsent-needed",
+    "customer-consent-revoked",
+}
+
+
 def test_rules_cover_the_reference_codes_and_only_add_network_ones() -> None:
     codes = {r.code for r in RULES}
     assert len(codes) == len(RULES)
@@ -33,7 +72,9 @@ def test_rules_cover_the_reference_codes_and_only_add_network_ones() -> None:
         reference = set(
             re.findall(r"^\| `([a-z0-9-]+)` \|", CODES_MD.read_text(encoding="utf-8"), re.MULTILINE)
         )
-        assert reference <= codes
+        missing = reference - codes
+        assert missing <= NOT_YET_RULES, f"reference codes without a rule: {sorted(missing - NOT_YET_RULES)}"
+        assert reference >= NOT_YET_RULES, sorted(NOT_YET_RULES - reference)
         added = {r.code: r.section for r in RULES if r.code not in reference}
         assert set(added.values()) <= {"Network and client"}, added
     assert "ok" in codes
