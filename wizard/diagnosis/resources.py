@@ -11,6 +11,7 @@ from enum import Enum
 from urllib.parse import urlsplit
 
 from wizard.diagnosis.signals import Signals
+from wizard.tokens.audiences import api_for_url, known_api
 
 
 class Service(str, Enum):
@@ -29,53 +30,19 @@ class Service(str, Enum):
     DATAVERSE = "Dataverse (Dynamics 365)"
 
 
-#: (host suffix or audience prefix, service); the first match wins, so specific forms come first.
-_HOSTS: tuple[tuple[str, Service], ...] = (
-    ("management.azure.com", Service.ARM),
-    ("management.core.windows.net", Service.ARM),
-    ("management.usgovcloudapi.net", Service.ARM),
-    ("management.core.usgovcloudapi.net", Service.ARM),
-    ("management.chinacloudapi.cn", Service.ARM),
-    ("management.core.chinacloudapi.cn", Service.ARM),
-    ("vault.azure.net", Service.KEY_VAULT),
-    ("vault.usgovcloudapi.net", Service.KEY_VAULT),
-    ("vault.azure.cn", Service.KEY_VAULT),
-    ("managedhsm.azure.net", Service.KEY_VAULT),
-    ("storage.azure.com", Service.STORAGE),
-    ("core.windows.net", Service.STORAGE),  # <account>.blob|queue|table|dfs|file.core.windows.net
-    ("core.usgovcloudapi.net", Service.STORAGE),
-    ("core.chinacloudapi.cn", Service.STORAGE),
-    ("eventhubs.azure.net", Service.EVENT_HUBS),
-    ("servicebus.azure.net", Service.SERVICE_BUS),
-    ("servicebus.windows.net", Service.SERVICE_BUS),  # Event Hubs namespaces share this host
-    ("database.windows.net", Service.SQL),
-    ("database.usgovcloudapi.net", Service.SQL),
-    ("database.chinacloudapi.cn", Service.SQL),
-    ("sharepoint.com", Service.SHAREPOINT),
-    ("sharepoint.us", Service.SHAREPOINT),
-    ("sharepoint.cn", Service.SHAREPOINT),
-    ("outlook.office365.com", Service.EXCHANGE),
-    ("outlook.office.com", Service.EXCHANGE),
-    ("graph.microsoft.com", Service.GRAPH),
-    ("graph.microsoft.us", Service.GRAPH),
-    ("microsoftgraph.chinacloudapi.cn", Service.GRAPH),
-    ("api.powerbi.com", Service.POWER_BI),
-    ("analysis.windows.net", Service.POWER_BI),
-    ("crm.dynamics.com", Service.DATAVERSE),
-    ("dynamics.com", Service.DATAVERSE),
-)
-
-_APP_IDS = {
-    "797f4846-ba00-4fd7-ba43-dac1f8f63013": Service.ARM,
-    "cfa8b339-82a2-471a-a3c9-0fc0be7a4093": Service.KEY_VAULT,
-    "e406a681-f3d4-42a8-90b6-c2b029497af1": Service.STORAGE,
-    "80a10ef9-8168-493d-abf9-3297c4ef6e3c": Service.SERVICE_BUS,
-    "022907d3-0f1b-48f7-badc-1ba6abab6d66": Service.SQL,
-    "00000003-0000-0ff1-ce00-000000000000": Service.SHAREPOINT,
-    "00000002-0000-0ff1-ce00-000000000000": Service.EXCHANGE,
-    "00000003-0000-0000-c000-000000000000": Service.GRAPH,
-    "00000009-0000-0000-c000-000000000000": Service.POWER_BI,
-    "00000007-0000-0000-c000-000000000000": Service.DATAVERSE,
+#: The names of wizard.tokens.audiences' table (one table of Microsoft APIs for the whole core).
+_BY_NAME = {
+    "Azure Resource Manager": Service.ARM,
+    "Azure Key Vault": Service.KEY_VAULT,
+    "Azure Storage": Service.STORAGE,
+    "Azure Service Bus": Service.SERVICE_BUS,
+    "Azure Event Hubs": Service.EVENT_HUBS,
+    "Azure SQL Database": Service.SQL,
+    "SharePoint Online": Service.SHAREPOINT,
+    "Office 365 Exchange Online": Service.EXCHANGE,
+    "Microsoft Graph": Service.GRAPH,
+    "Power BI": Service.POWER_BI,
+    "Microsoft Dynamics CRM": Service.DATAVERSE,
 }
 
 
@@ -84,23 +51,19 @@ def _host_of(value: str) -> str:
     if "://" not in text:
         text = "https://" + text.lstrip("/")
     try:
-        host = urlsplit(text).hostname or ""
+        return urlsplit(text).hostname or ""
     except ValueError:
         return ""
-    return host
 
 
 def service_of(value: str | None) -> Service | None:
-    """The service a URL, a host or an audience (App ID URI or appId) belongs to."""
+    """The service a request URL or an audience (App ID URI or appId) belongs to."""
     if not value:
         return None
-    if value.lower() in _APP_IDS:
-        return _APP_IDS[value.lower()]
-    host = _host_of(value)
-    for suffix, service in _HOSTS:
-        if host == suffix or host.endswith("." + suffix):
-            return service
-    return None
+    api = known_api(value) or api_for_url(value)
+    if api is None and _host_of(value) == "api.powerbi.com":
+        return Service.POWER_BI
+    return _BY_NAME.get(api.name) if api is not None else None
 
 
 def called_service(s: Signals) -> Service | None:
