@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "decode",
     "explain",
     "fic",
+    "scan",
 )
 
 
