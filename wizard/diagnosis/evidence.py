@@ -204,6 +204,14 @@ _API_ANSWERS: tuple[tuple[re.Pattern[str], int], ...] = (
         401,
     ),
     (re.compile(r"\bIDX10\d{3}\b|Bearer error=|invalid_token", re.I), 401),
+    (
+        re.compile(
+            r"obtained for (?:the )?wrong audience|\b(?:invalid|wrong) audience\b|audience validation failed"
+            r"|\bAKV10\d{3}\b|jwt audience invalid",
+            re.I,
+        ),
+        401,
+    ),
 )
 
 
