@@ -160,7 +160,9 @@ REFUSED = {
         {"status": 401, "body": "", "www_authenticate": 'Bearer error="invalid_token"'},
         _claims("api://orders", ["Orders.Read"]),
     ),
-    "plain-unauthorized": _ev({"status": 401, "body": "Unauthorized"}, _claims("api://orders", ["Orders.Read"])),
+    "plain-unauthorized": _ev(
+        {"status": 401, "body": "Unauthorized"}, _claims("api://orders", ["Orders.Read"])
+    ),
     "custom-code": _ev(
         {
             "method": "GET",
@@ -253,7 +255,10 @@ def test_a_client_failure_says_what_it_was(name: str) -> None:
 def test_the_fallbacks_rank_last_and_never_hide_a_specific_finding() -> None:
     # A specific rule that explains the refusal wins; the fallbacks do not even appear.
     expired = _ev(
-        {"status": 401, "body": {"error": {"code": "InvalidAuthenticationToken", "message": "Token expired"}}},
+        {
+            "status": 401,
+            "body": {"error": {"code": "InvalidAuthenticationToken", "message": "Token expired"}},
+        },
         GRAPH_TOKEN,
     )
     assert "api-refused" not in _codes(expired)
@@ -277,9 +282,8 @@ def test_each_rule_stays_off_the_other_rules_evidence(evidence: dict[str, Any], 
 def _reference_and_extra_cases() -> list[dict[str, Any]]:
     here = Path(__file__).resolve().parent / "data"
     cases: list[dict[str, Any]] = []
-    for path in sorted(here.glob("*cases*.json")) + [
-        Path(__file__).resolve().parents[3] / "shared" / "reference" / "diagnosis-cases.json"
-    ]:
+    shared = Path(__file__).resolve().parents[3] / "shared" / "reference" / "diagnosis-cases.json"
+    for path in [*sorted(here.glob("*cases*.json")), shared]:
         if path.is_file():
             loaded = json.loads(path.read_text(encoding="utf-8"))
             cases += [c for c in loaded if isinstance(c, dict) and "evidence" in c]

@@ -15,7 +15,7 @@ API_REFUSED = RULES.add(
     section="Token and API",
     title="The API refused the call, and no specific rule explains why",
     meaning="The API refused the token and no more specific rule applies: what is known, and where to look.",
-    fix="Read the API's own error code and message below; compare the token's `aud` with the API's App ID "
+    fix="Read the API's own error code and message (quoted in the explanation); compare the token's `aud` with the API's App ID "
     "URI and its `roles` with the permissions the API documents for this call. `daemon-wizard doctor "
     "--json --verbose` keeps the whole answer and the token's claims.",
     links=(f"{LEARN}/access-tokens#validate-tokens", GRAPH_ERRORS),
@@ -26,7 +26,7 @@ CLIENT_ERROR = RULES.add(
     section="Network and client",
     title="The client stopped with an error no specific rule explains",
     meaning="The client library failed before any answer from the service.",
-    fix="Read the error below; run `daemon-wizard doctor --verbose` to see the step where it stopped, and "
+    fix="Read the client's error in the explanation; run `daemon-wizard doctor --verbose` to see the step where it stopped, and "
     "check the configuration that step uses (key and certificate files, authority, proxy).",
     links=(f"{LEARN}/reference-error-codes",),
     fallback=True,
@@ -76,7 +76,9 @@ def _client_error(s: Signals) -> Hit | None:
         if s.token_error.codes:
             fix = (
                 f"Look the code up at https://login.microsoftonline.com/error?code={s.token_error.codes[0]} "
-                "and compare it with the app's registration; " + CLIENT_ERROR.fix[0].lower() + CLIENT_ERROR.fix[1:]
+                "and compare it with the app's registration; "
+                + CLIENT_ERROR.fix[0].lower()
+                + CLIENT_ERROR.fix[1:]
             )
         return Hit(
             FALLBACK,
