@@ -4,11 +4,13 @@ others' evidence."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference_data import DIAGNOSIS_CASES, load_json_list
 
 from wizard.diagnosis import RULES, diagnose, explain_error
 from wizard.diagnosis.evidence import parse_evidence
@@ -280,15 +282,9 @@ def test_each_rule_stays_off_the_other_rules_evidence(evidence: dict[str, Any], 
 
 
 def _reference_and_extra_cases() -> list[dict[str, Any]]:
-    here = Path(__file__).resolve().parent / "data"
-    cases: list[dict[str, Any]] = []
-    shared = Path(__file__).resolve().parents[3] / "shared" / "reference" / "diagnosis-cases.json"
-    for path in [*sorted(here.glob("*cases*.json")), shared]:
-        if path.is_file():
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            cases += [c for c in loaded if isinstance(c, dict) and "evidence" in c]
-    assert cases, "no diagnosis cases found under tests/unit/data"
-    return cases
+    """The project's own reference cases and extra cases (tests/data), each required to be there."""
+    extra = Path(__file__).resolve().parent / "data" / "diagnosis_extra_cases.json"
+    return load_json_list(DIAGNOSIS_CASES) + load_json_list(extra)
 
 
 def test_the_new_audience_detectors_stay_off_every_other_case() -> None:
@@ -309,3 +305,24 @@ def test_fallbacks_stay_off_every_case_a_specific_rule_explains() -> None:
             continue
         codes = diagnose(case["evidence"]).codes
         assert "api-refused" not in codes and "client-error" not in codes, (case.get("id"), codes)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    status=st.sampled_from([401, 403]),
+    body=st.one_of(
+        st.text(max_size=120),
+        st.dictionaries(st.sampled_from(["error", "message", "code", "detail"]), st.text(max_size=40)),
+    ),
+    roles=st.one_of(st.none(), st.lists(st.sampled_from(["Orders.Read", "User.Read.All"]), max_size=2)),
+    aud=st.sampled_from(
+        ["api://orders", "https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]
+    ),
+)
+def test_a_refusal_with_a_token_always_gets_a_finding(
+    status: int, body: object, roles: list[str] | None, aud: str
+) -> None:
+    result = diagnose(_ev({"status": status, "body": body}, _claims(aud, roles)), strict=True)
+    assert result.verdict == "fail"
+    assert result.findings, "an API refusal with a token must never end with no finding"
+    assert any(f.severity == "error" for f in result.findings)
