@@ -117,6 +117,11 @@ AUDIENCE = {
         GRAPH_TOKEN,
     ),
     "pyjwt": _ev({"status": 401, "body": {"detail": "Invalid audience"}}, GRAPH_TOKEN),
+    "sentence": _ev(
+        {"status": 401, "body": {"message": "The audience of the presented token is not valid for this API"}},
+        GRAPH_TOKEN,
+    ),
+    "aud-not-accepted": _ev({"status": 403, "body": "aud value https://graph.microsoft.com not accepted"}),
     "node-jsonwebtoken": _ev(
         {"status": 401, "body": "UnauthorizedError: jwt audience invalid. expected: api://orders"}
     ),

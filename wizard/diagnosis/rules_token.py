@@ -92,6 +92,8 @@ _AUDIENCE_WORDS = re.compile(
     r"|jwt audience invalid"
     r"|unexpected \"?aud\"? claim"
     r"|\baud(?:ience)? claim (?:is )?(?:not valid|invalid|mismatch|does not match)"
+    # "The audience of the token is not valid", "aud value not accepted": within one sentence.
+    r"|\baud(?:ience)?\b(?:(?!\. )[^\n]){0,60}?\b(?:is invalid|is not valid|not accepted|mismatch|does not match|did not match)"
 )
 #: Azure AD Graph, retired: its tokens (aud graph.windows.net or its appId) are refused everywhere now.
 _AAD_GRAPH = ("https://graph.windows.net", "00000002-0000-0000-c000-000000000000")
