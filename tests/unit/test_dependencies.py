@@ -20,6 +20,7 @@ MODULE_OF = {
     "azure-identity": "azure",
     "python-dotenv": "dotenv",
     "tomli-w": "tomli_w",
+    "pyyaml": "yaml",
 }
 #: Declared but never imported by our code: needed by a library at run time (the comment in pyproject says so).
 RUNTIME_ONLY = {"python-multipart"}
