@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from wizard.errors import UsageError
+from wizard.sandbox.delegated_sessions import DelegatedSessions
 from wizard.sandbox.scenario import (
     APPLICATION,
     CERTIFICATE,
@@ -25,6 +26,7 @@ from wizard.sandbox.scenario import (
     TenantSpec,
 )
 from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
+from wizard.sandbox.users import DelegatedDirectory
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -126,6 +128,9 @@ class SandboxState:
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
         self.signing_keys = [SigningKey(_kid(), new_key()) for _ in range(2)]
+        #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
+        self.delegated = DelegatedDirectory(scenario.tenants)
+        self.sessions = DelegatedSessions()
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
+from wizard.sandbox.delegated_grants import DELEGATED_GRANTS, delegated_token
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import issue
@@ -173,9 +174,11 @@ async def token_endpoint(request: Request) -> Response:
     try:
         if request.method != "POST":
             raise E.post_only(request.method)
-        tenant = resolve_tenant(state, segment)
         form_data = await request.form()
         form = {k: v for k, v in form_data.items() if isinstance(v, str)}
+        if form.get("grant_type") in DELEGATED_GRANTS:
+            return await delegated_token(request, state, form)
+        tenant = resolve_tenant(state, segment)
         req = parse_request(form, request.headers.get("authorization"))
         if not req.grant_type:
             raise E.missing_parameter("grant_type")
