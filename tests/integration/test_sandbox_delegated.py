@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.form_browser import FormBrowser, Page
+from tests.integration.delegated_helpers import person, private_sandbox, public_client
 from wizard.sandbox import Sandbox
 from wizard.sandbox.delegated_catalog import GRAPH_CLI_CLIENT_ID, ROLE_TEMPLATES
 from wizard.sandbox.trust import httpx_client, requests_session
@@ -27,12 +28,7 @@ READ = ["Application.Read.All"]
 
 @pytest.fixture(scope="module")
 def sb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
-    """A private sandbox for this module: consent given here must not reach other tests."""
-    box = Sandbox(data_dir=tmp_path_factory.mktemp("delegated"))
-    box.start()
-    box.state.delegated.settings.device_code_interval = 1
-    yield box
-    box.stop()
+    yield from private_sandbox(tmp_path_factory, "delegated")
 
 
 @pytest.fixture
@@ -49,16 +45,11 @@ def browser(sb: Sandbox) -> Iterator[FormBrowser]:
 
 
 def user(sb: Sandbox, role: str | None) -> dict[str, Any]:
-    tenant = next(t for t in sb.describe()["tenants"] if t["name"] == "contoso")
-    found: dict[str, Any] = next(
-        u for u in tenant["users"] if (role in u["roles"]) or (role is None and not u["roles"])
-    )
-    return found
+    return person(sb, role)
 
 
 def client_id(sb: Sandbox, name: str) -> str:
-    tenant = next(t for t in sb.describe()["tenants"] if t["name"] == "contoso")
-    return str(next(c["client_id"] for c in tenant["public_clients"] if c["name"] == name))
+    return public_client(sb, name)
 
 
 def pca(sb: Sandbox, session: requests.Session, client: str, **kw: Any) -> msal.PublicClientApplication:
