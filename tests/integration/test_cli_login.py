@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,13 +13,19 @@ from typing import Any
 import pytest
 
 from tests.form_browser import FormBrowser
-from tests.integration.delegated_helpers import person, private_sandbox, public_client
+from tests.integration.delegated_helpers import (
+    ROOT,
+    enter_code,
+    finish,
+    person,
+    private_sandbox,
+    public_client,
+    start,
+)
 from wizard.admin.token_cache import encrypted_persistence
 from wizard.cli.main import main
 from wizard.sandbox import Sandbox
 from wizard.sandbox.trust import httpx_client
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -34,30 +39,6 @@ def client(sb: Sandbox, name: str = "wizard-admin") -> str:
 
 def sign_in_flags(sb: Sandbox, name: str = "wizard-admin") -> list[str]:
     return ["--authority", sb.authority("contoso"), "--ca-file", sb.ca_file, "--client-id", client(sb, name)]
-
-
-def start(args: list[str], **env: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "wizard", *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **env},
-    )
-
-
-def finish(proc: subprocess.Popen[str]) -> tuple[int, str, str]:
-    stdout, stderr = proc.communicate(timeout=120)
-    return proc.returncode, stdout, stderr
-
-
-def enter_code(sb: Sandbox, event: dict[str, Any], who: dict[str, Any]) -> str:
-    with httpx_client(sb.ca_file, timeout=30) as http:
-        browser = FormBrowser(http)
-        page = browser.open(event["verification_uri"])
-        fields = {"otc": event["user_code"], "login": who["user_principal_name"], "passwd": who["password"]}
-        return browser.submit(page, "devicelogin", fields).text
 
 
 def assert_no_secrets(text: str, who: dict[str, Any]) -> None:

@@ -372,3 +372,24 @@ def test_device_code_polling_answers(sb: Sandbox) -> None:
         assert http.post(f"{base}/oauth2/v2.0/token", data=poll).json()["error"] == "expired_token"
         off = {**poll, "client_id": client_id(sb, "wizard-admin-browser-only")}
         assert http.post(f"{base}/oauth2/v2.0/token", data=off).json()["error_codes"] == [7000218]
+
+
+def test_graph_checks_delegated_scopes(sb: Sandbox, session: requests.Session, browser: FormBrowser) -> None:
+    nobody = user(sb, None)
+
+    def accept(page: Page) -> Page:
+        assert "consent_org" not in page.forms["consent"].checkboxes  # not an admin: for themselves only
+        return browser.submit(page, "consent", button="accept")
+
+    result, _ = device_sign_in(
+        sb, pca(sb, session, GRAPH_CLI_CLIENT_ID), browser, nobody, ["User.Read"], then=accept
+    )
+    assert "access_token" in result, result
+    headers = {"Authorization": f"Bearer {result['access_token']}"}
+    with httpx_client(sb.ca_file, timeout=20) as http:
+        me = http.get(f"{sb.graph_base_url}/me", headers=headers)
+        assert me.status_code == 200 and me.json()["userPrincipalName"] == nobody["user_principal_name"]
+        org = http.get(f"{sb.graph_base_url}/organization", headers=headers)
+        assert org.json()["value"][0]["tenantType"] == "AAD"
+        apps = http.get(f"{sb.graph_base_url}/applications", headers=headers)
+        assert apps.status_code == 403 and apps.json()["error"]["code"] == "Authorization_RequestDenied"

@@ -130,3 +130,31 @@ def identity_lines(token: AdminToken) -> list[str]:
         f"roles:     {', '.join(ident.roles) or 'none (no directory role)'}",
         f"scopes:    {' '.join(ident.scopes) or '(none)'}",
     ]
+
+
+def acquire(args: argparse.Namespace, request: SignInRequest, *, cache: Any = None) -> AdminToken:
+    """Sign in as the flags say: Azure CLI, device code, or the browser (URL printed as well)."""
+    if request.flow == "azure_cli":
+        from wizard.admin.az_cli import az_token
+
+        return az_token(tenant_id=args.tenant)
+    from wizard.admin.signin import AdminSignIn
+    from wizard.live.http import HttpSettings
+
+    settings = HttpSettings.bounded(args.timeout, ca_file=args.ca_file)
+    signin = AdminSignIn(authority=request.authority, client=request.client, settings=settings, cache=cache)
+    try:
+        if request.flow == "device_code":
+            return signin.device_code(
+                request.scopes,
+                on_code=lambda p: device_code_line(p.to_event(), as_json=args.json, message=p.message),
+            )
+        return signin.interactive(
+            request.scopes,
+            on_url=browser_url_line,
+            opener=(lambda url: False) if args.no_browser else None,
+            timeout=args.timeout,
+            login_hint=args.login_hint,
+        )
+    finally:
+        signin.close()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from starlette.responses import JSONResponse
 
 _CREATED = "2024-01-15T09:30:00Z"
-_FILTER = re.compile(r"^\s*(appId|displayName|id)\s+eq\s+'([^']*)'\s*$", re.I)
+_FILTER = re.compile(r"^\s*(appId|displayName|id|uniqueName)\s+eq\s+'([^']*)'\s*$", re.I)
 
 
 def iso(t: dt.datetime) -> str:
@@ -35,6 +35,24 @@ def user(u: UserSpec) -> dict[str, Any]:
         "surname": u.surname or None,
         "userPrincipalName": u.user_principal_name,
         "id": u.id,
+    }
+
+
+def organization(tenant: TenantState) -> dict[str, Any]:
+    spec = tenant.spec
+    return {
+        "id": spec.id,
+        "displayName": spec.display_name,
+        "tenantType": "CIAM" if tenant.external else "AAD",
+        "verifiedDomains": [
+            {
+                "capabilities": "Email, OfficeCommunicationsOnline",
+                "isDefault": True,
+                "isInitial": True,
+                "name": spec.domain,
+                "type": "Managed",
+            }
+        ],
     }
 
 
@@ -134,7 +152,9 @@ def matches_filter(obj: dict[str, Any], flt: str) -> bool:
     m = _FILTER.match(flt)
     if not m:
         return False
-    field = {"appid": "appId", "displayname": "displayName", "id": "id"}[m.group(1).lower()]
+    field = {"appid": "appId", "displayname": "displayName", "id": "id", "uniquename": "uniqueName"}[
+        m.group(1).lower()
+    ]
     return str(obj.get(field, "")).lower() == m.group(2).lower()
 
 

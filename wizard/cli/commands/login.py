@@ -10,9 +10,8 @@ from wizard.admin.identity import AdminToken
 from wizard.cli.output import emit_json, err, out
 from wizard.cli.signin_args import (
     SignInRequest,
+    acquire,
     add_signin_arguments,
-    browser_url_line,
-    device_code_line,
     identity_lines,
     report_sign_in_failure,
 )
@@ -61,36 +60,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _sign_in(args: argparse.Namespace, request: SignInRequest) -> tuple[AdminToken, str | None]:
     if request.flow == "azure_cli":
-        from wizard.admin.az_cli import az_token
-
-        return az_token(tenant_id=args.tenant), None  # the Azure CLI keeps its own cache
-    from wizard.admin.signin import AdminSignIn
+        return acquire(args, request), None  # the Azure CLI keeps its own cache
     from wizard.admin.token_cache import LoginRecord, login_dir, persistent_cache, save_record
-    from wizard.live.http import HttpSettings
 
     cache, encrypted = persistent_cache(
         allow_plaintext=args.allow_plaintext_cache
     )  # refuse before signing in
     if not encrypted:
         err(f"warning: admin tokens will be cached in plaintext under {login_dir()} (0600), as asked")
-    settings = HttpSettings.bounded(args.timeout, ca_file=args.ca_file)
-    signin = AdminSignIn(authority=request.authority, client=request.client, settings=settings, cache=cache)
-    try:
-        if request.flow == "device_code":
-            token = signin.device_code(
-                request.scopes,
-                on_code=lambda p: device_code_line(p.to_event(), as_json=args.json, message=p.message),
-            )
-        else:
-            token = signin.interactive(
-                request.scopes,
-                on_url=browser_url_line,
-                opener=(lambda url: False) if args.no_browser else None,
-                timeout=args.timeout,
-                login_hint=args.login_hint,
-            )
-    finally:
-        signin.close()
+    token = acquire(args, request, cache=cache)
     save_record(
         LoginRecord(
             authority=request.authority,
