@@ -202,3 +202,40 @@ def test_use_az_without_az_says_so(
     assert code == 2
     assert "`az` is not on PATH" in captured.err
     assert json.loads(captured.out)["error"]["type"] == "UsageError"
+
+
+def test_use_az_reads_the_azure_cli_token(sb: Sandbox, tmp_path: Path) -> None:
+    """`az` stands in for the Azure CLI (not installable offline): it prints what `az account get-access-token`
+    prints, with a token the sandbox issued to a person who signed in."""
+    import msal
+
+    from wizard.sandbox.trust import requests_session
+
+    admin = person(sb, "Cloud Application Administrator")
+    app = msal.PublicClientApplication(
+        client(sb),
+        authority=sb.authority("contoso"),
+        http_client=requests_session(sb.ca_file),
+        instance_discovery=False,
+    )
+    flow = app.initiate_device_flow(scopes=["Application.Read.All"])
+    assert 'id="done"' in enter_code(sb, flow, admin)
+    token = app.acquire_token_by_device_flow(flow)["access_token"]
+    az = tmp_path / "az"
+    az.write_text(
+        "#!/bin/sh\n"
+        'printf \'{"accessToken": "%s", "expires_on": %s, "tokenType": "Bearer"}\' "$FAKE_AZ_TOKEN" 4102444800\n'
+    )
+    az.chmod(0o755)
+    proc = start(
+        ["login", "--use-az", "--json"],
+        PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        FAKE_AZ_TOKEN=token,
+    )
+    code, stdout, stderr = finish(proc)
+    assert code == 0, stderr
+    result = json.loads(stdout)
+    assert result["flow"] == "azure_cli" and result["cache"] is None
+    assert result["user"] == admin["user_principal_name"]
+    assert result["roles"] == ["Cloud Application Administrator"]
+    assert token not in stdout + stderr
