@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "doctor",
     "decode",
     "explain",
+    "fic",
     "login",
     "logout",
     "register",
