@@ -35,8 +35,6 @@ NOT_YET_RULES = {
     "certificate-unreadable",
     "role-cannot-consent-graph",
     "role-cannot-register",
-    "admin-approval-required",
-    "sign-in-blocked",
     "policy-blocks-secret",
     "unique-name-taken",
     "identifier-uri-not-verified",

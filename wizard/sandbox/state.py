@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.errors import UsageError
+from wizard.sandbox.delegated_sessions import DelegatedSessions
 from wizard.sandbox.scenario import (
     APPLICATION,
     CERTIFICATE,
@@ -24,6 +25,7 @@ from wizard.sandbox.scenario import (
 )
 from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
+from wizard.sandbox.users import DelegatedDirectory
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -117,6 +119,9 @@ class SandboxState:
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
         self.signing_keys: list[SigningKey] = [new_signing_key(new_key()) for _ in range(2)]
+        #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
+        self.delegated = DelegatedDirectory(scenario.tenants)
+        self.sessions = DelegatedSessions()
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
