@@ -63,7 +63,7 @@ def _config(sb: Sandbox, name: str, scopes: list[str]) -> dict[str, Any]:
             "assignment-required",
         ),
         ("graph-daemon", ["User.Read"], {}, "scope-not-default"),
-        ("graph-daemon", ["https://management.azure.com/.default"], {}, "resource-not-in-tenant"),
+        ("graph-daemon", ["api://unknown-api/.default"], {}, "resource-not-in-tenant"),
         ("graph-daemon", [*GRAPH, "https://management.azure.com/.default"], {}, "scope-multiple"),
         ("graph-daemon", [*GRAPH, "https://graph.microsoft.com/User.Read"], {}, "scope-multiple"),
         ("graph-daemon", GRAPH, {"client_id": "11111111-2222-3333-4444-555555555555"}, "app-not-in-tenant"),

@@ -141,7 +141,7 @@ def test_unregistered_certificate_is_700027(sandbox: Sandbox, sandbox_session: r
             501051,
         ),
         ("graph-daemon", None, ["User.Read"], "invalid_scope", 1002012),
-        ("graph-daemon", None, ["https://management.azure.com/.default"], "invalid_resource", 500011),
+        ("graph-daemon", None, ["api://unknown-api/.default"], "invalid_resource", 500011),
         ("graph-daemon", None, [*GRAPH, "https://management.azure.com/.default"], "invalid_scope", 28000),
         ("graph-daemon", None, [*GRAPH, "https://graph.microsoft.com/User.Read"], "invalid_scope", 70011),
     ],

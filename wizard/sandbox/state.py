@@ -108,7 +108,9 @@ class TenantState:
         for api in self.apis():
             if r in (api.app_id.lower(), api.app_id_uri.rstrip("/").lower()):
                 return api
-        return None
+        from wizard.sandbox.first_party import first_party_api
+
+        return first_party_api(resource)  # ARM, Key Vault, Storage, ...: every tenant knows them
 
 
 class SandboxState:

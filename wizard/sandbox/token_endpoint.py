@@ -16,6 +16,7 @@ from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
 from wizard.sandbox.delegated_grants import DELEGATED_GRANTS, delegated_token
+from wizard.sandbox.first_party import first_party_audience, is_first_party
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import IssuedToken, issue
@@ -208,6 +209,8 @@ def _grant(request: Request, tenant: TenantState, req: TokenRequest, resource: s
     audience = (
         api.app_id if api.access_token_version == 2 or resource.lower() == api.app_id else api.app_id_uri
     )
+    if is_first_party(api):
+        audience = first_party_audience(api, resource)
     issued = issue(
         tenant=tenant,
         app=app,
