@@ -1,4 +1,5 @@
-"""The sandbox's ASGI application: Entra endpoints, the Graph slice and the ToDo API, plus middleware."""
+"""The sandbox's ASGI application: Entra endpoints, the Graph slice, the ToDo API and the imitated Azure
+and SharePoint resources, plus middleware."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from wizard.sandbox import discovery, graph, todo
+from wizard.sandbox import azure_rm, discovery, graph, graph_writes, keyvault, sharepoint, todo
 from wizard.sandbox.admin_consent import admin_consent
 from wizard.sandbox.authorize import authorize
 from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
@@ -49,6 +50,10 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
         Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
         *todo.ROUTES,
+        *azure_rm.ROUTES,
+        *keyvault.ROUTES,
+        *sharepoint.ROUTES,
+        *graph_writes.ROUTES,  # before Graph's catch-all
         *graph.ROUTES,
     ]
     app = Starlette(routes=routes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wizard.sandbox.defaults_azure import azure_apps, contoso_azure
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
     APPLICATION_DEVELOPER,
@@ -23,6 +24,7 @@ from wizard.sandbox.scenario import (
     TenantSpec,
     UserSpec,
 )
+from wizard.sandbox.sharepoint import sharepoint_api
 
 CONTOSO_ID = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
 FABRIKAM_ID = "5e1f2a7b-8c9d-4e3f-a1b2-0c0ffee00002"
@@ -216,6 +218,7 @@ def _contoso() -> TenantSpec:
             permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
             consented=True,
         ),
+        *azure_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
     )
     return TenantSpec(
         name="contoso",
@@ -224,9 +227,10 @@ def _contoso() -> TenantSpec:
         display_name="Contoso",
         type="workforce",
         apps=apps,
-        apis=(todo, secured),
+        apis=(todo, secured, sharepoint_api("contoso")),
         users=_users("contoso.onmicrosoft.com", p, admins=True),
         public_clients=_public_clients(p),
+        azure=contoso_azure(),
     )
 
 

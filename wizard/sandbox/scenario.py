@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.azure_spec import AzureSpec, azure_from_dict
 from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
 
 if sys.version_info >= (3, 11):
@@ -113,6 +114,8 @@ class TenantSpec:
     public_clients: tuple[PublicClientSpec, ...] = ()
     #: Conditional Access blocks the device code flow (AADSTS53003), as many tenants do.
     block_device_code: bool = False
+    #: Azure role assignments, Key Vaults, SharePoint sites, directory roles of apps (wizard.sandbox.azure_spec).
+    azure: AzureSpec = field(default_factory=AzureSpec)
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 users=tuple(_user(u, where) for u in _list(t, "users", where)),
                 public_clients=tuple(_public_client(c, where) for c in _list(t, "public_clients", where)),
                 block_device_code=_bool(t, "block_device_code", where),
+                azure=azure_from_dict(t.get("azure"), where, {a.name for a in apps}),
             )
         )
     if not tenants:
