@@ -49,6 +49,9 @@ class ApiTarget:
     base_url: str | None = None
     relative_path: str | None = None
     required_roles: tuple[str, ...] = ()
+    #: The call's method and JSON body when it is not a GET (a sandbox app's password reset, ...).
+    method: str = "GET"
+    body: str | None = None
 
 
 @dataclass(frozen=True)

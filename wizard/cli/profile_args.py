@@ -113,7 +113,8 @@ def _api(profile: Profile, args: argparse.Namespace) -> tuple[ApiTarget, Cloud |
         )
     if target.kind is ApiKind.OWN and args.api_url is not None:
         base, relative = split_origin(args.api_url)
-        target = ApiTarget(kind=ApiKind.OWN, resource=resource, base_url=base, relative_path=relative)
+        # target.resource: the one given, or the one the URL's host implies (Key Vault, ARM, SharePoint, ...)
+        target = ApiTarget(kind=ApiKind.OWN, resource=target.resource, base_url=base, relative_path=relative)
     roles = tuple(args.roles or current.required_roles)
     return ApiTarget(target.kind, target.resource, target.base_url, target.relative_path, roles), cloud
 

@@ -242,7 +242,13 @@ def split_origin(url: str) -> tuple[str, str | None]:
 
 
 def api_target(*, endpoint: str | None, resource: str | None) -> tuple[ApiTarget, Cloud | None]:
-    """Rebuild the API target from a called URL and a resource; also the cloud a Graph host implies."""
+    """Rebuild the API target from a called URL and a resource; also the cloud a Graph host implies.
+
+    Without a resource, a Microsoft resource's host gives it (Key Vault, ARM, Storage, SQL, SharePoint, ...)."""
+    if not resource and endpoint:
+        from wizard.tokens.audiences import audience_for_url
+
+        resource = audience_for_url(endpoint)
     graph_cloud = _graph_cloud(resource) if resource else None
     if resource and graph_cloud is None:
         base, relative = split_origin(endpoint) if endpoint else (None, None)

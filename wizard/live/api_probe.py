@@ -1,4 +1,4 @@
-"""Own web API probe over httpx: one GET, or the ToDo create/read/update/delete sequence of the samples."""
+"""Own web API probe over httpx: one call (a GET unless the profile says), or the ToDo create/read/update/delete sequence of the samples."""
 
 from __future__ import annotations
 
@@ -25,10 +25,15 @@ def _send(
     url: str,
     token: TokenResult,
     body: dict[str, Any] | None = None,
+    content: str | None = None,
 ) -> ApiResult:
     start = time.monotonic()
     headers = {"Authorization": f"Bearer {token.access_token.reveal()}", "Accept": "application/json"}
-    client.request(method, url, headers=headers, json=body)
+    if content is not None:
+        headers["Content-Type"] = "application/json"
+        client.request(method, url, headers=headers, content=content.encode())
+    else:
+        client.request(method, url, headers=headers, json=body)
     response = transport.last_response
     assert response is not None  # the transport raises when no answer came
     return ApiResult(
@@ -59,13 +64,15 @@ def probe_api(
     path: str | None = None,
     trace: Trace | None = None,
 ) -> ApiResult:
-    """GET base_url + relative_path with the token."""
+    """base_url + relative_path with the token: a GET, or the profile's own method and JSON body."""
     trace = trace or token.trace
     trace.add_secret(token.access_token.reveal())
     transport = TracingTransport(settings, trace, "api")
+    method = (profile.api.method or "GET").upper()
+    url = _url(profile.api_base_url, path or profile.api.relative_path)
     with _client(transport) as client:
         return _send(
-            client, transport, "GET", _url(profile.api_base_url, path or profile.api.relative_path), token
+            client, transport, method, url, token, content=profile.api.body if method != "GET" else None
         )
 
 

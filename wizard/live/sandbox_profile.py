@@ -31,7 +31,21 @@ class SandboxProfile:
 
 
 def _api_target(sb: SandboxHandle, app_name: str) -> ApiTarget:
-    """The API the app's registration asks permissions for: its own API if any, else Microsoft Graph."""
+    """The call the scenario names for the app (Key Vault, ARM, SharePoint, ...), else the API its registration
+    asks permissions for: its own API if any, else Microsoft Graph."""
+    probe = sb.probe_target(app_name)
+    if probe is not None:
+        from wizard.configs.common import split_origin
+
+        base, relative = split_origin(probe.url)
+        return ApiTarget(
+            kind=ApiKind.OWN,
+            resource=probe.resource,
+            base_url=base,
+            relative_path=relative,
+            method=probe.method,
+            body=probe.body,
+        )
     own = sb.own_api(app_name)
     if own is None:
         return ApiTarget(kind=ApiKind.GRAPH, base_url=sb.graph_base_url)

@@ -26,6 +26,16 @@ class SandboxApi:
     roles: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class SandboxProbe:
+    """A call an app of the sandbox makes to an imitated resource: the token's resource and the request."""
+
+    resource: str
+    url: str
+    method: str = "GET"
+    body: str | None = None
+
+
 class SandboxHandle:
     """A started sandbox, as the rest of the wizard sees it (`open_sandbox` starts one)."""
 
@@ -92,6 +102,16 @@ class SandboxHandle:
         resource = (api.app_id_uri or api.app_id) if api is not None else None
         roles = tuple(p.value for p in spec.permissions if p.api == api_name)
         return SandboxApi(api_name, resource or None, roles)
+
+    def probe_target(self, name: str) -> SandboxProbe | None:
+        """The call the scenario says this app makes (Key Vault, ARM, SharePoint, a Graph write), if any."""
+        app = self.app(name)
+        tenant = self._sandbox.state.tenant(app.tenant_id)
+        probe = tenant.spec.azure.probe(app.name) if tenant is not None else None
+        if probe is None:
+            return None
+        url = f"{self.base_url}/{probe.path.lstrip('/')}"
+        return SandboxProbe(probe.resource, url, probe.method, probe.body)
 
     def registration(self, client_id: str) -> dict[str, Any]:
         """The app's application object in Graph's JSON shape (credential metadata, never their values),

@@ -216,3 +216,51 @@ def known_hosts() -> list[str]:
 def api_name(aud: str) -> str | None:
     api = known_api(aud)
     return api.name if api else None
+
+
+#: The audience a daemon asks for when it calls a data-plane host (the resource's identifier as the
+#: service's docs give it: SQL keeps its trailing slash, `https://database.windows.net//.default`).
+_AUDIENCE_BY_SUFFIX: tuple[tuple[str, str], ...] = (
+    (".vault.azure.net", "https://vault.azure.net"),
+    (".vault.usgovcloudapi.net", "https://vault.usgovcloudapi.net"),
+    (".vault.azure.cn", "https://vault.azure.cn"),
+    (".database.windows.net", "https://database.windows.net/"),
+    (".database.usgovcloudapi.net", "https://database.usgovcloudapi.net/"),
+    (".database.chinacloudapi.cn", "https://database.chinacloudapi.cn/"),
+    (".blob.core.windows.net", "https://storage.azure.com"),
+    (".queue.core.windows.net", "https://storage.azure.com"),
+    (".table.core.windows.net", "https://storage.azure.com"),
+    (".file.core.windows.net", "https://storage.azure.com"),
+    (".dfs.core.windows.net", "https://storage.azure.com"),
+    (".servicebus.windows.net", "https://servicebus.azure.net"),
+    (".documents.azure.com", "https://cosmos.azure.com"),
+    (".openai.azure.com", "https://cognitiveservices.azure.com"),
+    (".cognitiveservices.azure.com", "https://cognitiveservices.azure.com"),
+)
+_AUDIENCE_BY_HOST = {
+    "management.azure.com": "https://management.azure.com",
+    "management.usgovcloudapi.net": "https://management.usgovcloudapi.net",
+    "management.chinacloudapi.cn": "https://management.chinacloudapi.cn",
+    "outlook.office365.com": "https://outlook.office365.com",
+    "api.powerbi.com": "https://analysis.windows.net/powerbi/api",
+}
+
+
+def audience_for_url(url: str) -> str | None:
+    """The resource to ask a token for when calling `url` (`https://x.vault.azure.net/...` ->
+    `https://vault.azure.net`, a SharePoint site -> its `https://<tenant>.sharepoint.com`), or None when
+    the host is not a Microsoft resource's."""
+    try:
+        host = (urlsplit(url.strip()).hostname or "").lower() if "://" in url else ""
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host in _AUDIENCE_BY_HOST:
+        return _AUDIENCE_BY_HOST[host]
+    if host.endswith(".sharepoint.com"):
+        return f"https://{host.split('.')[0].removesuffix('-admin').removesuffix('-my')}.sharepoint.com"
+    for suffix, audience in _AUDIENCE_BY_SUFFIX:
+        if host.endswith(suffix):
+            return audience
+    return None
