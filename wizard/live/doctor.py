@@ -100,7 +100,7 @@ def error_finding(exc: WizardError) -> dict[str, Any]:
         "code": "client-error",
         "severity": "error",
         "title": exc.title,
-        "explanation": f"{type(exc).__name__}: the check stopped here.",
+        "explanation": f"The check stopped here ({exc.kind}).",
         "fix": exc.hint or "",
         "links": [],
     }
@@ -254,8 +254,8 @@ def _wait(
 
 
 def _client_error_text(error: WizardError) -> str:
-    """What doctor saw, as the engine reads client errors: the typed error's name, title and hint."""
-    text = f"{type(error).__name__}: {error.title}"
+    """What doctor saw, as the engine reads client errors: the error's kind, title and hint."""
+    text = f"{error.kind}: {error.title}"
     return f"{text} ({error.hint})" if error.hint else text
 
 
