@@ -10,9 +10,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from wizard.certs.load import load_reference
+from wizard.certs.load import MAX_FILE_BYTES, load_reference
 from wizard.certs.thumbprints import thumbprints
 from wizard.errors import CertificateUnreadable
+from wizard.paths import read_bounded
 from wizard.profile import Profile
 from wizard.secret import Secret
 
@@ -76,8 +77,8 @@ def load_key_material(profile: Profile, passphrase: Secret | None = None) -> Key
 def is_plain_pem_key(path: str) -> bool:
     """An unencrypted PEM private key file (what the Python sample can open without a passphrase)."""
     try:
-        data = Path(path).expanduser().read_bytes()
-    except OSError:
+        data = read_bounded(path, limit=MAX_FILE_BYTES)
+    except OSError:  # missing, unreadable, too large, or a FIFO/device (never waited on)
         return False
     return b"-----BEGIN" in data and b"PRIVATE KEY-----" in data and b"ENCRYPTED" not in data
 
@@ -88,7 +89,7 @@ def key_file_problem(path: str, *, want: str) -> str | None:
     if not target.is_absolute() or not target.is_file():
         return None  # relative paths are resolved by the sample from its own folder
     try:
-        data = target.read_bytes()[:1_000_000]
+        data = read_bounded(target, limit=MAX_FILE_BYTES)
     except OSError:
         return None
     is_pem = data.lstrip().startswith(b"-----")
