@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FLAG = re.compile(r"(?<![\w-])--([a-z][a-z0-9-]*)")
 #: `daemon-wizard CMD [SUB]` or another program; the last one before a flag is the flag's owner.
 COMMAND = re.compile(
-    r"daemon-wizard\s+(?P<ours>[a-z-]+(?:\s+(?:new|inspect))?)|(?P<other>\baz\s|\bnode\s|\bgit\s|"
-    r"\bopenssl\s|python -m|\bnpm\s|\bdotnet\s|\bkubectl\s|\bpip\s)"
+    r"daemon-wizard\s+(?P<ours>[a-z-]+(?:\s+[a-z-]+)?)|(?P<other>\baz\s|\bnode\s|\bgit\s|"
+    r"\bopenssl\s|\bgh\s|python -m|\bnpm\s|\bdotnet\s|\bkubectl\s|\bpip\s)"
 )
 #: Modules whose hints are shown by every command that reads key and certificate files.
 CERT_READERS = ("cert inspect", "token", "probe", "doctor", "export")
@@ -49,10 +49,14 @@ def _texts(path: Path) -> list[str]:
     """The string literals of a module (f-strings as their literal parts joined), but not bare flags
     (`"--json"` as an argparse definition or an argv element)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
+    # An f-string's literal parts are read together with it (with `{}` for each value), not alone.
+    parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     texts: list[str] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            texts.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+            texts.append("".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values))
+        elif id(node) in parts:
+            continue
         elif (
             isinstance(node, ast.Constant)
             and isinstance(node.value, str)
@@ -70,8 +74,13 @@ def _flags_with_owner(text: str) -> list[tuple[str, str | None]]:
         owner = owners[-1] if owners else None
         if owner is not None and owner.group("other"):
             continue
-        result.append((f"--{match.group(1)}", owner.group("ours") if owner is not None else None))
+        result.append((f"--{match.group(1)}", _command(owner.group("ours")) if owner is not None else None))
     return result
+
+
+def _command(words: str) -> str:
+    """`cert new` when that is a command, else the first word (`doctor --json` is `doctor`)."""
+    return words if words in COMMANDS else words.split()[0]
 
 
 def _sources() -> list[Path]:
