@@ -17,9 +17,9 @@ from wizard.sandbox import Sandbox
 from wizard.secret import Secret
 
 BOUND = 6.0
-# doctor returns within BOUND + 1 s by design; the slack is for a loaded 2-core machine. Overrunning it means
-# a hang, not a slow machine.
-SLACK = 6.0
+# doctor reports within BOUND + 1 s of its bound starting (its own duration_s; the libraries are imported
+# before it); the rest of the slack is for the report itself on a loaded 2-core machine.
+SLACK = 3.0
 
 
 def _doctor(
@@ -33,7 +33,6 @@ def _doctor(
     **opts: object,
 ) -> DoctorReport:
     base, secret = sandbox_app_profile(sb, app)
-    start = time.monotonic()
     report = run_doctor(
         profile or base,
         secret=secret,
@@ -42,7 +41,7 @@ def _doctor(
         use_env_proxies=False,
         **({"clock": clock} if clock is not None else {}),
     )
-    assert time.monotonic() - start < bound + SLACK, "doctor overran its time bound"
+    assert report.duration_s < bound + SLACK, f"doctor overran its time bound: {report.duration_s:.1f} s"
     return report
 
 

@@ -11,11 +11,13 @@ from reliability_helpers import Done, run_cli, sandbox_flags
 
 from wizard.sandbox import Sandbox
 
-TIMEOUT = 4  # --timeout for every run; the process must end within it plus start-up
-# Interpreter and library start-up (not counted by --timeout) on a loaded 2-core machine: generous, because
-# overrunning it is meant to catch a hang, not a slow machine. The waits themselves are asserted in
-# tests/integration/test_live_doctor.py through a fake clock; here they are real, as the process is.
-START_UP = 20.0
+TIMEOUT = 4  # --timeout for every run
+# doctor reports its own duration (`duration_s`, from the start of its time bound: interpreter and library
+# start-up are not in it, and take tens of seconds on a loaded machine). It promises to report within
+# --timeout plus a second; the rest of the slack is for the report itself on a loaded machine. A hung process
+# is caught by run_cli's timeout. The retry waits are asserted in tests/integration/test_live_doctor.py
+# through a fake clock; here they are real, as the process is.
+SLACK = 3.0
 
 # (endpoint, kind, inject kwargs, expected finding code)
 FAULTS = [
@@ -41,9 +43,9 @@ def _doctor(sb: Sandbox, *extra: str, secret: str | None = None, timeout: float 
 
 def _check(done: Done, code: str, exit_code: int = 3, timeout: float = TIMEOUT) -> dict[str, object]:
     assert "Traceback" not in done.err, done.err
-    assert done.seconds < timeout + START_UP, f"doctor overran its bound: {done.seconds:.1f} s"
     assert done.code == exit_code, (done.code, done.out, done.err)
     data = json.loads(done.out)
+    assert data["duration_s"] < timeout + SLACK, f"doctor overran its bound: {data['duration_s']} s"
     assert data["verdict"] == "fail"
     assert data["exit_code"] == exit_code
     assert data["findings"][0]["code"] == code, [f["code"] for f in data["findings"]]  # most likely first
