@@ -28,6 +28,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "explain",
     "fic",
     "scan",
+    "login",
+    "logout",
+    "register",
 )
 
 

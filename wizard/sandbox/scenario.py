@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,6 +92,10 @@ class UserSpec:
     given_name: str = ""
     surname: str = ""
     job_title: str = ""
+    #: Fixed sign-in password; empty means one is generated per run (listed in the ready line).
+    password: str = ""
+    #: Directory role names (see delegated_catalog.ROLE_TEMPLATES); empty for an ordinary user.
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,9 @@ class TenantSpec:
     apps: tuple[AppSpec, ...] = ()
     apis: tuple[ApiSpec, ...] = ()
     users: tuple[UserSpec, ...] = ()
+    public_clients: tuple[PublicClientSpec, ...] = ()
+    #: Conditional Access blocks the device code flow (AADSTS53003), as many tenants do.
+    block_device_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,6 +156,22 @@ def _str(d: dict[str, Any], key: str, where: str, default: str | None = None) ->
     if not isinstance(value, str) or not value:
         raise ConfigFileError(
             f"{where}: '{key}' must be a non-empty string", hint="See the README's scenario format."
+        )
+    return value
+
+
+#: Names that become file and folder names (credentials/<tenant>/<app>.pem): no separators, no dot-only names.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _name(d: dict[str, Any], where: str) -> str:
+    """A tenant or app `name`; it names files on disk, so it is one safe path component."""
+    value = _str(d, "name", where)
+    if not _NAME.fullmatch(value) or value.strip(".") == "":
+        raise ConfigFileError(
+            f"{where}: name {value!r} is not allowed",
+            hint="Use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit); "
+            "names become file names, so no '/', '\\' or '..'.",
         )
     return value
 
@@ -195,7 +220,7 @@ def _api(d: dict[str, Any], where: str) -> ApiSpec:
 
 
 def _app(d: dict[str, Any], where: str) -> AppSpec:
-    name = _str(d, "name", where)
+    name = _name(d, where)
     where = f"{where} app '{name}'"
     creds = d.get("credentials", [SECRET])
     if not isinstance(creds, list) or any(c not in (SECRET, CERTIFICATE) for c in creds):
@@ -222,7 +247,23 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
     )
 
 
+def _strings(d: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = d.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigFileError(f"{where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
 def _user(d: dict[str, Any], where: str) -> UserSpec:
+    roles = _strings(d, "roles", where)
+    unknown = [r for r in roles if r not in ROLE_TEMPLATES]
+    if unknown:
+        raise ConfigFileError(
+            f"{where}: unknown directory role {unknown[0]!r}", hint="Known: " + ", ".join(ROLE_TEMPLATES)
+        )
+    password = d.get("password", "")
+    if not isinstance(password, str):
+        raise ConfigFileError(f"{where}: 'password' must be a string")
     return UserSpec(
         id=_str(d, "id", where),
         display_name=_str(d, "display_name", where),
@@ -230,6 +271,26 @@ def _user(d: dict[str, Any], where: str) -> UserSpec:
         given_name=str(d.get("given_name", "")),
         surname=str(d.get("surname", "")),
         job_title=str(d.get("job_title", "")),
+        password=password,
+        roles=roles,
+    )
+
+
+def _public_client(d: dict[str, Any], where: str) -> PublicClientSpec:
+    name = _str(d, "name", where)
+    where = f"{where} public client '{name}'"
+    scopes = {k: _strings(d, k, where) for k in ("required_scopes", "admin_consented")}
+    for value in (*scopes["required_scopes"], *scopes["admin_consented"]):
+        if graph_scope(value) is None:
+            raise ConfigFileError(f"{where}: unknown Microsoft Graph delegated scope {value!r}")
+    return PublicClientSpec(
+        name=name,
+        client_id=_str(d, "client_id", where).lower(),
+        display_name=_str(d, "display_name", where, name),
+        redirect_uris=_strings(d, "redirect_uris", where) or ("http://localhost",),
+        allow_public_client_flows=_bool(d, "allow_public_client_flows", where, True),
+        required_scopes=scopes["required_scopes"],
+        admin_consented=scopes["admin_consented"],
     )
 
 
@@ -237,7 +298,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
     """Build and check a Scenario from parsed TOML/JSON."""
     tenants = []
     for t in _list(data, "tenants", source):
-        name = _str(t, "name", source)
+        name = _name(t, source)
         where = f"{source}: tenant '{name}'"
         kind = t.get("type", "workforce")
         if kind not in ("workforce", "external"):
@@ -259,6 +320,8 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 apps=apps,
                 apis=apis,
                 users=tuple(_user(u, where) for u in _list(t, "users", where)),
+                public_clients=tuple(_public_client(c, where) for c in _list(t, "public_clients", where)),
+                block_device_code=_bool(t, "block_device_code", where),
             )
         )
     if not tenants:
@@ -277,6 +340,12 @@ def load_scenario(path: str | Path) -> Scenario:
         data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
         raise ConfigFileError(f"Scenario file {p} is not valid: {exc}", path=str(p)) from None
+    except RecursionError:
+        raise ConfigFileError(
+            f"Scenario file {p} is nested too deeply to be a scenario",
+            path=str(p),
+            hint="A scenario is tenants, their apps and apis: a few levels deep.",
+        ) from None
     if not isinstance(data, dict):
         raise ConfigFileError(f"Scenario file {p} must contain a table/object", path=str(p))
     return scenario_from_dict(data, source=str(p))
