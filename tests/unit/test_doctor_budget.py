@@ -32,7 +32,7 @@ profile = Profile(tenant=tenant, client_id="6a1f3c2e-0b9d-4c57-8e21-3f4d5a6b7c8d
 clock = Watching()
 report = run_doctor(profile, secret=Secret("Kx8Q~not.a.real.secret-123456"), options=DoctorOptions(timeout=5),
                     use_env_proxies=False, clock=clock)
-print(json.dumps({"loaded": clock.loaded_at_start, "codes": [f["code"] for f in report.findings]}))
+print(json.dumps({"loaded": clock.loaded_at_start, "codes": [f.code for f in report.findings]}))
 """
 
 
