@@ -6,9 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from cryptography.hazmat.primitives import hashes, serialization
-
-from wizard.certs.inspect import load_credential_material
 from wizard.errors import CertificateError, SecretSourceError
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
@@ -35,6 +32,11 @@ def _read(path: str) -> bytes:
 
 def load_certificate(profile: Profile, *, passphrase: Secret | None = None) -> CertificateMaterial:
     """Key and certificate from --pfx, or from --key plus --certificate (or one PEM with both)."""
+    # cryptography is loaded here, not at import: a secret credential never needs it (~40 ms).
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from wizard.certs.inspect import load_credential_material
+
     ref = profile.certificate
     cert = key = None
     paths = [p for p in (ref.pfx_path, ref.key_path, ref.cert_path) if p]

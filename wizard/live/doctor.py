@@ -33,6 +33,9 @@ class DoctorOptions:
     path: str | None = None
     crud: bool = False
     timeout: float = 30.0
+    #: Graph through msgraph-sdk's typed GraphServiceClient (`probe --via msgraph-sdk`); else the
+    #: sample's plain read, which needs none of msgraph-sdk's ~1,250 generated model modules.
+    typed_graph: bool = False
 
 
 @dataclass
@@ -133,7 +136,9 @@ def _probe(
     if profile.api.kind is ApiKind.GRAPH:
         from wizard.live.graph_probe import probe_graph
 
-        result, registration = probe_graph(profile, token, settings=settings, path=opts.path, trace=trace)
+        result, registration = probe_graph(
+            profile, token, settings=settings, path=opts.path, trace=trace, typed=opts.typed_graph
+        )
         return [result], registration
     from wizard.live.api_probe import crud_sequence, probe_api
 

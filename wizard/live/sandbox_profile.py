@@ -107,4 +107,4 @@ def running_sandbox(scenario: str | None = None, app_name: str = DEFAULT_APP) ->
             ) from exc
         yield SandboxProfile(sb, profile, secret, sb.ca_file)
     finally:
-        sb.stop()
+        sb.stop(wait=False)  # the command is done with it: no need to wait for uvicorn's next tick

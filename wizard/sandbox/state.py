@@ -24,7 +24,7 @@ from wizard.sandbox.scenario import (
     Scenario,
     TenantSpec,
 )
-from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
+from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -121,16 +121,21 @@ class SigningKey:
 class SandboxState:
     """Thread-safe run-time directory built from a Scenario."""
 
-    def __init__(self, scenario: Scenario, *, credentials_dir: Path) -> None:
+    def __init__(self, scenario: Scenario, *, credentials_dir: Path, keys: KeyStore | None = None) -> None:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
-        self.signing_keys = [SigningKey(_kid(), new_key()) for _ in range(2)]
+        #: Where the RSA keys come from: kept per user and reused (`keys`), else made for this run.
+        self.keys = keys
+        self.signing_keys = [SigningKey(_kid(), self._key(f"signing-{i}")) for i in range(2)]
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
                 tenant.apps[app.client_id.lower()] = self._build_app(spec, app, credentials_dir)
             self.tenants[spec.id] = tenant
+
+    def _key(self, purpose: str) -> rsa.RSAPrivateKey:
+        return self.keys.key(purpose) if self.keys is not None else new_key()
 
     @property
     def signing_key(self) -> SigningKey:
@@ -151,7 +156,12 @@ class SandboxState:
                 PasswordCredential(str(uuid.uuid4()), new_secret_value(), "sandbox secret", start, end)
             )
         if CERTIFICATE in app.credentials:
-            cert = make_app_certificate(f"CN={app.display_name}", folder / tenant.name, app.name)
+            cert = make_app_certificate(
+                f"CN={app.display_name}",
+                folder / tenant.name,
+                app.name,
+                key=self._key(f"app:{tenant.name}/{app.name}"),
+            )
             state.certificates.append(KeyCredential(str(uuid.uuid4()), cert))
         if app.consented:
             self._assign(tenant, state, None)
