@@ -131,15 +131,28 @@ def _hashed_dir(folder: str | None) -> bool:
 
 
 def _system_trust(ctx: ssl.SSLContext) -> bool:
-    """Load the system's CAs; True when it has some. A hashed directory is read lazily by OpenSSL (one
-    certificate per lookup), so it is preferred over parsing the whole bundle file (~30 ms)."""
+    """Load the system's CAs; True when it has some.
+
+    A hashed directory is read lazily by OpenSSL (one certificate per lookup), so it is preferred over
+    parsing a whole bundle file (~30 ms): always when no bundle file is named, and when the named bundle
+    (SSL_CERT_FILE, or OpenSSL's default) lives in that directory, as Debian's and Alpine's
+    ca-certificates.crt does, built from the same certificates. Any other bundle is loaded as it is.
+    """
     paths = ssl.get_default_verify_paths()
     folder = os.environ.get(paths.openssl_capath_env) or paths.capath
-    if not os.environ.get(paths.openssl_cafile_env) and _hashed_dir(folder):
+    bundle = os.environ.get(paths.openssl_cafile_env) or paths.cafile
+    if _hashed_dir(folder) and (not bundle or _inside(bundle, folder)):
         ctx.load_verify_locations(capath=folder)
         return True
     ctx.set_default_verify_paths()
     return bool(ctx.cert_store_stats().get("x509_ca")) or _hashed_dir(folder)
+
+
+def _inside(path: str, folder: str | None) -> bool:
+    if not folder:
+        return False
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.dirname(real) == base or os.path.dirname(os.path.abspath(path)) == os.path.abspath(folder)
 
 
 def _build_context(path: str | None) -> ssl.SSLContext:
