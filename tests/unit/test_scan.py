@@ -171,5 +171,6 @@ def test_the_official_samples_configs_are_all_found() -> None:
         "python-certificate",
         "python-secret",
     }
-    assert all(not c.ok for c in report.configs)  # every sample ships placeholders
+    with_placeholders = {r.path for r in report.results if r.rule.id == "placeholder"}
+    assert len(with_placeholders) >= 6  # the samples ship Enter_the_..._Here values
     assert any(r.rule.id == "tls-verification-disabled" for r in report.results)

@@ -10,8 +10,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from cryptography.hazmat.primitives.asymmetric import rsa
+from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
 from wizard.sandbox.scenario import (
@@ -24,7 +23,11 @@ from wizard.sandbox.scenario import (
     Scenario,
     TenantSpec,
 )
+from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -110,14 +113,6 @@ class TenantState:
         return None
 
 
-@dataclass(frozen=True)
-class SigningKey:
-    """A token-signing key published in the JWKS."""
-
-    kid: str
-    key: rsa.RSAPrivateKey
-
-
 class SandboxState:
     """Thread-safe run-time directory built from a Scenario."""
 
@@ -125,9 +120,10 @@ class SandboxState:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
-        #: Where the RSA keys come from: kept per user and reused (`keys`), else made for this run.
+        #: Where the RSA keys come from: kept per user and reused (`keys`), else made for this run. Each
+        #: run wraps them in a new certificate, so the `kid`s (its SHA-1) differ from run to run.
         self.keys = keys
-        self.signing_keys = [SigningKey(_kid(), self._key(f"signing-{i}")) for i in range(2)]
+        self.signing_keys: list[SigningKey] = [new_signing_key(self._key(f"signing-{i}")) for i in range(2)]
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
@@ -279,10 +275,6 @@ class SandboxState:
     def set_disabled(self, client_id: str, disabled: bool = True) -> None:
         with self.lock:
             self.find_app(client_id)[1].disabled = disabled
-
-
-def _kid() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(20)).rstrip(b"=").decode()
 
 
 def _assignment_id() -> str:
