@@ -30,7 +30,9 @@ from wizard.secret import mask
 MIN_REMEMBERED: Final = 6
 
 #: Today's Entra client secret: three characters (the hint Graph shows), a digit, `Q~`, then 31 or more.
-ENTRA_SECRET: Final = re.compile(r"(?<![A-Za-z0-9_.~-])[A-Za-z0-9_.~-]{3}\dQ~[A-Za-z0-9_.~-]{31,}")
+#: Matched a little wider (2 to 4 leading characters, 20 or more after `Q~`) so a secret cut short or
+#: quoted with one character lost is still caught; `Q~` after a digit is rare enough in other text.
+ENTRA_SECRET: Final = re.compile(r"(?<![A-Za-z0-9_.~-])[A-Za-z0-9_.~-]{2,4}\dQ~[A-Za-z0-9_.~-]{20,}")
 JWT: Final = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 #: A PEM block whose label says it holds a key (PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY…),
 #: on real lines or JSON-escaped on one line.

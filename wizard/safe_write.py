@@ -56,39 +56,44 @@ class PlannedFile:
     secret: bool
 
 
+#: errno -> (error class, title with {where}, hint): what the file system said, in the user's words.
+_REFUSALS: dict[int, tuple[type[FileWriteError] | type[PathError], str, str | None]] = {
+    errno.ENOSPC: (
+        FileWriteError,
+        "No space left to write {where}",
+        "Free some space on that disk (or quota), or write somewhere else; nothing was written.",
+    ),
+    errno.EROFS: (
+        FileWriteError,
+        "{where} is on a read-only file system",
+        "Choose a folder on a writable disk; nothing was written.",
+    ),
+    errno.EACCES: (
+        FileWriteError,
+        "No permission to write {where}",
+        "Choose a folder you can write to, or fix its permissions; nothing was written.",
+    ),
+    errno.ENOTDIR: (
+        PathError,
+        "A part of {where} is a file, not a folder",
+        "Give a path whose folders are folders (or remove the file in the way).",
+    ),
+    errno.EISDIR: (PathError, "{where} is a folder", "Give a file name, not a folder."),
+    errno.ENAMETOOLONG: (PathError, "{where} cannot be used as a file name ({why})", None),
+}
+_REFUSALS[errno.EDQUOT] = _REFUSALS[errno.ENOSPC]
+_REFUSALS[errno.EPERM] = _REFUSALS[errno.EACCES]
+_REFUSALS[errno.ELOOP] = _REFUSALS[errno.EINVAL] = _REFUSALS[errno.ENAMETOOLONG]
+
+
 def write_error(exc: OSError, path: str | os.PathLike[str]) -> WizardError:
     """The typed error for a file system refusal: what happened to which path, and what to do."""
     where = str(path)
-    code = exc.errno
-    if code in (errno.ENOSPC, errno.EDQUOT):
-        return FileWriteError(
-            f"No space left to write {where}",
-            path=where,
-            hint="Free some space on that disk (or quota), or write somewhere else; nothing was written.",
-        )
-    if code == errno.EROFS:
-        return FileWriteError(
-            f"{where} is on a read-only file system",
-            path=where,
-            hint="Choose a folder on a writable disk; nothing was written.",
-        )
-    if code in (errno.EACCES, errno.EPERM):
-        return FileWriteError(
-            f"No permission to write {where}",
-            path=where,
-            hint="Choose a folder you can write to, or fix its permissions; nothing was written.",
-        )
-    if code == errno.ENOTDIR:
-        return PathError(
-            f"A part of {where} is a file, not a folder",
-            path=where,
-            hint="Give a path whose folders are folders (or remove the file in the way).",
-        )
-    if code == errno.EISDIR:
-        return PathError(f"{where} is a folder", path=where, hint="Give a file name, not a folder.")
-    if code in (errno.ENAMETOOLONG, errno.ELOOP, errno.EINVAL):
-        return PathError(f"{where} cannot be used as a file name ({exc.strerror})", path=where)
-    return FileWriteError(f"{where} could not be written ({exc.strerror or type(exc).__name__})", path=where)
+    why = exc.strerror or type(exc).__name__
+    kind, title, hint = _REFUSALS.get(
+        exc.errno or 0, (FileWriteError, "{where} could not be written ({why})", None)
+    )
+    return kind(title.format(where=where, why=why), path=where, hint=hint)
 
 
 def ensure_dir(folder: str | os.PathLike[str]) -> Path:
@@ -199,7 +204,12 @@ def _place(tmp: Path, target: Path, *, force: bool) -> str | None:
             _exclusive_copy(tmp, target)  # a file system without hard links: O_EXCL is as atomic
         return None
     backup = _backup(target)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)  # the old file is still in place: its backup link is not needed
+        raise
     return backup
 
 

@@ -140,11 +140,14 @@ def test_decode_verify_against_the_sandbox_jwks(
 ) -> None:
     scope = _todo_scope(sandbox, "todo-daemon")
     token = _token(sandbox, sandbox_session, "todo-daemon", scope)["access_token"]
-    result = verify_token(token, verify=sandbox.ca_file)
+    # The sandbox is not Entra: its issuer is trusted only when named (--issuer).
+    issuer = f"{sandbox.app('todo-daemon').authority}/v2.0"
+    result = verify_token(token, verify=sandbox.ca_file, issuer=issuer)
     assert result.verified, result
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    assert not verify_token(tampered, verify=sandbox.ca_file).verified
-    assert main(["decode", token, "--verify", "--ca-file", sandbox.ca_file, "--json"]) == 0
+    assert not verify_token(tampered, verify=sandbox.ca_file, issuer=issuer).verified
+    argv = ["decode", token, "--verify", "--issuer", issuer, "--ca-file", sandbox.ca_file, "--json"]
+    assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["signature"]["verified"] is True
     assert data["summary"]["version"] == "2.0"

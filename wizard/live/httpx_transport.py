@@ -94,13 +94,27 @@ class _Tracing:
 
 
 class TracingTransport:
-    """A sync httpx transport that traces, retries on Retry-After and raises typed errors."""
+    """A sync httpx transport that traces, retries on Retry-After and raises typed errors.
 
-    def __init__(self, settings: HttpSettings, trace: Trace, step: str = "api") -> None:
+    `transport` replaces the network underneath (tests inject httpx.MockTransport there, so tracing,
+    retries and error mapping stay the real ones).
+    """
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        trace: Trace,
+        step: str = "api",
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self._t = _Tracing(settings, trace, step)
         self._inner: dict[str | None, httpx.HTTPTransport] = {}
+        self._injected = transport
 
-    def _transport(self, request: httpx.Request) -> httpx.HTTPTransport:
+    def _transport(self, request: httpx.Request) -> httpx.BaseTransport:
+        if self._injected is not None:
+            return self._injected
         proxy = env_proxy_for(str(request.url), self._t.settings)
         if proxy not in self._inner:
             import httpx
@@ -141,6 +155,8 @@ class TracingTransport:
     def close(self) -> None:
         for inner in self._inner.values():
             inner.close()
+        if self._injected is not None:
+            self._injected.close()
 
 
 class AsyncTracingTransport:
@@ -195,12 +211,19 @@ class AsyncTracingTransport:
             await inner.aclose()
 
 
-def httpx_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.Client:
-    """A sync httpx client for the own-API probe."""
+def httpx_client(
+    settings: HttpSettings,
+    trace: Trace,
+    *,
+    step: str = "api",
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """The sync httpx client of the core (the own-API probe, signature keys): the run's trust, proxies,
+    timeouts, retries and typed errors. `transport` swaps only the network underneath (tests)."""
     import httpx
 
-    transport = cast("httpx.BaseTransport", TracingTransport(settings, trace, step))
-    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+    traced = cast("httpx.BaseTransport", TracingTransport(settings, trace, step, transport=transport))
+    return httpx.Client(transport=traced, trust_env=False, follow_redirects=False)
 
 
 def httpx_async_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.AsyncClient:
