@@ -6,7 +6,9 @@ import logging
 from dataclasses import replace
 
 from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
+    rules_azure,
     rules_credentials,
+    rules_m365,
     rules_network,
     rules_permissions,
     rules_scope,

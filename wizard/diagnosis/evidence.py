@@ -204,17 +204,49 @@ _API_ANSWERS: tuple[tuple[re.Pattern[str], int], ...] = (
         401,
     ),
     (re.compile(r"\bIDX10\d{3}\b|Bearer error=|invalid_token", re.I), 401),
+    # Azure services beyond the token, raw or as the Azure SDKs wrap them (HttpResponseError & co.).
+    (
+        re.compile(
+            r"AuthorizationFailed|does not have authorization to perform action|ForbiddenByRbac|"
+            r"Caller is not authorized to perform action on resource|does not have \w+ \w+ permission on key "
+            r"vault|AuthorizationPermissionMismatch|Blocked by tenant configured AppOnly AccessPolicy|"
+            r"Access to OData is disabled",
+            re.I,
+        ),
+        403,
+    ),
+    (
+        re.compile(
+            r"Unsupported app only token|'(?:Send|Listen|Manage)' claim\(s\) (?:are|is) required", re.I
+        ),
+        401,
+    ),
 )
+#: Answers that are not HTTP (a database driver): API evidence without a status.
+_NON_HTTP_ANSWERS = re.compile(r"token-identified principal|is not a member of the organization", re.I)
+_ENV_CREDENTIAL = re.compile(r"EnvironmentCredential:\s*(.+?)(?=\n\s*\w+Credential:|\Z)", re.S)
+
+
+def _daemon_part(text: str) -> str:
+    """From DefaultAzureCredential's chained message, the EnvironmentCredential's part: the daemon's own
+    credential (the others, managed identity and developer tools, fail on any machine they do not fit)."""
+    if "DefaultAzureCredential" not in text and "ChainedTokenCredential" not in text:
+        return text
+    found = _ENV_CREDENTIAL.search(text)
+    return found.group(1).strip() if found else text
 
 
 def pasted_error_evidence(text: str) -> dict[str, Any]:
     """Evidence for a pasted message: an API's answer (Graph 403 body, JwtBearer 401) when it has no AADSTS
     code and reads like one, otherwise the token endpoint's error."""
+    text = _daemon_part(text)
     if not re.search(r"AADSTS\d+", text):
         for pattern, status in _API_ANSWERS:
             if pattern.search(text):
                 www = text if "Bearer " in text and "error" in text else ""
                 return {"api": {"status": status, "body": text, "www_authenticate": www}}
+        if _NON_HTTP_ANSWERS.search(text):
+            return {"api": {"body": text}}
     return {"token_error": text}
 
 

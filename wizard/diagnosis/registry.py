@@ -24,6 +24,7 @@ SECTIONS = (
     "Credentials",
     "Tenant, app and authority",
     "Token and API",
+    "Beyond the token",
     "Network and client",
     "Not a failure",
 )
