@@ -13,8 +13,8 @@ import requests
 
 from wizard.cli.main import main
 from wizard.diagnosis import diagnose
+from wizard.live.token_keys import verify_token
 from wizard.sandbox import Sandbox
-from wizard.tokens.verify import verify_token
 
 GRAPH = ["https://graph.microsoft.com/.default"]
 

@@ -20,8 +20,8 @@ from wizard.errors import (
     UsageError,
 )
 from wizard.live.http import HttpSettings
+from wizard.live.token_keys import verify_token
 from wizard.tokens.issuers import UntrustedIssuer, entra_issuer
-from wizard.tokens.verify import verify_token
 
 TENANT = "9f8e7d6c-5b4a-4321-8fed-cba987654321"
 ISSUER = f"https://login.microsoftonline.com/{TENANT}/v2.0"

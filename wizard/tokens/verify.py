@@ -1,13 +1,16 @@
-"""Verify a token's signature with a trusted issuer's published keys (OpenID configuration -> JWKS)."""
+"""Check a token's signature with a trusted issuer's published keys (OpenID configuration -> JWKS).
+
+Pure: the documents are fetched by whoever calls (`fetch_json`), so this module never reaches the
+network itself; wizard.live.token_keys fetches them through the core's one HTTP client.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wizard.errors import NetworkError, TokenFormatError
-from wizard.live.http import HttpSettings
-from wizard.live.trace import Trace
 from wizard.tokens.decode import DecodedToken, decode_token
 from wizard.tokens.issuers import (
     UNTRUSTED,
@@ -19,8 +22,8 @@ from wizard.tokens.issuers import (
 )
 from wizard.tokens.report import GRAPH_NOT_VERIFIABLE
 
-if TYPE_CHECKING:  # httpx is imported lazily: importing it loads rich (its CLI) when rich is installed
-    import httpx
+#: GET an https URL and return its JSON object (raising wizard.errors.NetworkError subclasses).
+FetchJson = Callable[[str], dict[str, Any]]
 
 _ALLOWED_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 
@@ -45,20 +48,6 @@ class Verification:
         }
 
 
-def _get_json(client: httpx.Client, url: str) -> dict[str, Any]:
-    """GET a JSON object; transport failures and 429/5xx arrive typed from the core's HTTP client."""
-    response = client.get(url)
-    if response.status_code != 200:
-        raise NetworkError(f"{url} answered {response.status_code}", url=url, status=response.status_code)
-    try:
-        data = response.json()
-    except ValueError:
-        raise NetworkError(f"{url} did not answer JSON", url=url) from None
-    if not isinstance(data, dict):
-        raise NetworkError(f"{url} did not answer a JSON object", url=url)
-    return data
-
-
 def _trusted(decoded: DecodedToken, issuer: str | None) -> TrustedIssuer | Verification:
     iss = decoded.claims.get("iss")
     if not isinstance(iss, str) or not iss:
@@ -72,27 +61,19 @@ def _trusted(decoded: DecodedToken, issuer: str | None) -> TrustedIssuer | Verif
         return Verification(False, UNTRUSTED, exc.reason)
 
 
-def verify_token(
+def check_signature(
     token: str | DecodedToken,
     *,
+    fetch_json: FetchJson,
     raw: str | None = None,
-    verify: bool | str = True,
-    timeout: float = 10.0,
     issuer: str | None = None,
-    settings: HttpSettings | None = None,
-    transport: httpx.BaseTransport | None = None,
 ) -> Verification:
     """Check the signature with the keys of a trusted issuer. Graph tokens and `alg: none` are reported,
     not fetched; a token whose `iss` is not Entra's (for its `tid`) nor the `issuer` named is reported
-    "untrusted issuer", and nothing is fetched.
-
-    `verify` is True (system trust) or a CA bundle path (`--ca-file`). The keys are fetched through the
-    core's HTTP client (wizard.live.httpx_transport): same trust, proxies, timeouts and typed errors as
-    every other request. A bad signature is a result (verified=False), not an exception.
+    "untrusted issuer", and `fetch_json` is never called. A bad signature is a result (verified=False),
+    not an exception.
     """
     import jwt  # lazy: PyJWT + cryptography are only needed here
-
-    from wizard.live.httpx_transport import httpx_client
 
     decoded = token if isinstance(token, DecodedToken) else decode_token(token)
     compact = raw if raw is not None else (token if isinstance(token, str) else None)
@@ -113,26 +94,22 @@ def verify_token(
     url = trusted.metadata_url
     kid = decoded.header.get("kid")
     kid_text = kid if isinstance(kid, str) else None
-    if settings is None:
-        settings = HttpSettings.bounded(timeout, ca_file=verify if isinstance(verify, str) else None)
-    trace = Trace([compact])
-    with httpx_client(settings, trace, step="keys", transport=transport) as client:
-        metadata = _get_json(client, url)
-        if trusted.named_by_user and not matches_named(
-            iss, tid if isinstance(tid, str) else None, trusted, metadata.get("issuer")
-        ):
-            return Verification(
-                False,
-                UNTRUSTED,
-                f"The token's issuer {iss} is not the issuer you named ({trusted.issuer}), nor the issuer "
-                "its metadata declares.",
-                url,
-                kid_text,
-            )
-        jwks_uri = metadata.get("jwks_uri")
-        if not isinstance(jwks_uri, str) or not jwks_uri.startswith("https://"):
-            raise NetworkError(f"{url} has no https jwks_uri", url=url)
-        jwks = _get_json(client, jwks_uri)
+    metadata = fetch_json(url)
+    if trusted.named_by_user and not matches_named(
+        iss, tid if isinstance(tid, str) else None, trusted, metadata.get("issuer")
+    ):
+        return Verification(
+            False,
+            UNTRUSTED,
+            f"The token's issuer {iss} is not the issuer you named ({trusted.issuer}), nor the issuer "
+            "its metadata declares.",
+            url,
+            kid_text,
+        )
+    jwks_uri = metadata.get("jwks_uri")
+    if not isinstance(jwks_uri, str) or not jwks_uri.startswith("https://"):
+        raise NetworkError(f"{url} has no https jwks_uri", url=url)
+    jwks = fetch_json(jwks_uri)
     keys = jwks.get("keys")
     candidates = [k for k in keys if isinstance(k, dict)] if isinstance(keys, list) else []
     if isinstance(kid, str):

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(decoded)
     data = report.to_dict()
     if args.verify:
-        from wizard.tokens.verify import verify_token
+        from wizard.live.token_keys import verify_token
 
         verify: bool | str = args.ca_file if args.ca_file else True
         result = verify_token(
