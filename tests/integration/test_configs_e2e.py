@@ -119,4 +119,4 @@ def test_python_secret_parameters_json_used_like_the_sample(
     graph_data = requests.get(
         config["endpoint"], headers={"Authorization": "Bearer " + token["access_token"]}
     ).json()
-    assert len(graph_data["value"]) == 4
+    assert len(graph_data["value"]) == len(sandbox.state.tenant(app.tenant_id).spec.users)  # type: ignore[union-attr]

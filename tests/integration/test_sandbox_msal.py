@@ -57,7 +57,7 @@ def test_secret_gets_graph_token_and_lists_users(
         f"{sandbox.graph_base_url}/users", headers={"Authorization": f"Bearer {result['access_token']}"}
     )
     assert users.status_code == 200
-    assert len(users.json()["value"]) == 4
+    assert len(users.json()["value"]) == len(sandbox.state.tenant(app.tenant_id).spec.users)  # type: ignore[union-attr]
 
 
 def test_authority_by_domain_name_works(sandbox: Sandbox, sandbox_session: requests.Session) -> None:

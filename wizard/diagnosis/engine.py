@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
+    rules_admin,
     rules_azure,
     rules_credentials,
     rules_fallback,

@@ -390,6 +390,10 @@ def _assignment(s: Signals) -> Hit | None:
 
 @CONDITIONAL_ACCESS.detector
 def _ca(s: Signals) -> Hit | None:
+    from wizard.diagnosis.rules_admin import is_delegated_sign_in
+
+    if is_delegated_sign_in(s):  # a person's sign-in, not the daemon's: sign-in-blocked explains it
+        return None
     if s.code(53003, 53000, 53001, 530003) or s.says("conditional access", "blocked by conditional access"):
         return Hit(SERVER_SAYS)
     return None

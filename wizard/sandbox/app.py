@@ -12,6 +12,8 @@ from starlette.types import ASGIApp
 
 from wizard.sandbox import discovery, graph, todo
 from wizard.sandbox.admin_consent import admin_consent
+from wizard.sandbox.authorize import authorize
+from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
 from wizard.sandbox.faults import FaultMiddleware, Faults
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
 from wizard.sandbox.state import SandboxState
@@ -41,6 +43,9 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route("/{tenant}/discovery/keys", discovery.keys),
         Route("/{tenant}/oauth2/v2.0/token", token_endpoint, methods=["GET", "POST"]),
         Route("/{tenant}/oauth2/token", token_endpoint_v1, methods=["GET", "POST"]),
+        Route("/{tenant}/oauth2/v2.0/authorize", authorize, methods=["GET", "POST"]),
+        Route("/{tenant}/oauth2/v2.0/devicecode", devicecode, methods=["GET", "POST"]),
+        Route(DEVICE_LOGIN_PATH, devicelogin, methods=["GET", "POST"]),
         Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
         Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
         *todo.ROUTES,

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from wizard.sandbox.delegated_catalog import (
+    APPLICATION_ADMINISTRATOR,
+    APPLICATION_DEVELOPER,
+    CLOUD_APPLICATION_ADMINISTRATOR,
+    GLOBAL_ADMINISTRATOR,
+    PRIVILEGED_ROLE_ADMINISTRATOR,
+    PublicClientSpec,
+)
 from wizard.sandbox.scenario import (
     CERTIFICATE,
     DELEGATED,
@@ -52,13 +60,19 @@ def _app(prefix: str, n: int, name: str, display: str, **kw: object) -> AppSpec:
     )
 
 
-def _users(domain: str, prefix: str) -> tuple[UserSpec, ...]:
+def _users(domain: str, prefix: str, *, admins: bool = False) -> tuple[UserSpec, ...]:
+    """The directory's people; with `admins`, two more so that every directory role has a user."""
     people = [
-        ("Adele", "Vance", "Retail Manager"),
-        ("Alex", "Wilber", "Marketing Assistant"),
-        ("Diego", "Siciliani", "HR Manager"),
-        ("Megan", "Bowen", "Marketing Manager"),
+        ("Adele", "Vance", "Retail Manager", GLOBAL_ADMINISTRATOR),
+        ("Alex", "Wilber", "Marketing Assistant", ""),
+        ("Diego", "Siciliani", "HR Manager", APPLICATION_ADMINISTRATOR),
+        ("Megan", "Bowen", "Marketing Manager", CLOUD_APPLICATION_ADMINISTRATOR),
     ]
+    if admins:
+        people += [
+            ("Lee", "Gu", "Director", PRIVILEGED_ROLE_ADMINISTRATOR),
+            ("Nestor", "Wilke", "Developer", APPLICATION_DEVELOPER),
+        ]
     return tuple(
         UserSpec(
             id=f"{prefix}-{i:04d}-4000-b000-000000005e75",
@@ -67,8 +81,43 @@ def _users(domain: str, prefix: str) -> tuple[UserSpec, ...]:
             given_name=given,
             surname=surname,
             job_title=title,
+            roles=(role,) if role else (),
         )
-        for i, (given, surname, title) in enumerate(people, start=1)
+        for i, (given, surname, title, role) in enumerate(people, start=1)
+    )
+
+
+#: The delegated scopes the wizard's own public client asks for, step by step.
+WIZARD_SCOPES = (
+    "User.Read",
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "AppRoleAssignment.ReadWrite.All",
+)
+
+
+def _public_clients(prefix: str) -> tuple[PublicClientSpec, ...]:
+    """What `login bootstrap` registers: consented, not yet consented, and without public client flows."""
+
+    def client(n: int, name: str, display: str, **kw: object) -> PublicClientSpec:
+        return PublicClientSpec(
+            name=name,
+            client_id=f"{prefix}-{n:04d}-4000-a000-00000000c11e",
+            display_name=display,
+            required_scopes=WIZARD_SCOPES,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    return (
+        client(101, "wizard-admin", "Entra Daemon Wizard (admin sign-in)", admin_consented=WIZARD_SCOPES),
+        client(102, "wizard-admin-unconsented", "Entra Daemon Wizard (not yet consented)"),
+        client(
+            103,
+            "wizard-admin-browser-only",
+            "Entra Daemon Wizard (public client flows off)",
+            admin_consented=WIZARD_SCOPES,
+            allow_public_client_flows=False,
+        ),
     )
 
 
@@ -176,7 +225,8 @@ def _contoso() -> TenantSpec:
         type="workforce",
         apps=apps,
         apis=(todo, secured),
-        users=_users("contoso.onmicrosoft.com", p),
+        users=_users("contoso.onmicrosoft.com", p, admins=True),
+        public_clients=_public_clients(p),
     )
 
 

@@ -83,6 +83,11 @@ class Caller:
         roles = claims.get("roles")
         self.roles = set(roles) if isinstance(roles, list) else set()
         self.app_only = claims.get("idtyp") == "app" or "scp" not in claims
+        self.scopes = set() if self.app_only else set(str(claims.get("scp", "")).split())
+
+    def allowed(self, needs: frozenset[str]) -> bool:
+        """App-only: an application permission in `roles`; delegated: a scope in `scp` (Graph's first check)."""
+        return bool((self.roles if self.app_only else self.scopes) & needs)
 
 
 def authenticate(request: Request) -> Caller | JSONResponse:
@@ -118,7 +123,7 @@ def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Han
             caller = authenticate(request)
             if isinstance(caller, Response):
                 return caller
-            if needs is not None and not (caller.roles & needs):
+            if needs is not None and not caller.allowed(needs):
                 return graph_error(
                     request,
                     403,
@@ -141,6 +146,12 @@ def _ctx(request: Request, what: str) -> str:
 
 @graph_route("/me")
 async def me(request: Request, caller: Caller) -> Response:
+    if not caller.app_only:
+        oid = str(caller.claims.get("oid", "")).lower()
+        found = next((u for u in caller.tenant.spec.users if u.id.lower() == oid), None)
+        if found is not None:
+            return ok(request, {"@odata.context": _ctx(request, "users/$entity"), **G.user(found)})
+        return G.not_found(request, oid)
     return graph_error(
         request, 400, "BadRequest", "/me request is only valid with delegated authentication flow."
     )
@@ -166,6 +177,14 @@ def count(request: Request, items: list[dict[str, Any]], type_name: str) -> Resp
 USER = "microsoft.graph.user"
 APP = "microsoft.graph.application"
 SP = "microsoft.graph.servicePrincipal"
+
+
+@graph_route("/organization")
+async def organization(request: Request, caller: Caller) -> Response:
+    """The tenant: id, verified domains and type ("CIAM" for External ID), readable by any signed-in caller."""
+    return ok(
+        request, {"@odata.context": _ctx(request, "organization"), "value": [G.organization(caller.tenant)]}
+    )
 
 
 @graph_route("/users", READ_USERS)
@@ -270,5 +289,6 @@ ROUTES: list[Route] = [
     service_principals_count,
     service_principal,
     app_role_assignments,
+    organization,
     Route("/v1.0/{rest:path}", unknown, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),
 ]

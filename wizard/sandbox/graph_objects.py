@@ -36,6 +36,24 @@ def user(u: UserSpec) -> dict[str, Any]:
     }
 
 
+def organization(tenant: TenantState) -> dict[str, Any]:
+    spec = tenant.spec
+    return {
+        "id": spec.id,
+        "displayName": spec.display_name,
+        "tenantType": "CIAM" if tenant.external else "AAD",
+        "verifiedDomains": [
+            {
+                "capabilities": "Email, OfficeCommunicationsOnline",
+                "isDefault": True,
+                "isInitial": True,
+                "name": spec.domain,
+                "type": "Managed",
+            }
+        ],
+    }
+
+
 def _roles(api: ApiSpec) -> list[dict[str, Any]]:
     return [
         {

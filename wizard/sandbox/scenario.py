@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,6 +92,10 @@ class UserSpec:
     given_name: str = ""
     surname: str = ""
     job_title: str = ""
+    #: Fixed sign-in password; empty means one is generated per run (listed in the ready line).
+    password: str = ""
+    #: Directory role names (see delegated_catalog.ROLE_TEMPLATES); empty for an ordinary user.
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,9 @@ class TenantSpec:
     apps: tuple[AppSpec, ...] = ()
     apis: tuple[ApiSpec, ...] = ()
     users: tuple[UserSpec, ...] = ()
+    public_clients: tuple[PublicClientSpec, ...] = ()
+    #: Conditional Access blocks the device code flow (AADSTS53003), as many tenants do.
+    block_device_code: bool = False
 
 
 @dataclass(frozen=True)
@@ -239,7 +247,23 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
     )
 
 
+def _strings(d: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = d.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigFileError(f"{where}: '{key}' must be a list of strings")
+    return tuple(value)
+
+
 def _user(d: dict[str, Any], where: str) -> UserSpec:
+    roles = _strings(d, "roles", where)
+    unknown = [r for r in roles if r not in ROLE_TEMPLATES]
+    if unknown:
+        raise ConfigFileError(
+            f"{where}: unknown directory role {unknown[0]!r}", hint="Known: " + ", ".join(ROLE_TEMPLATES)
+        )
+    password = d.get("password", "")
+    if not isinstance(password, str):
+        raise ConfigFileError(f"{where}: 'password' must be a string")
     return UserSpec(
         id=_str(d, "id", where),
         display_name=_str(d, "display_name", where),
@@ -247,6 +271,26 @@ def _user(d: dict[str, Any], where: str) -> UserSpec:
         given_name=str(d.get("given_name", "")),
         surname=str(d.get("surname", "")),
         job_title=str(d.get("job_title", "")),
+        password=password,
+        roles=roles,
+    )
+
+
+def _public_client(d: dict[str, Any], where: str) -> PublicClientSpec:
+    name = _str(d, "name", where)
+    where = f"{where} public client '{name}'"
+    scopes = {k: _strings(d, k, where) for k in ("required_scopes", "admin_consented")}
+    for value in (*scopes["required_scopes"], *scopes["admin_consented"]):
+        if graph_scope(value) is None:
+            raise ConfigFileError(f"{where}: unknown Microsoft Graph delegated scope {value!r}")
+    return PublicClientSpec(
+        name=name,
+        client_id=_str(d, "client_id", where).lower(),
+        display_name=_str(d, "display_name", where, name),
+        redirect_uris=_strings(d, "redirect_uris", where) or ("http://localhost",),
+        allow_public_client_flows=_bool(d, "allow_public_client_flows", where, True),
+        required_scopes=scopes["required_scopes"],
+        admin_consented=scopes["admin_consented"],
     )
 
 
@@ -276,6 +320,8 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 apps=apps,
                 apis=apis,
                 users=tuple(_user(u, where) for u in _list(t, "users", where)),
+                public_clients=tuple(_public_client(c, where) for c in _list(t, "public_clients", where)),
+                block_device_code=_bool(t, "block_device_code", where),
             )
         )
     if not tenants:

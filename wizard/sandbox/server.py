@@ -22,6 +22,7 @@ from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tls import data_root, issue_server_cert, load_or_create_ca
 from wizard.sandbox.tokens import issuer_v2
+from wizard.sandbox.users import describe_delegated
 from wizard.secret import mask
 
 READY_TIMEOUT = 30.0
@@ -316,6 +317,7 @@ class Sandbox:
                         }
                         for api in t.apis()
                     ],
+                    **describe_delegated(self.state.delegated, t.spec.id, show_secrets=show_secrets),
                 }
             )
         return {

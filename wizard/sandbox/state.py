@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.errors import UsageError
+from wizard.sandbox.delegated_sessions import DelegatedSessions
 from wizard.sandbox.scenario import (
     APPLICATION,
     CERTIFICATE,
@@ -24,6 +25,7 @@ from wizard.sandbox.scenario import (
 )
 from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
+from wizard.sandbox.users import DelegatedDirectory
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -117,6 +119,9 @@ class SandboxState:
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
         self.signing_keys: list[SigningKey] = [new_signing_key(new_key()) for _ in range(2)]
+        #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
+        self.delegated = DelegatedDirectory(scenario.tenants)
+        self.sessions = DelegatedSessions()
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
@@ -229,14 +234,15 @@ class SandboxState:
 
     def upload_certificate(self, client_id: str, certificate: bytes) -> str:
         """Register a public certificate (PEM or DER) on the app, as "Upload certificate" does; its key id."""
-        from wizard.certs.inspect import load_credential_material
-        from wizard.certs.thumbprints import thumbprints
-        from wizard.errors import CertificateError
+        from wizard.certs.load import load_bytes
+        from wizard.errors import CertificateUnreadable
 
-        cert = load_credential_material(certificate).certificate
-        if cert is None:
-            raise CertificateError("No certificate to upload", hint="Upload the .cer or .pem, not the key.")
-        prints = thumbprints(cert)
+        loaded = load_bytes(certificate)
+        cert, prints = loaded.certificate, loaded.thumbprints
+        if cert is None or prints is None:
+            raise CertificateUnreadable(
+                "No certificate to upload", hint="Upload the .cer or .pem, not the key."
+            )
         uploaded = AppCertificate(
             cert=cert,
             key_path="",  # the private key stays with the daemon, as in the portal

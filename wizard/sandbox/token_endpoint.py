@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
+from wizard.sandbox.delegated_grants import DELEGATED_GRANTS, delegated_token
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import IssuedToken, issue
@@ -176,14 +177,17 @@ class Grant:
     resource: str
 
 
-async def _read_request(request: Request) -> tuple[TenantState, TokenRequest]:
-    """The tenant and the parsed form; the checks both endpoints make before the grant's own."""
-    state: SandboxState = request.app.state.sandbox_state
+async def _form(request: Request) -> dict[str, str]:
     if request.method != "POST":
         raise E.post_only(request.method)
-    tenant = resolve_tenant(state, request.path_params["tenant"])
     form_data = await request.form()
-    form = {k: v for k, v in form_data.items() if isinstance(v, str)}
+    return {k: v for k, v in form_data.items() if isinstance(v, str)}
+
+
+def _read_request(request: Request, form: dict[str, str]) -> tuple[TenantState, TokenRequest]:
+    """The tenant and the parsed form; the checks both endpoints make before the grant's own."""
+    state: SandboxState = request.app.state.sandbox_state
+    tenant = resolve_tenant(state, request.path_params["tenant"])
     req = parse_request(form, request.headers.get("authorization"))
     if not req.grant_type:
         raise E.missing_parameter("grant_type")
@@ -227,7 +231,10 @@ def _headers(correlation: str | None) -> dict[str, str]:
 async def token_endpoint(request: Request) -> Response:
     correlation = request.headers.get("client-request-id")
     try:
-        tenant, req = await _read_request(request)
+        form = await _form(request)
+        if form.get("grant_type") in DELEGATED_GRANTS:  # a person's sign-in (wizard.sandbox.delegated_grants)
+            return await delegated_token(request, request.app.state.sandbox_state, form)
+        tenant, req = _read_request(request, form)
         if req.resource is not None:
             raise E.resource_parameter()
         grant = _grant(request, tenant, req, check_scope(req.scope))
@@ -252,7 +259,7 @@ async def token_endpoint_v1(request: Request) -> Response:
     """
     correlation = request.headers.get("client-request-id")
     try:
-        tenant, req = await _read_request(request)
+        tenant, req = _read_request(request, await _form(request))
         if not req.resource:
             raise E.missing_parameter("resource")
         grant = _grant(request, tenant, req, req.resource)

@@ -1,0 +1,91 @@
+"""The loopback redirect receiver: http://localhost:<port> waits for the one answer of an interactive sign-in."""
+
+from __future__ import annotations
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from urllib.parse import parse_qsl, urlsplit
+
+_DONE = (
+    b"<!doctype html><html><head><meta charset='utf-8'><title>Signed in</title></head><body>"
+    b"<h1>Signed in</h1><p>You can close this tab and return to daemon-wizard.</p></body></html>"
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def _answer(self, fields: dict[str, str]) -> None:
+        if "code" not in fields and "error" not in fields:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(_DONE)
+        self.server.deliver(fields)
+
+    def do_GET(self) -> None:
+        self._answer(dict(parse_qsl(urlsplit(self.path).query)))
+
+    def do_POST(self) -> None:  # response_mode=form_post
+        length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
+        body = self.rfile.read(length).decode("utf-8", "replace")
+        self._answer(dict(parse_qsl(body)))
+
+    def log_message(self, format: str, *args: object) -> None:  # the query holds the code: never log it
+        return
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.answer: dict[str, str] | None = None
+        self.arrived = threading.Event()
+
+    def deliver(self, fields: dict[str, str]) -> None:
+        if self.answer is None:
+            self.answer = fields
+        self.arrived.set()
+
+
+class LoopbackReceiver:
+    """Serve on 127.0.0.1 (redirect URI http://localhost:<port>) until the answer or the end of `wait`."""
+
+    def __init__(self) -> None:
+        self._server = _Server()
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="loopback-redirect", daemon=True
+        )
+
+    @property
+    def redirect_uri(self) -> str:
+        return f"http://localhost:{self._server.server_address[1]}"
+
+    def __enter__(self) -> LoopbackReceiver:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def wait(self, timeout: float, cancel: threading.Event | None = None) -> dict[str, str] | None:
+        """The redirect's fields (code and state, or error), or None when the time ran out or was cancelled."""
+        step = 0.2
+        waited = 0.0
+        while waited < timeout:
+            if self._server.arrived.wait(min(step, timeout - waited)):
+                return self._server.answer
+            if cancel is not None and cancel.is_set():
+                return None
+            waited += step
+        return None

@@ -1,0 +1,150 @@
+"""`daemon-wizard login [status|bootstrap]`: sign in as an administrator or app owner, and who is signed in."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from wizard.admin.identity import AdminToken
+from wizard.cli.output import emit_json, err, out
+from wizard.cli.signin_args import (
+    SignInRequest,
+    acquire,
+    add_signin_arguments,
+    identity_lines,
+    report_sign_in_failure,
+)
+from wizard.errors import TokenError, WizardError
+from wizard.exitcodes import ExitCode
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "login",
+        help="admin sign-in for acting on the tenant (browser, --device-code, --use-az); `login status`",
+        description="Sign in as an administrator or app owner. The browser (auth code + PKCE, loopback "
+        "redirect) is the default; --device-code and --use-az on request. Tokens are cached only encrypted "
+        "(msal-extensions); `logout` removes them. `login status` shows who is signed in, never a token.",
+    )
+    parser.add_argument("action", nargs="?", choices=["status", "bootstrap"], help="status: who is signed in")
+    parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
+    parser.add_argument(
+        "--allow-plaintext-cache",
+        action="store_true",
+        help="where no encrypted store exists (Linux without libsecret), cache the tokens in a 0600 file",
+    )
+    add_signin_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "status":
+        return status(args)
+    if args.action == "bootstrap":
+        raise WizardError(
+            "`login bootstrap` is not available yet",
+            hint="Register a public client yourself (redirect URI http://localhost, 'Allow public client flows' "
+            "for device code, delegated Graph permissions Application.Read.All and Application.ReadWrite.All) "
+            "and pass its --client-id.",
+        )
+    request = SignInRequest.from_args(args)
+    if request.client.notice and request.flow != "azure_cli":
+        err(request.client.notice)
+    try:
+        token, cache_kind = _sign_in(args, request)
+    except TokenError as exc:
+        return report_sign_in_failure(exc, request, as_json=args.json)
+    return _report(token, cache_kind, request, as_json=args.json)
+
+
+def _sign_in(args: argparse.Namespace, request: SignInRequest) -> tuple[AdminToken, str | None]:
+    if request.flow == "azure_cli":
+        return acquire(args, request), None  # the Azure CLI keeps its own cache
+    from wizard.admin.token_cache import LoginRecord, login_dir, persistent_cache, save_record
+
+    cache, encrypted = persistent_cache(
+        allow_plaintext=args.allow_plaintext_cache
+    )  # refuse before signing in
+    if not encrypted:
+        err(f"warning: admin tokens will be cached in plaintext under {login_dir()} (0600), as asked")
+    token = acquire(args, request, cache=cache)
+    save_record(
+        LoginRecord(
+            authority=request.authority,
+            client_id=request.client.client_id,
+            scopes=request.scopes,
+            user=token.identity.user,
+            tenant_id=token.identity.tenant_id,
+            encrypted=encrypted,
+            ca_file=args.ca_file,
+        )
+    )
+    return token, "encrypted" if encrypted else "plaintext"
+
+
+def _report(token: AdminToken, cache_kind: str | None, request: SignInRequest, *, as_json: bool) -> int:
+    if as_json:
+        emit_json(
+            {
+                "ok": True,
+                "signed_in": True,
+                "flow": request.flow,
+                "cache": cache_kind,
+                "own_client": request.client.own,
+                **token.identity.to_dict(),
+            }
+        )
+        return int(ExitCode.OK)
+    for line in identity_lines(token):
+        out(line)
+    out(f"cache:     {cache_kind or 'none (the Azure CLI keeps its own)'}")
+    return int(ExitCode.OK)
+
+
+def status(args: argparse.Namespace) -> int:
+    """Who is signed in, from the cache `login` wrote (a refresh token may be used); never the token."""
+    from wizard.admin.clients import ClientChoice
+    from wizard.admin.signin import AdminSignIn
+    from wizard.admin.token_cache import existing_cache, load_record
+    from wizard.live.http import HttpSettings
+
+    record = load_record()
+    token = None
+    if record is not None:
+        settings = HttpSettings.bounded(min(args.timeout, 60.0), ca_file=args.ca_file or record.ca_file)
+        client = ClientChoice(record.client_id, own=True)
+        signin = AdminSignIn(
+            authority=record.authority, client=client, settings=settings, cache=existing_cache(record)
+        )
+        try:
+            token = signin.silent(record.scopes)
+        except TokenError:
+            token = None
+        finally:
+            signin.close()
+    if token is None:
+        if args.json:
+            emit_json({"signed_in": False})
+        err(
+            "not signed in"
+            + (" (the cached sign-in has ended)" if record else "")
+            + ": run `daemon-wizard login`"
+        )
+        return int(ExitCode.FAILURE)
+    assert record is not None
+    if args.json:
+        emit_json(
+            {
+                "signed_in": True,
+                "authority": record.authority,
+                "cache": "encrypted" if record.encrypted else "plaintext",
+                **token.identity.to_dict(),
+            }
+        )
+        return int(ExitCode.OK)
+    for line in identity_lines(token):
+        out(line)
+    left = max(0, token.identity.expires_on - int(time.time()))
+    out(f"expires:   in {left // 60} min ({'encrypted' if record.encrypted else 'plaintext'} cache)")
+    return int(ExitCode.OK)
