@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.errors import NetworkError, TokenFormatError
 from wizard.tokens.decode import DecodedToken, decode_token
@@ -52,6 +53,12 @@ def _trusted(decoded: DecodedToken, issuer: str | None) -> TrustedIssuer | Verif
     iss = decoded.claims.get("iss")
     if not isinstance(iss, str) or not iss:
         raise TokenFormatError("The token has no issuer (iss) to fetch keys from")
+    try:
+        urlsplit(iss).port  # noqa: B018 - raises ValueError for `https://[::1` or a bad port
+    except ValueError:
+        raise TokenFormatError(
+            "The token's issuer is not a valid https URL", hint="Only Entra-issued tokens can be verified."
+        ) from None
     if issuer is not None:
         return named_issuer(issuer)
     tid = decoded.claims.get("tid")
