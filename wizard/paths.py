@@ -31,3 +31,13 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def log_dir() -> Path:
+    """Logs, such as the TUI's report of an unexpected error."""
+    home = _home()
+    if home is not None:
+        return home / "log"
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir(APP_NAME))

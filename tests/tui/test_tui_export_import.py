@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tui_helpers import CANARY, make_app, screen_text, settle, type_text, wait_for
+from tui_helpers import CANARY, make_app, screen_text, type_text, wait_for, wait_for_text
 
 from screens.dialogs.error import ErrorDialog
 from screens.export import ExportScreen
@@ -26,20 +26,16 @@ async def test_export_preview_masks_the_secret_then_write_creates_files(tmp_path
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         screen = ExportScreen(PROFILE, secret=state.secret, scrub=state.scrub, out_dir=tmp_path)
-        app.push_screen(screen)
-        await pilot.pause()
+        await app.push_screen(screen)
         await pilot.press("ctrl+r")
-        await settle(pilot, "export")
-        text = screen_text(app)
-        assert "would be written" in text
+        text = await wait_for_text(pilot, "parameters.json: created")
         assert CANARY not in text and CANARY[:10] not in text
         assert not any(tmp_path.iterdir())
-        await pilot.press("ctrl+w")
-        await settle(pilot, "export")
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "mode 600")
         written = [p for p in tmp_path.rglob("*") if p.is_file()]
         assert written, "nothing was written"
         assert all(p.stat().st_mode & 0o077 == 0 for p in written if CANARY in p.read_text("utf-8"))
-        assert "mode 600" in screen_text(app)
         assert screen.result() is True
 
 
@@ -59,11 +55,11 @@ async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Pat
     )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, StartScreen)
         await pilot.press("down", "down", "enter")
         await type_text(pilot, str(config))
         await pilot.press("enter")
-        await wait_for(pilot, RegistrationScreen, seconds=5)
+        await wait_for(pilot, RegistrationScreen)
         assert app.state.profile.client_id == CLIENT
         assert app.state.secret == Secret(CANARY)
         assert CANARY not in screen_text(app)
@@ -72,14 +68,13 @@ async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Pat
 async def test_a_file_that_cannot_be_imported_shows_the_error_dialog_and_stays(tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, StartScreen)
         await pilot.press("down", "down", "enter")
         await type_text(pilot, str(tmp_path / "missing.json"))
         await pilot.press("enter")
-        await wait_for(pilot, ErrorDialog, seconds=5)
+        await wait_for(pilot, ErrorDialog)
         assert isinstance(app.screen, ErrorDialog)
-        await pilot.pause(0.2)
         assert "does not exist" in app.screen.error_title
-        assert "does not exist" in screen_text(app)
+        await wait_for_text(pilot, "does not exist")
         await pilot.press("escape")
-        await wait_for(pilot, StartScreen, seconds=5)
+        await wait_for(pilot, StartScreen)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import CANARY, make_app, screen_text, settle, wait_for
+from tui_helpers import CANARY, make_app, screen_text, until, wait_for, wait_for_text
 
 from screens.app import WizardApp
 from screens.consent import ConsentScreen
@@ -26,11 +26,11 @@ SIZE = (100, 40)
 async def wait_for_test(pilot: Pilot[int]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, TokenTestScreen)
-    for _ in range(600):
-        if screen.report is not None:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the token test did not finish")
+    await until(
+        pilot,
+        lambda: screen.report is not None and "Press ctrl+n for the token" in screen_text(pilot.app),  # type: ignore[arg-type]
+        "the token test's verdict",
+    )
 
 
 async def start_on(pilot: Pilot[int], app_name: str) -> None:
@@ -39,6 +39,7 @@ async def start_on(pilot: Pilot[int], app_name: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, StartScreen)
     await pilot.press("down", "down", "down")
+    await until(pilot, lambda: screen.query_one("#sandbox-app").value == "graph-daemon", "the sandbox's apps")  # type: ignore[attr-defined]
     screen.query_one("#sandbox-app").value = app_name  # type: ignore[attr-defined]
     await pilot.press("ctrl+n")
     await wait_for(pilot, RegistrationScreen)
@@ -98,7 +99,7 @@ async def test_workforce_with_a_generated_certificate(app: WizardApp, tmp_path: 
         assert isinstance(screen, CredentialScreen)
         screen.query_one("#out-dir").value = str(tmp_path)  # type: ignore[attr-defined]
         await pilot.press("ctrl+g")
-        await settle(pilot, "certificate")
+        await wait_for_text(pilot, "SHA-1 thumbprint (portal)")
         assert screen.generated is not None
         assert (tmp_path / "sandbox-cert-daemon.key.pem").is_file()
         await pilot.press("ctrl+n")
@@ -111,12 +112,12 @@ async def test_workforce_with_a_generated_certificate(app: WizardApp, tmp_path: 
         assert not diagnosis.report.ok
         assert diagnosis.report.findings[0].code == "certificate-not-registered"
         # Back to the credential step, upload it as the portal would (ctrl+r on the sandbox), test again.
-        for _ in range(3):
+        for step in (TokenTestScreen, ConsentScreen, CredentialScreen):
             await pilot.press("escape")
-        await wait_for(pilot, CredentialScreen)
-        await settle(pilot, "certificate")  # the certificate already chosen is inspected on arrival
+            await wait_for(pilot, step)
+        await wait_for_text(pilot, "Private key: matches")  # the chosen certificate is inspected on arrival
         await pilot.press("ctrl+r")
-        await settle(pilot, "upload")
+        await wait_for_text(pilot, "Uploaded to the sandbox app")
         diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
@@ -127,7 +128,7 @@ async def test_workforce_with_the_registered_certificate_passes(app: WizardApp) 
         await pilot.press("ctrl+n")
         await wait_for(pilot, CredentialScreen)
         await pilot.press("ctrl+o")  # inspect the registered certificate the sandbox prefilled
-        await settle(pilot, "certificate")
+        await wait_for_text(pilot, "Private key: matches")
         diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
@@ -157,8 +158,7 @@ async def test_missing_consent_is_diagnosed_fixed_with_the_consent_key_and_passe
         await pilot.press("f")  # go to the fix: the consent step
         await wait_for(pilot, ConsentScreen)
         await pilot.press("a")  # approve on the sandbox
-        await settle(pilot, "consent")
-        assert "Admin consent granted" in screen_text(app)
+        await wait_for_text(pilot, "Admin consent granted on the sandbox tenant")
         await pilot.press("ctrl+n")
         diagnosis = await run_test_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
