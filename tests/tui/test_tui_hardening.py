@@ -123,22 +123,26 @@ async def test_an_unexpected_error_shows_the_dialog_logs_redacted_and_exits_1(
     monkeypatch.setattr(RegistrationScreen, "result", broken)
     app = make_app()
     with pytest.raises(RuntimeError, match="bug while reading"):  # run_test re-raises it, as Textual does
-        async with app.run_test(size=(100, 40)) as pilot:
-            app.state.secret = Secret(CANARY)
-            await _to_registration_filled(pilot)
-            await pilot.press("ctrl+n")
-            await wait_for(pilot, ErrorDialog)
-            text = await wait_for_text(pilot, "The details are in")
-            assert "Unexpected error" in text and "The wizard will close" in text
-            logs = list((Path(_home()) / "log").glob("tui-error-*.log"))
-            assert len(logs) == 1
-            log = logs[0].read_text("utf-8")
-            assert "RuntimeError: bug while reading" in log and "Traceback" in log
-            assert CANARY not in log and CANARY[:12] not in log and CANARY not in text
-            assert logs[0].stat().st_mode & 0o077 == 0
-            await pilot.press("escape")
-            await until(pilot, lambda: app.return_code is not None, "the app to exit")
+        await _crash_then_close(app)
     assert app.return_code == 1
+
+
+async def _crash_then_close(app: WizardApp) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.state.secret = Secret(CANARY)
+        await _to_registration_filled(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, ErrorDialog)
+        text = await wait_for_text(pilot, "The details are in")
+        assert "Unexpected error" in text and "The wizard will close" in text
+        logs = list((Path(_home()) / "log").glob("tui-error-*.log"))
+        assert len(logs) == 1
+        log = logs[0].read_text("utf-8")
+        assert "RuntimeError: bug while reading" in log and "Traceback" in log
+        assert CANARY not in log and CANARY[:12] not in log and CANARY not in text
+        assert logs[0].stat().st_mode & 0o077 == 0
+        await pilot.press("escape")
+        await until(pilot, lambda: app.return_code is not None, "the app to exit")
 
 
 def _home() -> str:

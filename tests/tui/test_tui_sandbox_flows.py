@@ -192,3 +192,85 @@ async def test_canary_secret_typed_in_never_reaches_the_screen_or_the_trace(app:
         seen += [f"{f.title} {f.explanation} {f.fix}" for f in diagnosis.report.findings]
         for text in seen:
             assert CANARY not in text and CANARY[:12] not in text
+
+
+# --- --sandbox FILE: the scenario's own apps; --sandbox NAME / --sandbox-app NAME picks one ---------------
+
+CUSTOM_APPS = (
+    {
+        "name": "billing-daemon",
+        "client_id": "b111ee00-0001-4000-a000-00000000c11e",
+        "consented": True,
+        "permissions": [{"api": "graph", "value": "User.Read.All"}],
+    },
+    {
+        "name": "old-secret-daemon",
+        "client_id": "b111ee00-0002-4000-a000-00000000c11e",
+        "consented": True,
+        "secret_expired": True,
+        "permissions": [{"api": "graph", "value": "User.Read.All"}],
+    },
+    {"name": "off-daemon", "client_id": "b111ee00-0003-4000-a000-00000000c11e", "disabled": True},
+    {"name": "no-sp-daemon", "client_id": "b111ee00-0004-4000-a000-00000000c11e", "service_principal": False},
+)
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    import json
+
+    tenant = {
+        "name": "northwind",
+        "id": "0a0b0c0d-0000-4000-a000-00000000a0a0",
+        "domain": "northwind.onmicrosoft.com",
+        "apps": list(CUSTOM_APPS),
+    }
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps({"tenants": [tenant]}), "utf-8")
+    return path
+
+
+async def test_a_custom_scenario_opens_on_its_own_first_app_and_lists_every_app(scenario_file: Path) -> None:
+    """Was: a blank screen, "No sandbox app with client id graph-daemon"."""
+    app = make_app(sandbox=str(scenario_file))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, RegistrationScreen)
+            assert app.state.sandbox_app == "billing-daemon"
+            assert app.state.profile.client_id == CUSTOM_APPS[0]["client_id"]
+            await wait_for_text(pilot, "sandbox tenant · billing-daemon")
+            await pilot.press("escape")
+            await wait_for(pilot, StartScreen)
+            select = app.screen.query_one("#sandbox-app")
+            offered = [value for _, value in select._options if isinstance(value, str)]  # type: ignore[attr-defined]
+            assert offered == [a["name"] for a in CUSTOM_APPS]
+            labels = " ".join(str(label) for label, _ in select._options)  # type: ignore[attr-defined]
+            for fact in ("secret expired", "disabled", "no service principal"):
+                assert fact in labels
+    finally:
+        app.flow.close()
+
+
+async def test_sandbox_app_picks_one_of_the_scenarios_apps(scenario_file: Path) -> None:
+    app = make_app(sandbox=str(scenario_file), sandbox_app="off-daemon")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, RegistrationScreen)
+            assert app.state.sandbox_app == "off-daemon"
+            assert app.state.profile.client_id == CUSTOM_APPS[2]["client_id"]
+    finally:
+        app.flow.close()
+
+
+def test_sandbox_name_or_file_is_resolved_before_anything_is_drawn(scenario_file: Path) -> None:
+    from screens.services import sandbox_choice
+    from wizard.errors import UsageError
+
+    assert sandbox_choice("default") == ("default", None)
+    assert sandbox_choice("cert-daemon") == ("default", "cert-daemon")  # --sandbox NAME
+    assert sandbox_choice(str(scenario_file), "no-sp-daemon") == (str(scenario_file), "no-sp-daemon")
+    with pytest.raises(UsageError, match="no app named 'graph-daemon'") as bad:
+        sandbox_choice(str(scenario_file), "graph-daemon")
+    assert "billing-daemon" in str(bad.value.hint)
+    with pytest.raises(UsageError, match="No scenario file and no sandbox app"):
+        sandbox_choice("no-such-thing")

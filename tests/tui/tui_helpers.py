@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from textual import events
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from screens.app import WizardApp, build_app
 
@@ -94,13 +95,20 @@ async def wait_for(pilot: Pilot[int], screen_type: type, *, seconds: float = 60.
     )
 
 
-async def wait_for_text(pilot: Pilot[int], text: str, *, seconds: float = 60.0) -> str:
-    """Wait until `text` is on the screen; returns the screen's text."""
+async def wait_for_text(
+    pilot: Pilot[int], text: str, *, within: str | None = None, seconds: float = 60.0
+) -> str:
+    """Wait until `text` is on the screen, or in the `within` widget's text (long output the user scrolls,
+    long paths the screen wraps); returns that text."""
     shown = ""
 
     def visible() -> bool:
         nonlocal shown
-        shown = screen_text(pilot.app)  # type: ignore[arg-type]
+        if within is None:
+            shown = screen_text(pilot.app)  # type: ignore[arg-type]
+        else:
+            widget = pilot.app.screen.query_one(within, Static)
+            shown = str(widget.content)
         return text in shown
 
     await until(pilot, visible, repr(text), seconds=seconds)
