@@ -26,11 +26,8 @@ SIZE = (100, 40)
 async def wait_for_test(pilot: Pilot[int]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, TokenTestScreen)
-    await until(
-        pilot,
-        lambda: screen.report is not None and "Press ctrl+n for the token" in screen_text(pilot.app),  # type: ignore[arg-type]
-        "the token test's verdict",
-    )
+    await wait_for_text(pilot, "Press ctrl+n for the token", within="#test-status")
+    assert screen.report is not None
 
 
 async def start_on(pilot: Pilot[int], app_name: str) -> None:
