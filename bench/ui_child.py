@@ -48,7 +48,7 @@ def _flow_work(target: dict[str, str], folder: str) -> list[Callable[[], None]]:
             use_env_proxies=False,
         )
         if report.verdict != "ok":
-            raise RuntimeError(f"token test failed: {[f['code'] for f in report.findings]}")
+            raise RuntimeError(f"token test failed: {report.codes}")
 
     def key_and_export() -> None:
         from pathlib import Path

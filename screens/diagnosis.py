@@ -43,6 +43,10 @@ _FIX_AT: dict[str, GoTo] = {
     "resource-not-in-tenant": GoTo(Step.REGISTRATION, "resource"),
     "audience-mismatch": GoTo(Step.REGISTRATION, "resource"),
     "me-endpoint-app-token": GoTo(Step.REGISTRATION, "relative_path"),
+    "api-error-not-auth": GoTo(Step.REGISTRATION, "relative_path"),
+    "sharepoint-certificate-required": GoTo(Step.CREDENTIAL),
+    "b2c-client-credentials-limit": GoTo(Step.REGISTRATION, "tenant"),
+    "directory-role-required": GoTo(Step.CONSENT),
 }
 
 

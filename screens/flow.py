@@ -157,7 +157,8 @@ class Flow:
 
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state
-        ca_file = self.sandbox.ca_file if self.sandbox and s.sandbox_app else None
+        sandbox = self.sandbox if s.sandbox_app else None
+        ca_file = sandbox.ca_file if sandbox else None
         # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
         return lambda on_step, cancel: services.run_doctor(
             s.profile,
@@ -165,6 +166,7 @@ class Flow:
             ca_file=ca_file,
             on_step=on_step,
             cancel=cancel,
+            registration=sandbox.registration(s.profile.client_id) if sandbox else None,
         )
 
     def _apply_credential(self, cred: CredentialResult) -> None:

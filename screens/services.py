@@ -19,6 +19,8 @@ from wizard.secret import Secret
 
 if TYPE_CHECKING:
     from wizard.diagnosis.model import Finding
+    from wizard.live.results import Registration
+    from wizard.sandbox import SandboxHandle
 
 
 def preload() -> None:
@@ -106,13 +108,13 @@ def sandbox_choice(value: str, app: str | None = None) -> tuple[str, str | None]
 
 @dataclass
 class SandboxSession:
-    """A running sandbox tenant and what the wizard needs from it."""
+    """A running sandbox tenant, through its typed public handle."""
 
-    sandbox: Any
+    sandbox: SandboxHandle
 
     @property
     def ca_file(self) -> str:
-        return str(self.sandbox.ca_file)
+        return self.sandbox.ca_file
 
     def app_profile(self, name: str) -> tuple[Profile, Secret | None]:
         """A profile (and the secret, if the app has one) for one of the sandbox's apps."""
@@ -120,15 +122,19 @@ class SandboxSession:
 
         return sandbox_app_profile(self.sandbox, name)
 
+    def registration(self, client_id: str) -> Registration | None:
+        """The app's registration as the sandbox's admin sees it (None for an app it does not know)."""
+        from wizard.live.sandbox_profile import sandbox_registration
+
+        return sandbox_registration(self.sandbox, client_id)
+
     def grant_consent(self, client_id: str) -> None:
         """The admin approves the app's application permissions, as the consent page would."""
-        self.sandbox.state.grant_consent(client_id)
+        self.sandbox.grant_consent(client_id)
 
     def upload_certificate(self, client_id: str, path: str) -> None:
         """The admin uploads the public certificate to the app registration, as the portal would."""
-        from pathlib import Path
-
-        self.sandbox.state.upload_certificate(client_id, Path(path).expanduser().read_bytes())
+        self.sandbox.upload_certificate(client_id, Path(path).expanduser().read_bytes())
 
     def stop(self) -> None:
         self.sandbox.stop()
@@ -136,10 +142,9 @@ class SandboxSession:
 
 def start_sandbox(scenario: str | None = None) -> SandboxSession:
     """Start the in-process sandbox tenant (blocking: call from a thread worker)."""
-    from wizard.sandbox import Sandbox, load_scenario
+    from wizard.sandbox import open_sandbox
 
-    loaded = None if scenario in (None, "", "default") else load_scenario(scenario)
-    return SandboxSession(Sandbox(scenario=loaded, port=0).start())
+    return SandboxSession(open_sandbox(scenario))
 
 
 # --- permissions ---------------------------------------------------------------------------------------
@@ -219,19 +224,6 @@ def _trace_step(event: Any) -> TraceStep:
     )
 
 
-def _finding(f: dict[str, Any]) -> Finding:
-    from wizard.diagnosis.model import Finding
-
-    return Finding(
-        code=str(f.get("code", "")),
-        severity=str(f.get("severity", "error")),
-        title=str(f.get("title", "")),
-        explanation=str(f.get("explanation", "")),
-        fix=str(f.get("fix", "")),
-        links=tuple(str(link) for link in f.get("links", ()) or ()),
-    )
-
-
 def _claims(claims: Any) -> tuple[ClaimView, ...]:
     """Every claim with its meaning, from the diagnosis package's token decoder."""
     if not isinstance(claims, dict) or not claims:
@@ -258,20 +250,25 @@ def run_doctor(
     ca_file: str | None = None,
     on_step: Callable[[TraceStep], None] | None = None,
     cancel: threading.Event | None = None,
+    registration: Registration | None = None,
 ) -> DoctorView:
-    """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker)."""
+    """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker).
+
+    `registration`: the app's registration as the sandbox's admin sees it, when the sandbox is in use."""
     from wizard.live.doctor import run_doctor as live_doctor
     from wizard.live.trace import Trace
 
     trace = Trace()
     if on_step is not None:
         trace.subscribe(lambda event: on_step(_trace_step(event)))
-    report = live_doctor(profile, secret=secret, ca_file=ca_file, trace=trace, cancel=cancel)
+    report = live_doctor(
+        profile, secret=secret, ca_file=ca_file, trace=trace, cancel=cancel, registration=registration
+    )
     api = "\n".join(f"{a.method} {a.url} -> {a.status} {a.summary}".rstrip() for a in report.api)
     return DoctorView(
         verdict=str(report.verdict),
-        findings=tuple(_finding(f) for f in report.findings),
-        claims=_claims(report.evidence.get("token_claims")),
+        findings=tuple(report.findings),
+        claims=_claims(report.evidence.token_claims),
         token_summary=_token_summary(report.token),
         api_result=api,
         trace=tuple(_trace_step(e) for e in trace.events),

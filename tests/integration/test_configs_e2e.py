@@ -10,8 +10,6 @@ import jwt
 import pytest
 from dotenv import dotenv_values
 
-pytest.importorskip("wizard.sandbox", reason="needs wizard.sandbox")
-
 from wizard.configs import export_config, import_config
 from wizard.profile import ApiTarget, CertificateRef, CredentialKind, Profile
 from wizard.sandbox import Sandbox

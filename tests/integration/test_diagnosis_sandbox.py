@@ -86,6 +86,16 @@ def test_token_endpoint_refusals_are_named(
     assert secret is None or secret not in json.dumps(diagnosis.to_dict())
 
 
+def test_non_guid_client_id_is_named_from_entras_answer_alone(
+    sandbox: Sandbox, sandbox_session: requests.Session
+) -> None:
+    # Only the error, as `explain --error` gets it: no configuration to see the client ID in.
+    result = _token(sandbox, sandbox_session, "graph-daemon", GRAPH, client_id="Enter_the_Client_Id_Here")
+    assert result["error_codes"] == [700038], result
+    diagnosis = diagnose({"token_error": result})
+    assert diagnosis.codes[:1] == ["app-not-in-tenant"], diagnosis.codes
+
+
 def _call(http: httpx.Client, method: str, url: str, token: str) -> dict[str, Any]:
     response = http.request(method, url, headers={"Authorization": f"Bearer {token}"}, json={"task": "x"})
     body: Any

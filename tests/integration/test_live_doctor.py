@@ -10,7 +10,7 @@ import pytest
 
 from wizard.exitcodes import ExitCode
 from wizard.live.doctor import DoctorOptions, DoctorReport, run_doctor
-from wizard.live.sandbox_profile import sandbox_app_profile
+from wizard.live.sandbox_profile import sandbox_app_profile, sandbox_registration
 from wizard.profile import Profile
 from wizard.sandbox import Sandbox
 from wizard.secret import Secret
@@ -19,8 +19,15 @@ BOUND = 6.0
 
 
 def _doctor(
-    sb: Sandbox, app: str = "graph-daemon", *, ca: bool = True, profile: Profile | None = None, **opts: object
+    sb: Sandbox,
+    app: str = "graph-daemon",
+    *,
+    ca: bool = True,
+    profile: Profile | None = None,
+    admin_view: bool = True,
+    **opts: object,
 ) -> DoctorReport:
+    """Doctor as `doctor --sandbox` runs it: with the registration the sandbox's admin sees, unless told."""
     base, secret = sandbox_app_profile(sb, app)
     start = time.monotonic()
     report = run_doctor(
@@ -29,13 +36,14 @@ def _doctor(
         ca_file=sb.ca_file if ca else None,
         options=DoctorOptions(timeout=BOUND, **opts),  # type: ignore[arg-type]
         use_env_proxies=False,
+        registration=sandbox_registration(sb, base.client_id) if admin_view else None,
     )
     assert time.monotonic() - start < BOUND + 2, "doctor overran its time bound"
     return report
 
 
 def _codes(report: DoctorReport) -> list[str]:
-    return [str(f["code"]) for f in report.findings]
+    return report.codes
 
 
 @pytest.mark.parametrize(
@@ -48,7 +56,7 @@ def _codes(report: DoctorReport) -> list[str]:
         ("ext-todo-daemon", "ok", "ok"),
         ("ext-graph-daemon", "ok", "ok"),
         ("unconsented-daemon", "fail", "roles-missing"),
-        ("delegated-daemon", "fail", "roles-missing"),
+        ("delegated-daemon", "fail", "permission-delegated"),
         ("expired-secret-daemon", "fail", "secret-expired"),
         ("disabled-daemon", "fail", "app-disabled"),
         ("no-sp-daemon", "fail", "service-principal-missing"),
@@ -58,15 +66,34 @@ def _codes(report: DoctorReport) -> list[str]:
 )
 def test_scenarios(sandbox: Sandbox, app: str, verdict: str, first: str) -> None:
     report = _doctor(sandbox, app)
-    assert report.verdict == verdict
+    assert report.verdict == verdict, report.to_dict()
     assert _codes(report)[0] == first
     assert report.exit_code == (ExitCode.OK if verdict == "ok" else ExitCode.FAILURE)
+
+
+def test_delegated_permission_is_named_first_when_the_registration_is_readable(
+    make_sandbox: Callable[..., Sandbox],
+) -> None:
+    """The delegated-daemon loop: consent granted, same finding. The registration tells why: Delegated only."""
+    sb = make_sandbox()
+    report = _doctor(sb, "delegated-daemon")
+    assert report.codes[0] == "permission-delegated"
+    assert "Application permission" in report.findings[0].fix
+    sb.state.grant_consent(sb.app("delegated-daemon").client_id)
+    again = _doctor(sb, "delegated-daemon")
+    assert again.codes[0] == "permission-delegated", "consent cannot help a Delegated-only permission"
+
+
+def test_without_the_registration_the_token_alone_says_roles_missing(sandbox: Sandbox) -> None:
+    report = _doctor(sandbox, "delegated-daemon", admin_view=False)
+    assert report.codes[0] == "roles-missing"
+    assert report.registration is None
 
 
 def test_unconsented_app_gets_403_from_graph(sandbox: Sandbox) -> None:
     report = _doctor(sandbox, "unconsented-daemon")
     assert [a.status for a in report.api] == [403]
-    assert report.evidence["api"]["status"] == 403
+    assert report.evidence.api is not None and report.evidence.api.status == 403
     assert report.token is not None
     assert report.token["roles"] == []
 
@@ -77,7 +104,7 @@ def test_graph_daemon_reads_its_own_registration(sandbox: Sandbox) -> None:
     evidence = report.registration.to_evidence()
     assert evidence["requiredResourceAccess"]
     assert all(c.get("endDateTime") for c in evidence["passwordCredentials"])
-    assert "app_registration" in report.evidence
+    assert report.evidence.app_registration is not None
 
 
 def test_todo_crud_sequence(sandbox: Sandbox) -> None:
@@ -166,14 +193,14 @@ def test_unreachable_port(sandbox: Sandbox) -> None:
         sandbox, profile=profile.with_(authority_override=f"https://127.0.0.1:{port}/{profile.tenant}")
     )
     assert _codes(report) == ["network-connect"]
-    assert "refused" in report.findings[0]["title"]
+    assert "refused" in report.findings[0].title
     assert report.exit_code == ExitCode.NETWORK
 
 
 def test_untrusted_tls_without_ca(sandbox: Sandbox) -> None:
     report = _doctor(sandbox, ca=False)
     assert _codes(report) == ["network-tls"]
-    assert "--ca-file" in str(report.findings[0]["fix"])
+    assert "--ca-file" in report.findings[0].fix
 
 
 def test_dns_failure(sandbox: Sandbox) -> None:

@@ -41,6 +41,7 @@ def test_cli_ready_line_and_clean_stop(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert "Sandbox stopped." in stderr
     assert "Traceback" not in stderr
+    assert "not a loopback address" not in stderr
 
 
 def test_cli_bad_scenario_is_usage_error(tmp_path: Path) -> None:

@@ -9,35 +9,25 @@ import httpx
 import jwt
 import pytest
 from azure.identity.aio import ClientSecretCredential as AioClientSecretCredential
+from kiota_abstractions.base_request_configuration import RequestConfiguration
 from kiota_authentication_azure.azure_identity_authentication_provider import (
     AzureIdentityAuthenticationProvider,
 )
 from msgraph import GraphServiceClient
+from msgraph.generated.models.application import Application
 from msgraph.generated.models.o_data_errors.o_data_error import ODataError
+from msgraph.generated.models.user import User
+from msgraph.generated.users.users_request_builder import UsersRequestBuilder
 from msgraph.graph_request_adapter import GraphRequestAdapter
 from msgraph_core import GraphClientFactory
+from msgraph_core.tasks.page_iterator import PageIterator
+from sandbox_tokens import secret_token as _token
 
 from wizard.sandbox import Sandbox
 from wizard.sandbox.tokens import sign, unnonce
 from wizard.sandbox.trust import httpx_async_client
 
 GRAPH = "https://graph.microsoft.com/.default"
-
-
-def _token(sb: Sandbox, http: httpx.Client, name: str, scope: str = GRAPH) -> str:
-    app = sb.app(name)
-    r = http.post(
-        f"{app.authority}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": app.client_id,
-            "client_secret": app.secret,
-            "scope": scope,
-        },
-    )
-    assert r.status_code == 200, r.text
-    token: str = r.json()["access_token"]
-    return token
 
 
 def _graph_client(sb: Sandbox, name: str) -> tuple[GraphServiceClient, AioClientSecretCredential]:
@@ -65,6 +55,28 @@ async def test_msgraph_sdk_lists_users(sandbox: Sandbox) -> None:
     assert users is not None
     assert users.value is not None
     assert [u.display_name for u in users.value][:2] == ["Adele Vance", "Alex Wilber"]
+
+
+async def test_msgraph_sdk_page_iterator_walks_every_page(sandbox: Sandbox) -> None:
+    client, cred = _graph_client(sandbox, "graph-daemon")
+    query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(top=1, select=["displayName", "id"])
+    async with cred:
+        first = await client.users.get(request_configuration=RequestConfiguration(query_parameters=query))
+        assert first is not None
+        assert first.value is not None
+        assert len(first.value) == 1
+        seen: list[str] = []
+
+        def collect(user: User) -> bool:
+            seen.append(str(user.display_name))
+            return True
+
+        await PageIterator(first, client.request_adapter).iterate(collect)
+        apps = await client.applications.get()
+    assert seen == ["Adele Vance", "Alex Wilber", "Diego Siciliani", "Megan Bowen"]
+    assert apps is not None
+    assert apps.value is not None
+    assert all(isinstance(a, Application) for a in apps.value)
 
 
 async def test_msgraph_sdk_reads_own_application(sandbox: Sandbox) -> None:

@@ -138,7 +138,7 @@ def test_unregistered_certificate_is_700027(sandbox: Sandbox, sandbox_session: r
             None,
             ["https://contoso.onmicrosoft.com/secured-api/.default"],
             "invalid_grant",
-            50105,
+            501051,
         ),
         ("graph-daemon", None, ["User.Read"], "invalid_scope", 1002012),
         ("graph-daemon", None, ["https://management.azure.com/.default"], "invalid_resource", 500011),

@@ -9,33 +9,13 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jwt
 import msal
+from sandbox_tokens import secret_token as _token
+from sandbox_tokens import todo_scope as _todo_scope
 
 from wizard.sandbox import Sandbox
 from wizard.sandbox.trust import httpx_client, requests_session
 
 GRAPH = "https://graph.microsoft.com/.default"
-
-
-def _todo_scope(sb: Sandbox, tenant: str = "contoso") -> str:
-    t = next(t for t in sb.describe()["tenants"] if t["name"] == tenant)
-    scope: str = next(a["scope"] for a in t["apis"] if a["name"] == "todo-api")
-    return scope
-
-
-def _token(sb: Sandbox, http: httpx.Client, name: str, scope: str) -> str:
-    app = sb.app(name)
-    r = http.post(
-        f"{app.authority}/oauth2/v2.0/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": app.client_id,
-            "client_secret": app.secret,
-            "scope": scope,
-        },
-    )
-    assert r.status_code == 200, r.text
-    token: str = r.json()["access_token"]
-    return token
 
 
 def test_todo_crud(sandbox: Sandbox, sandbox_http: httpx.Client) -> None:

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
-import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from sandbox_tokens import client_assertion, post_assertion
 
 from wizard.sandbox import Sandbox
-from wizard.sandbox.tokens import b64url
 
 GRAPH = "https://graph.microsoft.com/.default"
 
@@ -69,7 +64,7 @@ def test_correlation_id_echoes_client_request_id(sandbox: Sandbox, sandbox_http:
         data={"grant_type": "client_credentials", "client_id": app.client_id, "scope": GRAPH},
         headers={"client-request-id": cid},
     )
-    body = _assert_entra_error(r, 401, "invalid_client", 7000218)
+    body = _assert_entra_error(r, 401, "invalid_client", 7000216)
     assert body["correlation_id"] == cid
 
 
@@ -151,41 +146,13 @@ def test_secret_id_pasted_instead_of_value(sandbox: Sandbox, sandbox_http: httpx
 
 
 def _assertion(sb: Sandbox, name: str, *, alg: str = "RS256", **claims: Any) -> str:
-    app = sb.app(name)
-    assert app.cert_key_path
-    assert app.cert_path
-    cert = x509.load_pem_x509_certificate(Path(app.cert_path).read_bytes())
-    der = cert.public_bytes(Encoding.DER)
-    header: dict[str, Any] = {"typ": "JWT"}
-    if alg == "PS256":
-        header["x5t#S256"] = b64url(hashlib.sha256(der).digest())
-    else:
-        header["x5t"] = b64url(hashlib.sha1(der).digest())
-    now = int(time.time())
-    payload = {
-        "aud": f"{app.authority}/oauth2/v2.0/token",
-        "iss": app.client_id,
-        "sub": app.client_id,
-        "jti": str(uuid.uuid4()),
-        "nbf": now,
-        "exp": now + 600,
-        **claims,
-    }
-    return jwt.encode(payload, Path(app.cert_key_path).read_text(), algorithm=alg, headers=header)
+    return client_assertion(sb, name, alg=alg, **claims)
 
 
 def _with_assertion(
     sb: Sandbox, http: httpx.Client, assertion: str, *, name: str = "cert-daemon"
 ) -> httpx.Response:
-    app = sb.app(name)
-    return _post(
-        http,
-        f"{app.authority}/oauth2/v2.0/token",
-        client_id=app.client_id,
-        client_assertion_type="urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        client_assertion=assertion,
-        scope=GRAPH,
-    )
+    return post_assertion(sb, http, assertion, name=name)
 
 
 @pytest.mark.parametrize("alg", ["RS256", "PS256"])

@@ -11,8 +11,6 @@ from wizard.clouds import Cloud, TenantType
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-SAMPLES = SHARED / "reference" / "sample-configs"
 CLIENT_ID = "6a1f3c2e-0b9d-4c57-8e21-3f4d5a6b7c8d"
 OBJECT_ID = "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b"
 TENANT_ID = "9b8a7c6d-5e4f-4a3b-9c2d-1e0f2a3b4c5d"

@@ -15,7 +15,6 @@ from configs_fixtures import (
     CLIENT_ID,
     EXTERNAL,
     OBJECT_ID,
-    SAMPLES,
     TENANT_ID,
     USGOV,
     WORKFORCE,
@@ -25,6 +24,7 @@ from configs_fixtures import (
 )
 from cryptography.hazmat.primitives import serialization
 from dotenv import dotenv_values
+from reference_data import sample
 
 from wizard.configs import FORMATS, detect_format, export_config, import_config
 from wizard.configs.textformats import load_jsonc, load_properties
@@ -34,10 +34,6 @@ if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-pytestmark = pytest.mark.skipif(
-    not SAMPLES.is_dir(), reason=f"reference sample configs not found at {SAMPLES}"
-)
 
 PY_SECRET = "ms-identity-python-daemon/1-Call-MsGraph-WithSecret/parameters.json"
 PY_CERT = "ms-identity-python-daemon/2-Call-MsGraph-WithCertificate/parameters.json"
@@ -71,7 +67,7 @@ def shape(value: Any) -> Any:
 
 
 def original(rel: str) -> str:
-    return (SAMPLES / rel).read_text(encoding="utf-8")
+    return sample(rel).read_text(encoding="utf-8")
 
 
 def export(tmp_path: Path, profile: Any, fmt: str, **kw: Any) -> tuple[str, Any]:
@@ -137,7 +133,7 @@ def test_python_certificate_writes_unencrypted_copy_of_encrypted_key(tmp_path: P
 def test_node_console_matches_original(tmp_path: Path) -> None:
     text, _ = export(tmp_path, USGOV, "node-console")
     ours = dotenv_values(stream=__import__("io").StringIO(text))
-    theirs = dotenv_values(SAMPLES / NODE_CONSOLE)
+    theirs = dotenv_values(sample(NODE_CONSOLE))
     assert list(ours) == list(theirs)
     assert ours["AAD_ENDPOINT"] == "https://login.microsoftonline.us/"
     assert ours["GRAPH_ENDPOINT"] == "https://graph.microsoft.us/"
@@ -148,7 +144,7 @@ def test_node_console_matches_original(tmp_path: Path) -> None:
 def test_node_ciam_daemon_has_authconfig_keys_and_bare_scope(tmp_path: Path) -> None:
     text, result = export(tmp_path, EXTERNAL, "node-ciam-daemon")
     ours = dotenv_values(stream=__import__("io").StringIO(text))
-    theirs = dotenv_values(SAMPLES / NODE_CIAM)
+    theirs = dotenv_values(sample(NODE_CIAM))
     assert set(theirs) <= set(ours)  # NODE_TLS_REJECT_UNAUTHORIZED='0' for the local dev API
     assert set(ours) == {"CLIENT_ID", "AUTHORITY", "CLIENT_SECRET", "API_ENDPOINT", "SCOPES", *theirs}
     assert ours["SCOPES"] == f"api://{API_ID}"  # the sample appends /.default itself
@@ -349,7 +345,7 @@ ORIGINALS = [
     ("rel", "fmt", "placeholders"), ORIGINALS, ids=[o[1] + ":" + o[0][-25:] for o in ORIGINALS]
 )
 def test_original_is_detected_and_placeholders_reported(rel: str, fmt: str, placeholders: set[str]) -> None:
-    path = SAMPLES / rel
+    path = sample(rel)
     assert detect_format(path) == fmt
     report = import_config(path)
     assert report.format == fmt
@@ -358,12 +354,12 @@ def test_original_is_detected_and_placeholders_reported(rel: str, fmt: str, plac
 
 
 def test_python_original_both_authorities_is_malformed() -> None:
-    report = import_config(SAMPLES / PY_SECRET)
+    report = import_config(sample(PY_SECRET))
     assert [k for k, _ in report.malformed] == ["oidc_authority"]
 
 
 def test_node_ciam_original_reports_every_missing_variable() -> None:
-    report = import_config(SAMPLES / NODE_CIAM)
+    report = import_config(sample(NODE_CIAM))
     assert set(report.missing) == {"CLIENT_ID", "AUTHORITY", "CLIENT_SECRET", "API_ENDPOINT", "SCOPES"}
 
 
@@ -376,5 +372,5 @@ def test_program_cs_placeholders_are_reported() -> None:
 
 
 def test_web_api_appsettings_is_not_taken_for_a_daemon_config() -> None:
-    api = SAMPLES / "active-directory-dotnetcore-daemon-v2/2-Call-OwnApi/TodoList-WebApi/appsettings.json"
+    api = sample("active-directory-dotnetcore-daemon-v2/2-Call-OwnApi/TodoList-WebApi/appsettings.json")
     assert detect_format(api) is None

@@ -1,32 +1,18 @@
-"""Every reference case of ../shared/reference/diagnosis-cases.json yields an accepted first finding."""
+"""Every reference case of tests/data/reference/diagnosis-cases.json yields an accepted first finding."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from reference_data import DIAGNOSIS_CASES, load_json_list
 
 from wizard.diagnosis import RULES, diagnose
 
-REFERENCE = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
-
-
-def _load(path: Path) -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
-    return cases
-
 
 def _reference_cases() -> list[Any]:
-    path = REFERENCE / "diagnosis-cases.json"
-    if not path.is_file():
-        return [
-            pytest.param(
-                None, marks=pytest.mark.skip(reason=f"{path} is absent (no shared reference folder)")
-            )
-        ]
-    return [pytest.param(c, id=c["id"]) for c in _load(path)]
+    # A missing or empty file fails collection loudly instead of skipping.
+    return [pytest.param(c, id=c["id"]) for c in load_json_list(DIAGNOSIS_CASES)]
 
 
 def _check(case: dict[str, Any]) -> None:
@@ -39,6 +25,5 @@ def _check(case: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("case", _reference_cases())
-def test_reference_case(case: dict[str, Any] | None) -> None:
-    assert case is not None
+def test_reference_case(case: dict[str, Any]) -> None:
     _check(case)

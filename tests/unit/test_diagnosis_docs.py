@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reference_data import DIAGNOSIS_CODES, require
+
 from wizard.diagnosis import RULES
 from wizard.diagnosis.docs import END, START, main, render_markdown, replace_section, section_of
 
 ROOT = Path(__file__).resolve().parents[2]
-CODES_MD = ROOT.parent / "shared" / "reference" / "diagnosis-codes.md"
 
 
 def test_readme_section_matches_rules() -> None:
@@ -26,16 +27,38 @@ def test_every_rule_is_documented_with_fix_and_text() -> None:
         assert rule.fix
 
 
+#: Reference codes filed with open issues (federated credentials, beyond the token, acting on the tenant,
+#: multi-tenant daemons) whose rules have not landed yet. A code leaves this set when its rule lands; every
+#: other reference code must be a rule.
+NOT_YET_RULES = {
+    "certificate-expired",
+    "certificate-unreadable",
+    "role-cannot-consent-graph",
+    "role-cannot-register",
+    "admin-approval-required",
+    "sign-in-blocked",
+    "policy-blocks-secret",
+    "unique-name-taken",
+    "identifier-uri-not-verified",
+    "customer-consent-missing",
+    "app-not-multi-tenant",
+    "customer-reconsent-needed",
+    "customer-consent-revoked",
+}
+
+
 def test_rules_cover_the_reference_codes_and_only_add_network_ones() -> None:
     codes = {r.code for r in RULES}
     assert len(codes) == len(RULES)
-    if CODES_MD.is_file():
-        reference = set(
-            re.findall(r"^\| `([a-z0-9-]+)` \|", CODES_MD.read_text(encoding="utf-8"), re.MULTILINE)
-        )
-        assert reference <= codes
-        added = {r.code: r.section for r in RULES if r.code not in reference}
-        assert set(added.values()) <= {"Network and client"}, added
+    text = require(DIAGNOSIS_CODES).read_text(encoding="utf-8")
+    reference = set(re.findall(r"^\| `([a-z0-9-]+)` \|", text, re.MULTILINE))
+    assert len(reference) >= 20, f"the codes table of {DIAGNOSIS_CODES} did not parse: {sorted(reference)}"
+    missing = reference - codes
+    assert missing <= NOT_YET_RULES, f"reference codes without a rule: {sorted(missing - NOT_YET_RULES)}"
+    assert reference >= NOT_YET_RULES, sorted(NOT_YET_RULES - reference)
+    assert not NOT_YET_RULES & codes, f"landed, take out of NOT_YET_RULES: {sorted(NOT_YET_RULES & codes)}"
+    added = {r.code: r.section for r in RULES if r.code not in reference}
+    assert set(added.values()) <= {"Network and client"}, added
     assert "ok" in codes
     assert "roles-missing" in codes
 

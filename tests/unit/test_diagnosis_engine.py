@@ -379,7 +379,7 @@ def test_azure_rbac_apis_get_a_role_assignment_fix_not_app_roles() -> None:
         },
         strict=True,
     )
-    assert forbidden.codes == ["permission-wrong"]
+    assert forbidden.codes == ["azure-rbac-missing"]
     assert "Key Vault Secrets User" in forbidden.findings[0].fix
     issued = diagnose(
         {"token_claims": {"aud": "https://storage.azure.com", "idtyp": "app", "oid": "o"}, "now": 1}

@@ -12,6 +12,8 @@ from wizard.diagnosis import RULES, diagnose
 
 EXTRA = Path(__file__).resolve().parent / "data" / "diagnosis_extra_cases.json"
 CASES: list[dict[str, Any]] = json.loads(EXTRA.read_text(encoding="utf-8"))
+#: Rule families with their own case files (test_diagnosis_beyond_token.py, test_diagnosis_federated.py).
+FAMILIES = ("diagnosis_beyond_token_cases.json", "diagnosis_federated_cases.json")
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
@@ -23,7 +25,10 @@ def test_extra_case(case: dict[str, Any]) -> None:
 
 
 def test_every_code_is_the_first_finding_of_some_extra_case() -> None:
-    firsts = {diagnose(c["evidence"]).findings[0].code for c in CASES}
+    every = list(CASES)
+    for name in FAMILIES:
+        every += json.loads((EXTRA.parent / name).read_text(encoding="utf-8"))
+    firsts = {diagnose(c["evidence"]).findings[0].code for c in every}
     missing = sorted(r.code for r in RULES if r.code not in firsts)
     assert missing == []
 

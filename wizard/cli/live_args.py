@@ -22,6 +22,7 @@ from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
 
 if TYPE_CHECKING:
     from wizard.live.http import HttpSettings
+    from wizard.live.results import Registration
     from wizard.live.trace import Trace
 
 
@@ -34,6 +35,8 @@ class LiveInput:
     ca_file: str | None
     use_env_proxies: bool
     warnings: tuple[str, ...] = ()
+    #: The app's registration as the sandbox's admin sees it (None for a real tenant: the probe reads it).
+    registration: Registration | None = None
 
 
 def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> None:
@@ -89,7 +92,8 @@ def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
         secret = sp.secret
         if args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
             secret, _ = read_secret(use_stdin=args.secret_stdin, file=args.secret_file)
-        yield LiveInput(profile, secret, args.ca_file or sp.ca_file, False)
+        registration = sp.registration if profile.client_id == sp.profile.client_id else None
+        yield LiveInput(profile, secret, args.ca_file or sp.ca_file, False, registration=registration)
 
 
 def settings_for(args: argparse.Namespace, given: LiveInput) -> HttpSettings:

@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "doctor",
     "decode",
     "explain",
+    "fic",
+    "scan",
 )
 
 

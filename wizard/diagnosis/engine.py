@@ -6,7 +6,10 @@ import logging
 from dataclasses import replace
 
 from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
+    rules_azure,
     rules_credentials,
+    rules_fallback,
+    rules_m365,
     rules_network,
     rules_permissions,
     rules_scope,
@@ -64,22 +67,40 @@ def diagnose(evidence: object, *, strict: bool = False) -> Diagnosis:
         log.debug("evidence could not be parsed", exc_info=True)
         ev = Evidence()
     signals = Signals(ev)
-    hits: list[tuple[Rule, Hit]] = []
     order = {rule.code: i for i, rule in enumerate(RULES)}
-    for rule in RULES:
+    findings = _conclude(signals, [r for r in RULES if not r.fallback], strict=strict)
+    failed = any(f.severity == "error" for f in findings)
+    if not failed:
+        # Nothing specific explains a failure: the fallback rules say what is known (the API's words, the error).
+        fallbacks = _conclude(signals, [r for r in RULES if r.fallback], strict=strict)
+        findings += fallbacks
+        failed = any(f.severity == "error" for f in fallbacks)
+    ok_seen = any(f.code == "ok" for f in findings)
+    if failed:
+        findings = [f for f in findings if f.code != "ok"]
+    succeeded = ok_seen and not failed
+    fallback = {rule.code for rule in RULES if rule.fallback}
+    findings.sort(
+        key=lambda f: (
+            not (succeeded and f.code == "ok"),
+            f.code in fallback,
+            -f.confidence,
+            order[f.code],
+        )
+    )
+    verdict = "ok" if succeeded else "fail"
+    return Diagnosis(verdict=verdict, findings=tuple(findings))
+
+
+def _conclude(signals: Signals, rules: list[Rule], *, strict: bool) -> list[Finding]:
+    hits: list[tuple[Rule, Hit]] = []
+    for rule in rules:
         hit = _best_hit(rule, signals, strict=strict)
         if hit is not None:
             hits.append((rule, hit))
     ok_seen = any(rule.code == "ok" for rule, _ in hits)
     # A successful API call outweighs configuration smells: they become warnings.
-    findings = [_finding(rule, hit, downgrade=ok_seen and signals.api_ok) for rule, hit in hits]
-    failed = any(f.severity == "error" for f in findings)
-    if failed:
-        findings = [f for f in findings if f.code != "ok"]
-    succeeded = ok_seen and not failed
-    findings.sort(key=lambda f: (not (succeeded and f.code == "ok"), -f.confidence, order[f.code]))
-    verdict = "ok" if succeeded else "fail"
-    return Diagnosis(verdict=verdict, findings=tuple(findings))
+    return [_finding(rule, hit, downgrade=ok_seen and signals.api_ok) for rule, hit in hits]
 
 
 def explain_error(text: str, **config: object) -> Diagnosis:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,6 +62,17 @@ class ApiEvidence:
         """Everything the API said, as one string to search."""
         return f"{self.body_text}\n{self.www_authenticate}\n{self.status_text or ''}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """The `api` part of an evidence document (what `explain` reads back)."""
+        data: dict[str, Any] = {}
+        if self.url:
+            data["request"] = f"{self.method} {self.url}" if self.method else self.url
+        data["status"] = self.status if self.status is not None else self.status_text
+        data["body"] = self.body_json if self.body_json is not None else self.body_text
+        if self.www_authenticate:
+            data["www_authenticate"] = self.www_authenticate
+        return data
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -82,6 +93,27 @@ class Evidence:
     now_given: bool = False
     #: Parts that had a type we could not use (name -> type name), for the record.
     oddities: tuple[str, ...] = ()
+
+    def to_dict(self, *, with_token: bool = False) -> dict[str, Any]:
+        """The evidence document (the format `explain` reads); the raw access token only when asked."""
+        config = {k: v for k, v in asdict(self.config).items() if v is not None and k != "scopes_is_string"}
+        if self.config.scopes is not None:
+            scopes = list(self.config.scopes)
+            config["scopes"] = " ".join(scopes) if self.config.scopes_is_string else scopes
+        parts: dict[str, Any] = {
+            "config": config,
+            "token_error": self.token_error,
+            "token_status": self.token_status,
+            "client_error": self.client_error or None,
+            "access_token": self.access_token if with_token else None,
+            "token_claims": self.token_claims,
+            "api": self.api.to_dict() if self.api is not None else None,
+            "app_registration": self.app_registration,
+            "service_principal": self.service_principal,
+            "client_assertion": self.client_assertion,
+            "now": int(self.now) if self.now_given else None,
+        }
+        return {k: v for k, v in parts.items() if v is not None}
 
 
 def _str(value: object) -> str | None:
@@ -204,17 +236,57 @@ _API_ANSWERS: tuple[tuple[re.Pattern[str], int], ...] = (
         401,
     ),
     (re.compile(r"\bIDX10\d{3}\b|Bearer error=|invalid_token", re.I), 401),
+    (
+        re.compile(
+            r"obtained for (?:the )?wrong audience|\b(?:invalid|wrong) audience\b|audience validation failed"
+            r"|\bAKV10\d{3}\b|jwt audience invalid",
+            re.I,
+        ),
+        401,
+    ),
+    # Azure services beyond the token, raw or as the Azure SDKs wrap them (HttpResponseError & co.).
+    (
+        re.compile(
+            r"AuthorizationFailed|does not have authorization to perform action|ForbiddenByRbac|"
+            r"Caller is not authorized to perform action on resource|does not have \w+ \w+ permission on key "
+            r"vault|AuthorizationPermissionMismatch|Blocked by tenant configured AppOnly AccessPolicy|"
+            r"Access to OData is disabled",
+            re.I,
+        ),
+        403,
+    ),
+    (
+        re.compile(
+            r"Unsupported app only token|'(?:Send|Listen|Manage)' claim\(s\) (?:are|is) required", re.I
+        ),
+        401,
+    ),
 )
+#: Answers that are not HTTP (a database driver): API evidence without a status.
+_NON_HTTP_ANSWERS = re.compile(r"token-identified principal|is not a member of the organization", re.I)
+_ENV_CREDENTIAL = re.compile(r"EnvironmentCredential:\s*(.+?)(?=\n\s*\w+Credential:|\Z)", re.S)
+
+
+def _daemon_part(text: str) -> str:
+    """From DefaultAzureCredential's chained message, the EnvironmentCredential's part: the daemon's own
+    credential (the others, managed identity and developer tools, fail on any machine they do not fit)."""
+    if "DefaultAzureCredential" not in text and "ChainedTokenCredential" not in text:
+        return text
+    found = _ENV_CREDENTIAL.search(text)
+    return found.group(1).strip() if found else text
 
 
 def pasted_error_evidence(text: str) -> dict[str, Any]:
     """Evidence for a pasted message: an API's answer (Graph 403 body, JwtBearer 401) when it has no AADSTS
     code and reads like one, otherwise the token endpoint's error."""
+    text = _daemon_part(text)
     if not re.search(r"AADSTS\d+", text):
         for pattern, status in _API_ANSWERS:
             if pattern.search(text):
                 www = text if "Bearer " in text and "error" in text else ""
                 return {"api": {"status": status, "body": text, "www_authenticate": www}}
+        if _NON_HTTP_ANSWERS.search(text):
+            return {"api": {"body": text}}
     return {"token_error": text}
 
 

@@ -17,6 +17,7 @@ API_SAYS = 90  # the API's answer names it
 INFERRED = 70  # concluded from claims/config together with a failure
 HINT = 40  # a configuration smell that would fail, no failure observed for it
 WEAK = 20  # worth knowing, probably not the cause
+FALLBACK = 1  # a fallback rule: what is known when no specific rule fits (always ranked last)
 
 #: Sections in the order of reference/diagnosis-codes.md (docs and `explain --list` follow it).
 SECTIONS = (
@@ -24,6 +25,7 @@ SECTIONS = (
     "Credentials",
     "Tenant, app and authority",
     "Token and API",
+    "Beyond the token",
     "Network and client",
     "Not a failure",
 )
@@ -53,6 +55,8 @@ class Rule:
     fix: str
     links: tuple[str, ...] = ()
     severity: str = "error"
+    #: A fallback rule only concludes when no specific rule found an error, and always ranks last.
+    fallback: bool = False
     detectors: list[Detector] = field(default_factory=list, compare=False, hash=False)
 
     def detector(self, func: Detector) -> Detector:
@@ -77,10 +81,11 @@ class Registry:
         fix: str,
         links: tuple[str, ...] = (),
         severity: str = "error",
+        fallback: bool = False,
     ) -> Rule:
         if code in self._rules:
             raise ValueError(f"duplicate rule {code}")
-        rule = Rule(code, section, title, meaning, fix, links, severity)
+        rule = Rule(code, section, title, meaning, fix, links, severity, fallback)
         self._rules[code] = rule
         return rule
 

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timezone
 
 from wizard.diagnosis.registry import HINT, INFERRED, LEARN, RULES, SERVER_SAYS, WEAK, Hit
+from wizard.diagnosis.rules_federated import is_specific_federated_failure
 from wizard.diagnosis.signals import Signals
 from wizard.errors import TokenFormatError
 from wizard.tokens.decode import decode_token
@@ -299,7 +300,8 @@ def _federated(s: Signals) -> Hit | None:
         "federated identity credential",
         "federated credential",
     ):
-        return Hit(SERVER_SAYS)
+        # The alias of the specific federated codes: first only when nothing says which part failed.
+        return Hit(SERVER_SAYS - 8 if is_specific_federated_failure(s) else SERVER_SAYS)
     if s.matches(r"assertion (issuer|subject|audience) .{0,40}(does not match|not found|mismatch)"):
         return Hit(SERVER_SAYS - 5)
     return None

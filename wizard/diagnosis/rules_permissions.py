@@ -225,20 +225,8 @@ def _role_names_from_registration(s: Signals) -> set[str]:
 
 @PERMISSION_WRONG.detector
 def _wrong(s: Signals) -> Hit | None:
-    rbac = rbac_api(s)
-    if rbac is not None and rbac.rbac is not None and _forbidden(s):
-        read, write = rbac.rbac
-        role = write if (s.api.method or "GET") in {"POST", "PUT", "PATCH", "DELETE"} else read
-        oid = s.claim_str("oid")
-        who = f"the app's service principal (object id {oid})" if oid else "the app's service principal"
-        return Hit(
-            API_SAYS - 2,
-            explanation=f"{rbac.name} authorises with Azure RBAC role assignments on the resource, not with token "
-            "roles; the app has no role there that allows this call.",
-            fix=f"Assign `{role}` to {who} on the resource: Azure portal > the resource > Access control (IAM) > "
-            f"Add role assignment, or `az role assignment create --assignee {s.client_id or '<client id>'} "
-            f'--role "{role}" --scope <resource id>`. Role assignments take a few minutes to apply.',
-        )
+    if rbac_api(s) is not None:
+        return None  # Azure RBAC services: azure-rbac-missing (rules_azure)
     if not s.roles or not _forbidden(s):
         return None
     have = {r.lower() for r in s.roles}

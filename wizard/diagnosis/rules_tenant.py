@@ -159,6 +159,10 @@ def _consent_fix(s: Signals, prefix: str) -> str:
 def _app_not_in_tenant(s: Signals) -> Hit | None:
     if s.code(700016) or s.matches(r"application with identifier .{0,60}was not found in the directory"):
         return Hit(SERVER_SAYS)
+    if s.code(700038) or s.says("is not a valid application identifier"):
+        return Hit(
+            SERVER_SAYS, explanation="Entra says the client ID is not a GUID: a placeholder or a typo."
+        )
     if s.code(7000112, 50020) and s.says("not found"):
         return Hit(SERVER_SAYS - 10)
     if s.matches(r"must contain the following parameter: '?client_id"):

@@ -79,16 +79,59 @@ def _token_api_name(s: Signals) -> str | None:
     return api.name if api else None
 
 
+#: How APIs say "this token is not for me": Graph, ARM, Key Vault, Storage, JwtBearer (IDX10214), PyJWT,
+#: node-jsonwebtoken, jose, Spring. Matched against the API's answer only (never the token endpoint's).
+_AUDIENCE_WORDS = re.compile(
+    r"invalidauthenticationtokenaudience"
+    r"|obtained for (?:the )?wrong audience"
+    r"|(?:invalid|wrong|unexpected|bad) (?:token )?audience"
+    r"|audiences? (?:validation failed|is invalid|invalid|did not match|does not match|doesn't match|mismatch)"
+    r"|audience '[^']*' is invalid"
+    r"|idx10214"
+    r"|akv10022"
+    r"|jwt audience invalid"
+    r"|unexpected \"?aud\"? claim"
+    r"|\baud(?:ience)? claim (?:is )?(?:not valid|invalid|mismatch|does not match)"
+    # "The audience of the token is not valid", "aud value not accepted": within one sentence.
+    r"|\baud(?:ience)?\b(?:(?!\. )[^\n]){0,60}?\b(?:is invalid|is not valid|not accepted|mismatch|does not match|did not match)"
+)
+#: Azure AD Graph, retired: its tokens (aud graph.windows.net or its appId) are refused everywhere now.
+_AAD_GRAPH = ("https://graph.windows.net", "00000002-0000-0000-c000-000000000000")
+
+
+def _aad_graph_token(s: Signals) -> bool:
+    aud = (s.claim_str("aud") or "").lower().rstrip("/")
+    return aud in _AAD_GRAPH or aud.startswith("https://graph.windows.net/")
+
+
+@AUDIENCE_MISMATCH.detector
+def _audience_in_api_words(s: Signals) -> Hit | None:
+    if not _AUDIENCE_WORDS.search(s.api_text):
+        return None
+    return Hit(API_SAYS, explanation=_aud_text(s))
+
+
+@AUDIENCE_MISMATCH.detector
+def _retired_aad_graph(s: Signals) -> Hit | None:
+    said = "graph.windows.net" in s.api_text and s.api.status in {401, 403}
+    if not _aad_graph_token(s) and not said:
+        return None
+    explanation = (
+        "The token is for Azure AD Graph (`https://graph.windows.net`), which is retired; no API accepts it "
+        "now, Azure AD Graph itself included."
+    )
+    fix = (
+        "Request `https://graph.microsoft.com/.default` and call Microsoft Graph "
+        "(`https://graph.microsoft.com/v1.0/...`); add the matching Microsoft Graph **Application** "
+        "permissions (Azure AD Graph ones do not carry over) and grant admin consent."
+    )
+    if s.api_failed:
+        return Hit(API_SAYS + 1, explanation=explanation, fix=fix)
+    return Hit(HINT + 10, explanation=explanation, fix=fix, severity="warning")
+
+
 @AUDIENCE_MISMATCH.detector
 def _audience(s: Signals) -> Hit | None:
-    if s.api_says(
-        "invalid audience",
-        "audience validation failed",
-        "idx10214",
-        "audience is invalid",
-        "audience invalid",
-    ) or re.search(r"the audience '[^']*' is invalid", s.api_text):
-        return Hit(API_SAYS, explanation=_aud_text(s))
     aud = s.claim_str("aud")
     url = s.api_url
     token_api = known_api(aud) if aud else None

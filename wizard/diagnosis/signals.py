@@ -21,6 +21,26 @@ _APP_IN_TEXT = re.compile(
 )
 
 
+_MAX_QUOTE = 300
+
+
+def clip(text: str, limit: int = _MAX_QUOTE) -> str:
+    """A quoted server or client text on one line, at most `limit` characters."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _www_part(header: str, name: str) -> str:
+    """One parameter of a WWW-Authenticate header (`error="invalid_token"`), or ''."""
+    key = f'{name}="'
+    start = header.lower().find(key)
+    if start < 0:
+        return ""
+    start += len(key)
+    end = header.find('"', start)
+    return header[start:end] if end > start else ""
+
+
 @dataclass
 class Signals:
     """Read-only view over Evidence with the derived facts the rules need."""
@@ -221,3 +241,23 @@ class Signals:
     @cached_property
     def api_url(self) -> str | None:
         return self.api.url or self.evidence.config.api_url
+
+    @cached_property
+    def api_words(self) -> tuple[str, str]:
+        """(code, message) as the API itself put them: Graph/ARM `error`, OAuth `error_description`,
+        ASP.NET problem details, WWW-Authenticate, or else the start of the body."""
+        body = self.api.body_json or {}
+        err = body.get("error")
+        if isinstance(err, dict):
+            code, message = str(err.get("code") or ""), str(err.get("message") or "")
+        elif isinstance(err, str):
+            code, message = err, str(body.get("error_description") or body.get("message") or "")
+        else:
+            code = str(body.get("code") or body.get("title") or "")
+            message = str(body.get("message") or body.get("detail") or body.get("Message") or "")
+        www = self.api.www_authenticate
+        code = code or _www_part(www, "error")
+        message = message or _www_part(www, "error_description")
+        if not code and not message:
+            message = self.api.body_text.strip() or (self.api.status_text or "")
+        return clip(code), clip(message)

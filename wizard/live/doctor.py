@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
+from wizard.diagnosis.evidence import ConfigEvidence, Evidence
+from wizard.diagnosis.model import Finding
 from wizard.errors import (
     NetworkError,
     TimeoutError_,
@@ -20,6 +22,9 @@ from wizard.live.summary import decode_claims, summarize_token
 from wizard.live.trace import Trace
 from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.validation import Problem
 
 Via = Literal["msal", "azure-identity"]
 
@@ -37,17 +42,17 @@ class DoctorOptions:
 
 @dataclass
 class DoctorReport:
-    """The one verdict, its findings, and everything observed on the way."""
+    """The one verdict, its findings (typed, most likely first), and everything observed on the way."""
 
     verdict: str
-    findings: list[dict[str, Any]]
-    evidence: dict[str, Any]
+    findings: list[Finding]
+    evidence: Evidence
     trace: Trace
     token: dict[str, Any] | None = None
     api: list[ApiResult] = field(default_factory=list)
     registration: Registration | None = None
     error: WizardError | None = None
-    problems: list[dict[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     duration_s: float = 0.0
 
     @property
@@ -58,12 +63,19 @@ class DoctorReport:
             return ExitCode.NETWORK
         return ExitCode.FAILURE
 
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
     def to_dict(self, *, verbose: bool = False) -> dict[str, Any]:
+        """The public JSON of `doctor --json` (cli.md); the one place findings become dicts."""
+        from wizard.diagnosis.texts import problem_dict
+
         data: dict[str, Any] = {
             "verdict": self.verdict,
-            "findings": self.findings,
+            "findings": [f.to_dict() for f in self.findings],
             "exit_code": int(self.exit_code),
-            "problems": self.problems,
+            "problems": [problem_dict(p) for p in self.problems],
             "token": self.token,
             "api": [a.to_dict() for a in self.api],
             "registration": self.registration.to_dict() if self.registration else None,
@@ -73,46 +85,25 @@ class DoctorReport:
         if verbose:
             data["trace"] = self.trace.to_list()
             # What the engine saw, ready for `daemon-wizard explain -`; the token itself stays out.
-            data["evidence"] = {k: v for k, v in self.evidence.items() if k != "access_token"}
+            data["evidence"] = self.evidence.to_dict(with_token=False)
         return data
 
 
-def _config_evidence(profile: Profile) -> dict[str, Any]:
+def _config_evidence(profile: Profile) -> ConfigEvidence:
     try:
-        scopes = [profile.scope]
+        scopes = (profile.scope,)
     except WizardError:
-        scopes = [profile.resource]
-    return {
-        "tenant_type": profile.tenant_type.value,
-        "authority": profile.authority,
-        "tenant": profile.tenant,
-        "client_id": profile.client_id,
-        "credential_type": profile.credential.value,
-        "scopes": scopes,
-        "api_url": profile.api_base_url,
-        "resource": profile.resource,
-    }
-
-
-def error_finding(exc: WizardError) -> dict[str, Any]:
-    """A finding for a failure no rule recognised (an unreadable key file, an unexpected error)."""
-    return {
-        "code": "client-error",
-        "severity": "error",
-        "title": exc.title,
-        "explanation": f"{type(exc).__name__}: the check stopped here.",
-        "fix": exc.hint or "",
-        "links": [],
-    }
-
-
-def _diagnose(evidence: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
-    from wizard.diagnosis import diagnose
-
-    result = diagnose(evidence).to_dict()
-    findings = result["findings"]
-    assert isinstance(findings, list)
-    return str(result["verdict"]), findings
+        scopes = (profile.resource,)
+    return ConfigEvidence(
+        tenant_type=profile.tenant_type.value,
+        authority=profile.authority,
+        tenant=profile.tenant or None,
+        client_id=profile.client_id or None,
+        credential_type=profile.credential.value,
+        scopes=tuple(s for s in scopes if s),
+        api_url=profile.api_base_url or None,
+        resource=profile.resource or None,
+    )
 
 
 def _acquire(
@@ -143,49 +134,46 @@ def _probe(
 
 
 def _run(
-    report: DoctorReport, profile: Profile, secret: Secret | None, settings: HttpSettings, opts: DoctorOptions
+    report: DoctorReport,
+    profile: Profile,
+    secret: Secret | None,
+    settings: HttpSettings,
+    opts: DoctorOptions,
+    known: Registration | None,
 ) -> None:
+    from wizard.diagnosis.texts import problem_finding
     from wizard.validation import validate_profile
 
-    trace, evidence = report.trace, report.evidence
+    trace = report.trace
     problems = validate_profile(profile, secret=secret)
-    report.problems = [p.to_dict() for p in problems]
+    report.problems = problems
     blocking = [p for p in problems if p.severity == "error"]
     if blocking:
-        report.findings = [
-            {
-                "code": p.code,
-                "severity": "error",
-                "title": p.message,
-                "explanation": f"{p.field}: {p.message}",
-                "fix": p.fix,
-                "links": [],
-            }
-            for p in blocking
-        ]
+        report.findings = [problem_finding(p) for p in blocking]
         return
+    if known is not None:
+        # The registration as an admin sees it: tells Delegated from Application even when the token cannot.
+        report.registration = known
+        report.evidence = replace(report.evidence, app_registration=known.to_evidence())
     try:
         token = _acquire(profile, secret, settings, trace, opts)
     except TokenError as exc:
-        evidence["token_error"] = exc.body or exc.title
         exchange = trace.last("token") or trace.last("discovery")
-        if exchange is not None and exchange.status:
-            evidence["token_status"] = exchange.status
+        status = exchange.status if exchange is not None and exchange.status else None
+        report.evidence = replace(report.evidence, token_error=exc.body or exc.title, token_status=status)
         report.error = exc
         return
-    evidence["access_token"] = token.access_token.reveal()
     claims = decode_claims(token.access_token.reveal())
-    if claims is not None:
-        evidence["token_claims"] = claims
+    report.evidence = replace(report.evidence, access_token=token.access_token.reveal(), token_claims=claims)
     report.token = summarize_token(token)
     results, registration = _probe(profile, token, settings, trace, opts)
     report.api = results
-    report.registration = registration
     if results:
         failed = next((r for r in results if not r.ok), results[-1])
-        evidence["api"] = failed.to_evidence()
+        report.evidence = replace(report.evidence, api=failed.to_evidence())
     if registration is not None:
-        evidence["app_registration"] = registration.to_evidence()
+        report.registration = registration
+        report.evidence = replace(report.evidence, app_registration=registration.to_evidence())
 
 
 def run_doctor(
@@ -197,8 +185,13 @@ def run_doctor(
     use_env_proxies: bool = True,
     trace: Trace | None = None,
     cancel: threading.Event | None = None,
+    registration: Registration | None = None,
 ) -> DoctorReport:
-    """Run every step in a worker thread; return a report within `options.timeout` (plus a second)."""
+    """Run every step in a worker thread; return a report within `options.timeout` (plus a second).
+
+    `registration` is the app's registration as read elsewhere (the sandbox's admin view, a signed-in admin):
+    the probe reads it too when the token may, and the one it reads wins.
+    """
     opts = options or DoctorOptions()
     trace = trace or Trace()
     if secret:
@@ -207,7 +200,7 @@ def run_doctor(
     report = DoctorReport(
         verdict="fail",
         findings=[],
-        evidence={"config": _config_evidence(profile), "now": int(time.time())},
+        evidence=Evidence(config=_config_evidence(profile), now=float(int(time.time())), now_given=True),
         trace=trace,
     )
     started = time.monotonic()
@@ -215,7 +208,7 @@ def run_doctor(
 
     def work() -> None:
         try:
-            _run(report, profile, secret, settings, opts)
+            _run(report, profile, secret, settings, opts, registration)
         except WizardError as exc:
             report.error = exc
         except BaseException as exc:
@@ -262,27 +255,28 @@ def _client_error_text(error: WizardError) -> str:
 def _conclude(report: DoctorReport) -> None:
     if report.problems and report.findings:
         return  # validation stopped the run: its problems are the findings
+    from wizard.diagnosis import diagnose
+    from wizard.diagnosis.texts import finding_for
+
     error = report.error
     if error is not None and not isinstance(error, TokenError):
-        report.evidence["client_error"] = _client_error_text(error)
-    verdict, findings = _diagnose(report.evidence)
+        report.evidence = replace(report.evidence, client_error=_client_error_text(error))
+    result = diagnose(report.evidence)
+    verdict, findings = result.verdict, list(result.findings)
     if error is not None:
         verdict = "fail"
-        findings = [f for f in findings if f.get("code") != "ok"] or [error_finding(error)]
+        # The engine's client-error fallback covers an error; this only guards against an empty answer.
+        findings = [f for f in findings if f.code != "ok"] or [
+            finding_for("client-error", explanation=f"{type(error).__name__}: {error.title}")
+        ]
     failed_api = next((a for a in report.api if not a.ok), None)
     if failed_api is not None:
         verdict = "fail"
         findings = findings or [
-            {
-                "code": "api-refused",
-                "severity": "error",
-                "title": f"The API answered {failed_api.status} to {failed_api.method} {failed_api.url}",
-                "explanation": "No rule recognised this answer; its body and WWW-Authenticate header are in "
-                "the report (--json).",
-                "fix": "Read the API's error message; compare the token's roles and audience with what the API "
-                "expects.",
-                "links": [],
-            }
+            finding_for(
+                "api-refused",
+                explanation=f"The API answered {failed_api.status} to {failed_api.method} {failed_api.url}.",
+            )
         ]
     report.verdict = verdict
     report.findings = findings

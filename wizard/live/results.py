@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.live.trace import Trace
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.diagnosis.evidence import ApiEvidence
 
 TokenSource = Literal["identity_provider", "cache"]
 
@@ -74,15 +77,20 @@ class ApiResult:
         except ValueError:
             return None
 
-    def to_evidence(self) -> dict[str, Any]:
-        """The `api` part of a diagnosis evidence document."""
+    def to_evidence(self) -> ApiEvidence:
+        """The `api` part of the diagnosis evidence, typed (the engine reads it as is)."""
+        from wizard.diagnosis.evidence import ApiEvidence
+
         body = self.body_json()
-        return {
-            "request": f"{self.method} {self.url}",
-            "status": self.status,
-            "body": body if body is not None else self.body,
-            "www_authenticate": self.www_authenticate,
-        }
+        return ApiEvidence(
+            method=self.method.upper(),
+            url=self.url,
+            status=self.status if 100 <= self.status <= 599 else None,
+            status_text=None if 100 <= self.status <= 599 else str(self.status),
+            body_text=self.body,
+            body_json={str(k): v for k, v in body.items()} if isinstance(body, dict) else None,
+            www_authenticate=self.www_authenticate or "",
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -5,66 +5,54 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from wizard.clouds import TenantType
-from wizard.errors import UsageError
+from wizard.live.results import Registration
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.sandbox import Sandbox, SandboxHandle
 
 DEFAULT_APP = "graph-daemon"
 
 
 @dataclass(frozen=True)
 class SandboxProfile:
-    """The running sandbox, the profile of the chosen app, its secret and the CA to trust."""
+    """The running sandbox, the profile of the chosen app, its secret, the CA to trust, and the app's
+    registration as the sandbox's admin sees it (so the diagnosis can tell Delegated from Application)."""
 
-    sandbox: Any
+    sandbox: SandboxHandle
     profile: Profile
     secret: Secret | None
     ca_file: str
+    registration: Registration | None = None
 
 
-def _tenant_info(description: dict[str, Any], tenant_id: str) -> dict[str, Any]:
-    for tenant in description.get("tenants", []):
-        if tenant.get("id") == tenant_id:
-            return dict(tenant)
-    return {}
-
-
-def _api_resource(tenant: dict[str, Any], name: str) -> str | None:
-    for api in tenant.get("apis", []):
-        if api.get("name") == name:
-            return str(api.get("app_id_uri") or api.get("app_id") or "") or None
-    return None
-
-
-def _api_target(sb: Any, tenant: dict[str, Any], tenant_id: str, app_name: str) -> ApiTarget:
+def _api_target(sb: SandboxHandle, app_name: str) -> ApiTarget:
     """The API the app's registration asks permissions for: its own API if any, else Microsoft Graph."""
-    from wizard.sandbox.scenario import GRAPH_NAME
-
-    spec = next(
-        (a for t in sb.scenario.tenants if t.id == tenant_id for a in t.apps if a.name == app_name), None
-    )
-    own = next((p.api for p in spec.permissions if p.api != GRAPH_NAME), None) if spec else None
+    own = sb.own_api(app_name)
     if own is None:
         return ApiTarget(kind=ApiKind.GRAPH, base_url=sb.graph_base_url)
-    roles = tuple(p.value for p in spec.permissions if p.api == own) if spec else ()
     return ApiTarget(
         kind=ApiKind.OWN,
-        resource=_api_resource(tenant, own),
+        resource=own.resource,
         base_url=sb.todo_base_url,
         relative_path="api/todolist",
-        required_roles=roles,
+        required_roles=own.roles,
     )
 
 
-def sandbox_app_profile(sb: Any, app_name: str = DEFAULT_APP) -> tuple[Profile, Secret | None]:
-    """Profile for `sb.app(app_name)`: authority on the sandbox, and the API its permissions are for."""
+def sandbox_app_profile(
+    sandbox: SandboxHandle | Sandbox, app_name: str = DEFAULT_APP
+) -> tuple[Profile, Secret | None]:
+    """Profile for one app of the sandbox: authority on the sandbox, and the API its permissions are for."""
+    from wizard.sandbox import handle_for
+
+    sb = handle_for(sandbox)
     app = sb.app(app_name)
-    tenant = _tenant_info(sb.describe(show_secrets=False), app.tenant_id)
-    external = tenant.get("type") == "external"
-    api = _api_target(sb, tenant, app.tenant_id, app.name)
+    external = sb.tenant_type(app.tenant_id) == "external"
     credential = CredentialKind.SECRET
     certificate = CertificateRef()
     if app.secret is None and app.cert_key_path:
@@ -72,8 +60,8 @@ def sandbox_app_profile(sb: Any, app_name: str = DEFAULT_APP) -> tuple[Profile, 
         certificate = CertificateRef(
             key_path=app.cert_key_path,
             cert_path=app.cert_path,
-            thumbprint_sha1=getattr(app, "thumbprint_sha1", None),
-            thumbprint_sha256=getattr(app, "thumbprint_sha256", None),
+            thumbprint_sha1=app.thumbprint_sha1,
+            thumbprint_sha256=app.thumbprint_sha256,
         )
     profile = Profile(
         name=f"sandbox:{app.name}",
@@ -83,28 +71,32 @@ def sandbox_app_profile(sb: Any, app_name: str = DEFAULT_APP) -> tuple[Profile, 
         object_id=app.object_id,
         credential=credential,
         certificate=certificate,
-        api=api,
+        api=_api_target(sb, app.name),
         authority_override=sb.authority(app.tenant_id),
     )
     return profile, (Secret(app.secret) if app.secret else None)
 
 
+def sandbox_registration(sandbox: SandboxHandle | Sandbox, client_id: str) -> Registration | None:
+    """The app's registration as the sandbox's admin sees it, or None for a client id it does not know."""
+    from wizard.errors import UsageError
+    from wizard.sandbox import handle_for
+
+    try:
+        return Registration(handle_for(sandbox).registration(client_id))
+    except UsageError:
+        return None
+
+
 @contextmanager
 def running_sandbox(scenario: str | None = None, app_name: str = DEFAULT_APP) -> Iterator[SandboxProfile]:
     """A started sandbox (stopped on exit) and the profile of one of its apps."""
-    from wizard.sandbox import Sandbox, load_scenario
+    from wizard.sandbox import open_sandbox
 
-    loaded = None if scenario in (None, "", "default") else load_scenario(scenario)
-    sb = Sandbox(scenario=loaded, port=0)
-    sb.start()
+    sb = open_sandbox(scenario)
     try:
-        try:
-            profile, secret = sandbox_app_profile(sb, app_name)
-        except (KeyError, LookupError) as exc:
-            raise UsageError(
-                f"The sandbox has no app named {app_name!r}",
-                hint="See `daemon-wizard sandbox --json` for the apps of the scenario.",
-            ) from exc
-        yield SandboxProfile(sb, profile, secret, sb.ca_file)
+        profile, secret = sandbox_app_profile(sb, app_name)
+        registration = sandbox_registration(sb, profile.client_id)
+        yield SandboxProfile(sb, profile, secret, sb.ca_file, registration)
     finally:
         sb.stop()

@@ -13,6 +13,7 @@ from wizard.sandbox.scenario import APPLICATION
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import resolve_tenant
 
+MULTI_ORG = ("common", "organizations")
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Permissions requested</title></head>
 <body>
@@ -63,6 +64,26 @@ def _redirect_ok(uri: str | None) -> bool:
     return parts.scheme in ("https", "http") and bool(parts.netloc)
 
 
+def _consenting_tenant(state: SandboxState, segment: str, client_id: str) -> tuple[TenantState, AppState]:
+    """The tenant the admin consents in, and the app there.
+
+    With `/common` or `/organizations` the admin signs in to their own tenant, which is what the answer's
+    `tenant=` names. The sandbox's admins each belong to one tenant and sign in where the app is registered
+    (its single-tenant apps can be consented nowhere else), so that is the tenant.
+    """
+    if segment.lower() in MULTI_ORG:
+        for tenant in state.tenants.values():
+            app = tenant.apps.get(client_id.lower())
+            if app is not None:
+                return tenant, app
+        raise E.app_not_found(client_id, segment)
+    tenant = resolve_tenant(state, segment)
+    app = tenant.apps.get(client_id.lower())
+    if app is None:
+        raise E.app_not_found(client_id, tenant.spec.id)
+    return tenant, app
+
+
 async def admin_consent(request: Request) -> Response:
     state: SandboxState = request.app.state.sandbox_state
     v2 = request.url.path.rstrip("/").endswith("/v2.0/adminconsent")
@@ -71,13 +92,10 @@ async def admin_consent(request: Request) -> Response:
         form = await request.form()
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
     try:
-        tenant = resolve_tenant(state, request.path_params["tenant"])
         client_id = params.get("client_id", "")
         if not client_id:
             raise E.missing_parameter("client_id")
-        app = tenant.apps.get(client_id.lower())
-        if app is None:
-            raise E.app_not_found(client_id, tenant.spec.id)
+        tenant, app = _consenting_tenant(state, request.path_params["tenant"], client_id)
     except E.EntraError as exc:
         return _error_page(exc)
     scope = params.get("scope") if v2 else None

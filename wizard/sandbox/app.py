@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -13,7 +15,7 @@ from wizard.sandbox.admin_consent import admin_consent
 from wizard.sandbox.faults import FaultMiddleware, Faults
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
 from wizard.sandbox.state import SandboxState
-from wizard.sandbox.token_endpoint import token_endpoint
+from wizard.sandbox.token_endpoint import token_endpoint, token_endpoint_v1
 
 
 async def root(request: Request) -> Response:
@@ -38,6 +40,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route("/{tenant}/discovery/v2.0/keys", discovery.keys),
         Route("/{tenant}/discovery/keys", discovery.keys),
         Route("/{tenant}/oauth2/v2.0/token", token_endpoint, methods=["GET", "POST"]),
+        Route("/{tenant}/oauth2/token", token_endpoint_v1, methods=["GET", "POST"]),
         Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
         Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
         *todo.ROUTES,
@@ -47,4 +50,5 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
     app.state.sandbox_state = state
     app.state.todo_store = todo.TodoStore()
     app.state.known_hosts = known_hosts
+    app.state.paging_key = secrets.token_bytes(16)  # binds Graph's $skiptoken to this sandbox
     return RequestLogMiddleware(FaultMiddleware(app, faults), log)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import binascii
 import datetime as dt
+import math
 import time
 from typing import Any
 
 import jwt
+from cryptography import x509
 
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.state import AppState, KeyCredential
@@ -16,6 +19,44 @@ from wizard.sandbox.tokens import b64url_decode
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 SKEW = 300
 _ALGS = {"RS256": "x5t", "PS256": "x5t#S256"}
+#: 9999-12-31T23:59:59Z: the last instant .NET's DateTime (and so Entra) can represent.
+_MAX_EPOCH = 253402300799
+
+
+def _epoch(value: object) -> float | None:
+    """A NumericDate as Entra reads it: a finite number within DateTime's range, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not math.isfinite(value) or not 0 <= value <= _MAX_EPOCH:
+        return None
+    return float(value)
+
+
+def _x5c_certificate(header: dict[str, Any]) -> x509.Certificate | None:
+    """The first certificate of an `x5c` header (sent by WithSendX5C / SNI apps), when it parses."""
+    chain = header.get("x5c")
+    first = chain[0] if isinstance(chain, list) and chain else None
+    if not isinstance(first, str):
+        return None
+    try:
+        return x509.load_der_x509_certificate(base64.b64decode(first, validate=True))
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _check_validity(
+    key: KeyCredential, header: dict[str, Any], *, client_id: str, thumb: str, now: float
+) -> None:
+    """Entra refuses a registered certificate, or the one the header carries, outside its validity."""
+    when = dt.datetime.fromtimestamp(now, dt.timezone.utc)
+    certs = [key.certificate.cert]
+    sent = _x5c_certificate(header)
+    if sent is not None:
+        certs.append(sent)
+    for cert in certs:
+        start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+        if not start <= when <= end:
+            raise E.key_expired(client_id, thumb, start, end)
 
 
 def _thumbprint_hex(value: object) -> str:
@@ -71,6 +112,8 @@ def verify_assertion(
         raise E.assertion_malformed(f"The {_ALGS[str(alg)]} header is missing")
     if key is None:
         raise E.key_not_found(client_id, thumb)
+    t = time.time() if now is None else now
+    _check_validity(key, header, client_id=client_id, thumb=thumb, now=t)
     try:
         jwt.decode(
             assertion,
@@ -90,10 +133,12 @@ def verify_assertion(
         raise E.assertion_malformed(f"Invalid audience '{aud}', expected the token endpoint")
     if not isinstance(claims.get("jti"), str) or not claims["jti"]:
         raise E.assertion_malformed("The jti claim is missing")
-    exp, nbf = claims.get("exp"), claims.get("nbf", claims.get("iat", 0))
-    if not isinstance(exp, (int, float)) or not isinstance(nbf, (int, float)):
+    if "exp" not in claims:
         raise E.assertion_malformed("The exp claim is missing")
-    t = time.time() if now is None else now
+    exp, nbf = _epoch(claims["exp"]), _epoch(claims.get("nbf", claims.get("iat", 0)))
+    if exp is None or nbf is None:
+        # NaN, Infinity, 1e30 or a string: not a NumericDate Entra can read.
+        raise E.assertion_malformed("The exp or nbf claim is not a valid NumericDate")
     if t > exp + SKEW or t < nbf - SKEW:
         utc = dt.timezone.utc
         raise E.assertion_time(

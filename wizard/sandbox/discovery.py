@@ -110,11 +110,17 @@ async def openid_config_v1(request: Request) -> Response:
 
 async def keys(request: Request) -> Response:
     try:
-        _tenant_or_multi(request)
+        tenant = _tenant_or_multi(request)
     except E.EntraError as exc:
         return exc.response()
+    issuer = None
+    if "/discovery/v2.0/" in request.url.path:
+        # v2 keys name their issuer (a template on the multi-tenant endpoints); v1 keys do not.
+        base = base_url_of(request)
+        issuer = issuer_v2(tenant, base) if tenant else f"{base}/{{tenantid}}/v2.0"
     return JSONResponse(
-        jwks(_state(request).signing_keys), headers={"Cache-Control": "max-age=86400, private"}
+        jwks(_state(request).signing_keys, issuer=issuer),
+        headers={"Cache-Control": "max-age=86400, private"},
     )
 
 

@@ -191,13 +191,18 @@ def app_disabled(client_id: str, display_name: str) -> EntraError:
     return _e(400, "unauthorized_client", 7000112, f"Application '{client_id}'({display_name}) is disabled.")
 
 
-def not_assigned(client_id: str, resource: str) -> EntraError:
+def not_assigned(client_id: str, display_name: str, resource: str, resource_name: str) -> EntraError:
     return _e(
         400,
         "invalid_grant",
-        50105,
-        f"Application '{client_id}' is not assigned to a role for the application '{resource}'.",
+        501051,
+        f"Application '{client_id}'({display_name}) is not assigned to a role for the application "
+        f"'{resource}'({resource_name}).",
     )
+
+
+def invalid_client_id(client_id: str) -> EntraError:
+    return _e(400, "unauthorized_client", 700038, f"{client_id} is not a valid application identifier.")
 
 
 # Credentials -----------------------------------------------------------------------------------------
@@ -205,8 +210,8 @@ def missing_credential() -> EntraError:
     return _e(
         401,
         "invalid_client",
-        7000218,
-        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        7000216,
+        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
     )
 
 
@@ -231,21 +236,42 @@ def expired_secret(client_id: str) -> EntraError:
     )
 
 
+_KEYS_HELP = (
+    "Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id "
+    "'{client_id}'. Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to "
+    "determine the corresponding service endpoint and "
+    "https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query "
+    "request URL, such as 'https://graph.microsoft.com/beta/applications/{client_id}']"
+)
+
+
 def key_not_found(client_id: str, thumbprint: str) -> EntraError:
     return _e(
         401,
         "invalid_client",
         700027,
-        "Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key "
-        f"used by client: '{thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS "
-        f"Graph to see configured keys for app Id '{client_id}'. Review the documentation at "
-        "https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint "
-        "and https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to "
-        "build a query request URL, such as "
-        f"'https://graph.microsoft.com/beta/applications/{client_id}']. Alternatively, SNI may be configured "
-        "on the app. Please ensure that client assertion is being sent with the x5c claim in the JWT header "
-        "using MSAL's WithSendX5C() method so that Azure Active Directory can validate the certificate "
-        "being used.",
+        "The certificate with identifier used to sign the client assertion is not registered on application. "
+        f"[Reason - The key was not found., Thumbprint of key used by client: '{thumbprint}', "
+        + _KEYS_HELP.format(client_id=client_id)
+        + ". Alternatively, SNI may be configured on the app. Please ensure that client assertion is being "
+        "sent with the x5c claim in the JWT header using MSAL's WithSendX5C() method so that Azure Active "
+        "Directory can validate the certificate being used.",
+    )
+
+
+def _key_time(t: dt.datetime) -> str:
+    return t.astimezone(dt.timezone.utc).strftime("%m/%d/%Y %H:%M:%S")
+
+
+def key_expired(client_id: str, thumbprint: str, start: dt.datetime, end: dt.datetime) -> EntraError:
+    """A registered certificate (or the x5c one) outside its validity: Entra's 700027 'is expired' variant."""
+    return _e(
+        401,
+        "invalid_client",
+        700027,
+        "The certificate with identifier used to sign the client assertion is expired on application. "
+        f"[Reason - The key used is expired., Thumbprint of key used by client: '{thumbprint}', Found key "
+        f"'Start={_key_time(start)}, End={_key_time(end)}', " + _KEYS_HELP.format(client_id=client_id),
     )
 
 

@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.sandbox import graph_objects as G
+from wizard.sandbox import odata
 from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import base_url_of
@@ -124,7 +125,10 @@ def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Han
                     "Authorization_RequestDenied",
                     "Insufficient privileges to complete the operation.",
                 )
-            return await handler(request, caller)
+            try:
+                return await handler(request, caller)
+            except odata.ODataError as exc:
+                return graph_error(request, exc.status, exc.code, exc.message)
 
         return Route(f"/v1.0{path}", endpoint, methods=["GET"])
 
@@ -142,13 +146,36 @@ async def me(request: Request, caller: Caller) -> Response:
     )
 
 
+def page(request: Request, what: str, items: list[dict[str, Any]], type_name: str) -> JSONResponse:
+    """A collection answer with Graph's query options and paging applied."""
+    body, suffix = odata.collection(request, items, type_name=type_name, base_url=base_url_of(request))
+    return ok(request, {"@odata.context": _ctx(request, what + suffix), **body})
+
+
+def one(request: Request, what: str, item: dict[str, Any], type_name: str) -> JSONResponse:
+    """One object, with `$select` applied."""
+    body, suffix = odata.entity(request, item, type_name)
+    return ok(request, {"@odata.context": _ctx(request, f"{what}{suffix}/$entity"), **body})
+
+
+def count(request: Request, items: list[dict[str, Any]], type_name: str) -> Response:
+    n = odata.raw_count(request, items, type_name=type_name)
+    return Response(str(n), media_type="text/plain")
+
+
+USER = "microsoft.graph.user"
+APP = "microsoft.graph.application"
+SP = "microsoft.graph.servicePrincipal"
+
+
 @graph_route("/users", READ_USERS)
 async def users(request: Request, caller: Caller) -> Response:
-    items = [G.user(u) for u in caller.tenant.spec.users]
-    top = request.query_params.get("$top")
-    if top and top.isdigit():
-        items = items[: int(top)]
-    return ok(request, {"@odata.context": _ctx(request, "users"), "value": items})
+    return page(request, "users", [G.user(u) for u in caller.tenant.spec.users], USER)
+
+
+@graph_route("/users/$count", READ_USERS)
+async def users_count(request: Request, caller: Caller) -> Response:
+    return count(request, [G.user(u) for u in caller.tenant.spec.users], USER)
 
 
 @graph_route("/users/{ident}", READ_USERS)
@@ -156,35 +183,47 @@ async def user(request: Request, caller: Caller) -> Response:
     ident = request.path_params["ident"].lower()
     for u in caller.tenant.spec.users:
         if ident in (u.id.lower(), u.user_principal_name.lower()):
-            return ok(request, {"@odata.context": _ctx(request, "users/$entity"), **G.user(u)})
+            return one(request, "users", G.user(u), USER)
     return G.not_found(request, ident)
 
 
 @graph_route("/applications", READ_APPS)
 async def applications(request: Request, caller: Caller) -> Response:
-    flt = request.query_params.get("$filter", "")
-    objs = G.all_applications(request, caller.tenant)
-    if flt:
-        objs = [o for o in objs if G.matches_filter(o, flt)]
-    return ok(request, {"@odata.context": _ctx(request, "applications"), "value": objs})
+    return page(request, "applications", G.all_applications(request, caller.tenant), APP)
+
+
+@graph_route("/applications/$count", READ_APPS)
+async def applications_count(request: Request, caller: Caller) -> Response:
+    return count(request, G.all_applications(request, caller.tenant), APP)
+
+
+def _application(request: Request, caller: Caller, prop: str, value: str, shown: str) -> Response:
+    for obj in G.all_applications(request, caller.tenant):
+        if obj[prop].lower() == value.lower():
+            return one(request, "applications", obj, APP)
+    return G.not_found(request, shown)
 
 
 @graph_route("/applications/{object_id}", READ_APPS)
 async def application(request: Request, caller: Caller) -> Response:
-    oid = request.path_params["object_id"].lower()
-    for obj in G.all_applications(request, caller.tenant):
-        if obj["id"].lower() == oid:
-            return ok(request, {"@odata.context": _ctx(request, "applications/$entity"), **obj})
-    return G.not_found(request, request.path_params["object_id"])
+    oid = request.path_params["object_id"]
+    return _application(request, caller, "id", oid, oid)
 
 
 @graph_route("/applications(appId='{app_id}')", READ_APPS)
 async def application_by_app_id(request: Request, caller: Caller) -> Response:
-    app_id = request.path_params["app_id"].lower()
-    for obj in G.all_applications(request, caller.tenant):
-        if obj["appId"].lower() == app_id:
-            return ok(request, {"@odata.context": _ctx(request, "applications/$entity"), **obj})
-    return G.not_found(request, f"appId={request.path_params['app_id']}")
+    app_id = request.path_params["app_id"]
+    return _application(request, caller, "appId", app_id, f"appId={app_id}")
+
+
+@graph_route("/servicePrincipals", READ_APPS)
+async def service_principals(request: Request, caller: Caller) -> Response:
+    return page(request, "servicePrincipals", G.all_service_principals(request, caller.tenant), SP)
+
+
+@graph_route("/servicePrincipals/$count", READ_APPS)
+async def service_principals_count(request: Request, caller: Caller) -> Response:
+    return count(request, G.all_service_principals(request, caller.tenant), SP)
 
 
 @graph_route("/servicePrincipals(appId='{app_id}')", READ_APPS)
@@ -192,7 +231,7 @@ async def service_principal(request: Request, caller: Caller) -> Response:
     sp = G.find_service_principal(caller.tenant, request.path_params["app_id"])
     if sp is None:
         return G.not_found(request, f"appId={request.path_params['app_id']}")
-    return ok(request, {"@odata.context": _ctx(request, "servicePrincipals/$entity"), **sp})
+    return one(request, "servicePrincipals", sp, SP)
 
 
 @graph_route("/servicePrincipals(appId='{app_id}')/appRoleAssignments", READ_APPS)
@@ -206,8 +245,8 @@ async def app_role_assignments(request: Request, caller: Caller) -> Response:
         value: list[dict[str, Any]] = []
     else:
         value = G.assignments(state, caller.tenant, app)
-    ctx = _ctx(request, f"servicePrincipals('{app_id}')/appRoleAssignments")
-    return ok(request, {"@odata.context": ctx, "value": value})
+    what = f"servicePrincipals('{app_id}')/appRoleAssignments"
+    return page(request, what, value, "microsoft.graph.appRoleAssignment")
 
 
 async def unknown(request: Request) -> Response:
@@ -221,10 +260,14 @@ async def unknown(request: Request) -> Response:
 ROUTES: list[Route] = [
     me,
     users,
+    users_count,
     user,
     applications,
+    applications_count,
     application_by_app_id,
     application,
+    service_principals,
+    service_principals_count,
     service_principal,
     app_role_assignments,
     Route("/v1.0/{rest:path}", unknown, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
@@ -15,7 +14,6 @@ if TYPE_CHECKING:
     from starlette.responses import JSONResponse
 
 _CREATED = "2024-01-15T09:30:00Z"
-_FILTER = re.compile(r"^\s*(appId|displayName|id)\s+eq\s+'([^']*)'\s*$", re.I)
 
 
 def iso(t: dt.datetime) -> str:
@@ -130,30 +128,19 @@ def all_applications(request: Request, tenant: TenantState) -> list[dict[str, An
     return apps + [api_registration(api) for api in tenant.spec.apis]
 
 
-def matches_filter(obj: dict[str, Any], flt: str) -> bool:
-    m = _FILTER.match(flt)
-    if not m:
-        return False
-    field = {"appid": "appId", "displayname": "displayName", "id": "id"}[m.group(1).lower()]
-    return str(obj.get(field, "")).lower() == m.group(2).lower()
+def _api_service_principal(api: ApiSpec) -> dict[str, Any]:
+    return {
+        "id": api.sp_object_id or api.app_id,
+        "appId": api.app_id,
+        "displayName": api.display_name,
+        "accountEnabled": True,
+        "appRoleAssignmentRequired": api.assignment_required,
+        "servicePrincipalType": "Application",
+        "appRoles": _roles(api),
+    }
 
 
-def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] | None:
-    key = app_id.lower()
-    for api in tenant.apis():
-        if api.app_id.lower() == key:
-            return {
-                "id": api.sp_object_id or api.app_id,
-                "appId": api.app_id,
-                "displayName": api.display_name,
-                "accountEnabled": True,
-                "appRoleAssignmentRequired": api.assignment_required,
-                "servicePrincipalType": "Application",
-                "appRoles": _roles(api),
-            }
-    app = tenant.apps.get(key)
-    if app is None or not app.has_service_principal:
-        return None
+def _app_service_principal(app: AppState) -> dict[str, Any]:
     return {
         "id": app.spec.sp_object_id,
         "appId": app.client_id,
@@ -163,6 +150,24 @@ def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] |
         "servicePrincipalType": "Application",
         "appRoles": [],
     }
+
+
+def all_service_principals(request: Request, tenant: TenantState) -> list[dict[str, Any]]:
+    """Every service principal in the tenant: the APIs' (Microsoft Graph's too) and the apps' that have one."""
+    with request.app.state.sandbox_state.lock:
+        apps = [_app_service_principal(a) for a in tenant.apps.values() if a.has_service_principal]
+    return [_api_service_principal(api) for api in tenant.apis()] + apps
+
+
+def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] | None:
+    key = app_id.lower()
+    for api in tenant.apis():
+        if api.app_id.lower() == key:
+            return _api_service_principal(api)
+    app = tenant.apps.get(key)
+    if app is None or not app.has_service_principal:
+        return None
+    return _app_service_principal(app)
 
 
 def assignments(state: SandboxState, tenant: TenantState, app: AppState) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,6 +152,22 @@ def _str(d: dict[str, Any], key: str, where: str, default: str | None = None) ->
     return value
 
 
+#: Names that become file and folder names (credentials/<tenant>/<app>.pem): no separators, no dot-only names.
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def _name(d: dict[str, Any], where: str) -> str:
+    """A tenant or app `name`; it names files on disk, so it is one safe path component."""
+    value = _str(d, "name", where)
+    if not _NAME.fullmatch(value) or value.strip(".") == "":
+        raise ConfigFileError(
+            f"{where}: name {value!r} is not allowed",
+            hint="Use letters, digits, '.', '_' and '-' (at most 64, starting with a letter or digit); "
+            "names become file names, so no '/', '\\' or '..'.",
+        )
+    return value
+
+
 def _bool(d: dict[str, Any], key: str, where: str, default: bool = False) -> bool:
     value = d.get(key, default)
     if not isinstance(value, bool):
@@ -195,7 +212,7 @@ def _api(d: dict[str, Any], where: str) -> ApiSpec:
 
 
 def _app(d: dict[str, Any], where: str) -> AppSpec:
-    name = _str(d, "name", where)
+    name = _name(d, where)
     where = f"{where} app '{name}'"
     creds = d.get("credentials", [SECRET])
     if not isinstance(creds, list) or any(c not in (SECRET, CERTIFICATE) for c in creds):
@@ -237,7 +254,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
     """Build and check a Scenario from parsed TOML/JSON."""
     tenants = []
     for t in _list(data, "tenants", source):
-        name = _str(t, "name", source)
+        name = _name(t, source)
         where = f"{source}: tenant '{name}'"
         kind = t.get("type", "workforce")
         if kind not in ("workforce", "external"):
@@ -277,6 +294,12 @@ def load_scenario(path: str | Path) -> Scenario:
         data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
     except (ValueError, tomllib.TOMLDecodeError) as exc:
         raise ConfigFileError(f"Scenario file {p} is not valid: {exc}", path=str(p)) from None
+    except RecursionError:
+        raise ConfigFileError(
+            f"Scenario file {p} is nested too deeply to be a scenario",
+            path=str(p),
+            hint="A scenario is tenants, their apps and apis: a few levels deep.",
+        ) from None
     if not isinstance(data, dict):
         raise ConfigFileError(f"Scenario file {p} must contain a table/object", path=str(p))
     return scenario_from_dict(data, source=str(p))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import shutil
 import tempfile
 import threading
@@ -15,6 +16,7 @@ from wizard.errors import ConnectError, UsageError
 from wizard.sandbox.app import build_app
 from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
+from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -23,6 +25,19 @@ from wizard.sandbox.tokens import issuer_v2
 from wizard.secret import mask
 
 READY_TIMEOUT = 30.0
+#: Seconds a client has to send a whole request line and headers; idle keep-alive connections close too.
+HEADER_TIMEOUT = 10.0
+KEEP_ALIVE_TIMEOUT = 30
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost`, or an address in 127.0.0.0/8 or ::1."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,7 @@ class Sandbox:
         port: int = 0,
         hostnames: tuple[str, ...] | list[str] = (),
         data_dir: str | Path | None = None,
+        header_timeout: float = HEADER_TIMEOUT,
     ) -> None:
         # A path (or "default") is accepted too, as `--sandbox [SCENARIO]` gives it.
         self.scenario = (
@@ -92,6 +108,7 @@ class Sandbox:
         self.requested_port = port
         self.hostnames = tuple(hostnames)
         self.data_dir = data_dir
+        self.header_timeout = header_timeout
         self.faults = Faults()
         self._log = RequestLog()
         self._state: SandboxState | None = None
@@ -127,7 +144,9 @@ class Sandbox:
             lifespan="off",
             server_header=False,
             timeout_graceful_shutdown=2,
-            timeout_keep_alive=30,
+            timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
+            http=bounded_h11(self.header_timeout),
+            h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
         )
         self._server = uvicorn.Server(config)
         self.faults.release.clear()
@@ -189,6 +208,11 @@ class Sandbox:
         return self._thread is not None and self._thread.is_alive()
 
     # -- addresses -------------------------------------------------------------------------------------
+    @property
+    def loopback(self) -> bool:
+        """Whether it listens on loopback only; anything else exposes generated secrets to the network."""
+        return is_loopback(self.host)
+
     @property
     def base_url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host

@@ -11,8 +11,6 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from wizard.errors import UsageError
 from wizard.sandbox.scenario import (
     APPLICATION,
@@ -24,6 +22,7 @@ from wizard.sandbox.scenario import (
     Scenario,
     TenantSpec,
 )
+from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
@@ -110,14 +109,6 @@ class TenantState:
         return None
 
 
-@dataclass(frozen=True)
-class SigningKey:
-    """A token-signing key published in the JWKS."""
-
-    kid: str
-    key: rsa.RSAPrivateKey
-
-
 class SandboxState:
     """Thread-safe run-time directory built from a Scenario."""
 
@@ -125,7 +116,7 @@ class SandboxState:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
-        self.signing_keys = [SigningKey(_kid(), new_key()) for _ in range(2)]
+        self.signing_keys: list[SigningKey] = [new_signing_key(new_key()) for _ in range(2)]
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
@@ -269,10 +260,6 @@ class SandboxState:
     def set_disabled(self, client_id: str, disabled: bool = True) -> None:
         with self.lock:
             self.find_app(client_id)[1].disabled = disabled
-
-
-def _kid() -> str:
-    return base64.urlsafe_b64encode(secrets.token_bytes(20)).rstrip(b"=").decode()
 
 
 def _assignment_id() -> str:

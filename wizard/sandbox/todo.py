@@ -13,7 +13,6 @@ from starlette.routing import Route
 
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import SandboxState, TenantState
-from wizard.sandbox.token_endpoint import base_url_of
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, issuer_v2, validate
 
 READ = frozenset({"ToDoList.Read.All", "ToDoList.ReadWrite.All"})
@@ -24,8 +23,11 @@ def is_todo_api(api: ApiSpec) -> bool:
     return any(r.value.startswith("ToDoList.") for r in api.roles)
 
 
+SEED_OWNER = "00000000-0000-0000-0000-00000000a11e"  # a GUID: the CIAM sample's ToDo.Owner is a Guid
+
+
 class TodoStore:
-    """One in-memory list per ToDo API registration."""
+    """One in-memory list per ToDo API registration; items hold their text, shaped on the way out."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -35,8 +37,8 @@ class TodoStore:
     def _ensure(self, api_id: str) -> dict[int, dict[str, Any]]:
         if api_id not in self._items:
             self._items[api_id] = {
-                1: {"id": 1, "owner": "sandbox", "task": "Pick up groceries"},
-                2: {"id": 2, "owner": "sandbox", "task": "Finish invoice report"},
+                1: {"id": 1, "owner": SEED_OWNER, "text": "Pick up groceries"},
+                2: {"id": 2, "owner": SEED_OWNER, "text": "Finish invoice report"},
             }
             self._next[api_id] = 3
         return self._items[api_id]
@@ -50,25 +52,35 @@ class TodoStore:
             item = self._ensure(api_id).get(item_id)
             return dict(item) if item else None
 
-    def add(self, api_id: str, owner: str, task: str) -> dict[str, Any]:
+    def add(self, api_id: str, owner: str, text: str) -> dict[str, Any]:
         with self._lock:
             items = self._ensure(api_id)
             item_id = self._next[api_id]
             self._next[api_id] = item_id + 1
-            items[item_id] = {"id": item_id, "owner": owner, "task": task}
+            items[item_id] = {"id": item_id, "owner": owner, "text": text}
             return dict(items[item_id])
 
-    def update(self, api_id: str, item_id: int, task: str) -> dict[str, Any] | None:
+    def update(self, api_id: str, item_id: int, text: str) -> dict[str, Any] | None:
         with self._lock:
             item = self._ensure(api_id).get(item_id)
             if item is None:
                 return None
-            item["task"] = task
+            item["text"] = text
             return dict(item)
 
     def delete(self, api_id: str, item_id: int) -> bool:
         with self._lock:
             return self._ensure(api_id).pop(item_id, None) is not None
+
+
+def text_field(tenant: TenantState) -> str:
+    """The samples' item shapes: `task` (active-directory-dotnetcore-daemon-v2's TodoItem) in workforce
+    tenants, `description` (the CIAM tutorials' ToDo) in external ones."""
+    return "description" if tenant.external else "task"
+
+
+def shaped(item: dict[str, Any], field: str) -> dict[str, Any]:
+    return {"id": item["id"], "owner": item["owner"], field: item["text"]}
 
 
 def _challenge(description: str | None = None) -> Response:
@@ -96,7 +108,18 @@ def _find_api(state: SandboxState, aud: str) -> tuple[TenantState, ApiSpec] | No
     return None
 
 
-def authorize(request: Request, needs: frozenset[str]) -> tuple[ApiSpec, dict[str, Any]] | Response:
+def _issuers(request: Request, tenant: TenantState, api: ApiSpec) -> set[str]:
+    """The issuers of the authority the API trusts: this sandbox under any of its names, never the Host
+    this request used (a token got at 127.0.0.1 is good at localhost, as an Entra token is good anywhere)."""
+    if api.access_token_version == 1:
+        return {issuer_v1(tenant)}
+    hosts: set[str] = set(request.app.state.known_hosts)
+    return {issuer_v2(tenant, f"https://{h}") for h in hosts}
+
+
+def authorize(
+    request: Request, needs: frozenset[str]
+) -> tuple[TenantState, ApiSpec, dict[str, Any]] | Response:
     state: SandboxState = request.app.state.sandbox_state
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer ") or not header[7:].strip():
@@ -115,34 +138,36 @@ def authorize(request: Request, needs: frozenset[str]) -> tuple[ApiSpec, dict[st
     if found is None:
         return _challenge(f"The audience '{claims.get('aud')}' is invalid")
     tenant, api = found
-    expected = issuer_v1(tenant) if api.access_token_version == 1 else issuer_v2(tenant, base_url_of(request))
-    if claims.get("iss") != expected:
+    if claims.get("iss") not in _issuers(request, tenant, api):
         return _challenge(f"The issuer '{claims.get('iss')}' is invalid")
     roles = claims.get("roles")
     if not isinstance(roles, list) or not (set(roles) & needs):
         return Response(status_code=403)
-    return api, claims
+    return tenant, api, claims
 
 
-async def _task_from(request: Request) -> str | None:
+async def _text_from(request: Request) -> str | None:
+    """The item's text under either sample's name (`task` or `description`), matched case-insensitively
+    as ASP.NET Core's model binding does."""
     try:
         body = json.loads(await request.body() or b"null")
     except ValueError:
         return None
     if isinstance(body, dict):
-        task = body.get("task", body.get("Task"))
-        if isinstance(task, str) and task:
-            return task
+        for key, value in body.items():
+            if str(key).lower() in ("task", "description") and isinstance(value, str) and value:
+                return value
     return None
 
 
-def _bad_request(detail: str) -> JSONResponse:
+def _bad_request(field: str) -> JSONResponse:
+    name = field.capitalize()
     return JSONResponse(
         {
             "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             "title": "One or more validation errors occurred.",
             "status": 400,
-            "errors": {"task": [detail]},
+            "errors": {name: [f"The {name} field is required."]},
         },
         status_code=400,
         media_type="application/problem+json; charset=utf-8",
@@ -155,14 +180,17 @@ async def todolist(request: Request) -> Response:
     auth = authorize(request, WRITE if write else READ)
     if isinstance(auth, Response):
         return auth
-    api, claims = auth
+    tenant, api, claims = auth
+    field = text_field(tenant)
     if not write:
-        return JSONResponse(store.list(api.app_id))
-    task = await _task_from(request)
-    if task is None:
-        return _bad_request("The task field is required.")
-    item = store.add(api.app_id, str(claims.get("oid", "")), task)
-    return JSONResponse(item, status_code=201, headers={"Location": f"/api/todolist/{item['id']}"})
+        return JSONResponse([shaped(i, field) for i in store.list(api.app_id)])
+    text = await _text_from(request)
+    if text is None:
+        return _bad_request(field)
+    item = store.add(api.app_id, str(claims.get("oid", "")), text)
+    return JSONResponse(
+        shaped(item, field), status_code=201, headers={"Location": f"/api/todolist/{item['id']}"}
+    )
 
 
 async def todo_item(request: Request) -> Response:
@@ -170,21 +198,22 @@ async def todo_item(request: Request) -> Response:
     auth = authorize(request, READ if request.method == "GET" else WRITE)
     if isinstance(auth, Response):
         return auth
-    api, _ = auth
+    tenant, api, _ = auth
+    field = text_field(tenant)
     raw = request.path_params["item_id"]
     if not raw.isdigit():
         return Response(status_code=404)
     item_id = int(raw)
     if request.method == "GET":
         item = store.get(api.app_id, item_id)
-        return JSONResponse(item) if item else Response(status_code=404)
+        return JSONResponse(shaped(item, field)) if item else Response(status_code=404)
     if request.method == "DELETE":
         return Response(status_code=204 if store.delete(api.app_id, item_id) else 404)
-    task = await _task_from(request)
-    if task is None:
-        return _bad_request("The task field is required.")
-    updated = store.update(api.app_id, item_id, task)
-    return JSONResponse(updated) if updated else Response(status_code=404)
+    text = await _text_from(request)
+    if text is None:
+        return _bad_request(field)
+    updated = store.update(api.app_id, item_id, text)
+    return JSONResponse(shaped(updated, field)) if updated else Response(status_code=404)
 
 
 ROUTES = [

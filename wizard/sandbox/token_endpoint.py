@@ -1,4 +1,4 @@
-"""POST /{tenant}/oauth2/v2.0/token: the client credentials grant, with Entra's checks in Entra's order."""
+"""POST /{tenant}/oauth2/v2.0/token (and v1 /oauth2/token with `resource=`): client credentials, Entra's order."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from wizard.sandbox import entra_errors as E
 from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
-from wizard.sandbox.tokens import issue
+from wizard.sandbox.tokens import IssuedToken, issue
 
 DEFAULT_SUFFIX = "/.default"
 OIDC = frozenset({"openid", "profile", "email", "offline_access"})
@@ -134,6 +134,8 @@ def authenticate(
 ) -> tuple[AppState, bool]:
     """The calling app and whether it used a certificate; raises the Entra error otherwise."""
     client_id = (req.client_id or "").strip()
+    if not is_guid(client_id):
+        raise E.invalid_client_id(client_id)
     app = tenant.apps.get(client_id.lower())
     if app is None:
         raise E.app_not_found(client_id, tenant.spec.id)
@@ -166,49 +168,72 @@ def _resource(tenant: TenantState, resource: str) -> ApiSpec:
     return api
 
 
-async def token_endpoint(request: Request) -> Response:
+@dataclass(frozen=True)
+class Grant:
+    """A token issued by either endpoint, with the resource it was asked for."""
+
+    issued: IssuedToken
+    resource: str
+
+
+async def _read_request(request: Request) -> tuple[TenantState, TokenRequest]:
+    """The tenant and the parsed form; the checks both endpoints make before the grant's own."""
     state: SandboxState = request.app.state.sandbox_state
-    correlation = request.headers.get("client-request-id")
-    segment = request.path_params["tenant"]
-    try:
-        if request.method != "POST":
-            raise E.post_only(request.method)
-        tenant = resolve_tenant(state, segment)
-        form_data = await request.form()
-        form = {k: v for k, v in form_data.items() if isinstance(v, str)}
-        req = parse_request(form, request.headers.get("authorization"))
-        if not req.grant_type:
-            raise E.missing_parameter("grant_type")
-        if req.grant_type != "client_credentials":
-            raise E.unsupported_grant_type(req.grant_type)
-        if not req.client_id:
-            raise E.missing_parameter("client_id")
-        if req.resource is not None:
-            raise E.resource_parameter()
-        resource = check_scope(req.scope)
-        base = base_url_of(request)
-        app, cert_auth = authenticate(state, req, tenant, base, segment)
-        api = _resource(tenant, resource)
-        if api.assignment_required and not state.has_assignment(app, api):
-            raise E.not_assigned(app.client_id, resource)
-        audience = (
-            api.app_id if api.access_token_version == 2 or resource.lower() == api.app_id else api.app_id_uri
-        )
-        issued = issue(
-            tenant=tenant,
-            app=app,
-            api=api,
-            audience=audience,
-            roles=state.roles_for(app, api),
-            key=state.signing_key,
-            base_url=base,
-            cert_auth=cert_auth,
-        )
-    except E.EntraError as exc:
-        return exc.response(correlation_id=correlation)
+    if request.method != "POST":
+        raise E.post_only(request.method)
+    tenant = resolve_tenant(state, request.path_params["tenant"])
+    form_data = await request.form()
+    form = {k: v for k, v in form_data.items() if isinstance(v, str)}
+    req = parse_request(form, request.headers.get("authorization"))
+    if not req.grant_type:
+        raise E.missing_parameter("grant_type")
+    if req.grant_type != "client_credentials":
+        raise E.unsupported_grant_type(req.grant_type)
+    if not req.client_id:
+        raise E.missing_parameter("client_id")
+    return tenant, req
+
+
+def _grant(request: Request, tenant: TenantState, req: TokenRequest, resource: str) -> Grant:
+    state: SandboxState = request.app.state.sandbox_state
+    base = base_url_of(request)
+    app, cert_auth = authenticate(state, req, tenant, base, request.path_params["tenant"])
+    api = _resource(tenant, resource)
+    if api.assignment_required and not state.has_assignment(app, api):
+        raise E.not_assigned(app.client_id, app.spec.display_name, resource, api.display_name)
+    audience = (
+        api.app_id if api.access_token_version == 2 or resource.lower() == api.app_id else api.app_id_uri
+    )
+    issued = issue(
+        tenant=tenant,
+        app=app,
+        api=api,
+        audience=audience,
+        roles=state.roles_for(app, api),
+        key=state.signing_key,
+        base_url=base,
+        cert_auth=cert_auth,
+    )
+    return Grant(issued, resource)
+
+
+def _headers(correlation: str | None) -> dict[str, str]:
     headers = dict(E.NO_STORE)
     if correlation:
         headers["client-request-id"] = correlation
+    return headers
+
+
+async def token_endpoint(request: Request) -> Response:
+    correlation = request.headers.get("client-request-id")
+    try:
+        tenant, req = await _read_request(request)
+        if req.resource is not None:
+            raise E.resource_parameter()
+        grant = _grant(request, tenant, req, check_scope(req.scope))
+    except E.EntraError as exc:
+        return exc.response(correlation_id=correlation)
+    issued = grant.issued
     return JSONResponse(
         {
             "token_type": "Bearer",
@@ -216,5 +241,34 @@ async def token_endpoint(request: Request) -> Response:
             "ext_expires_in": issued.expires_in,
             "access_token": issued.access_token,
         },
-        headers=headers,
+        headers=_headers(correlation),
+    )
+
+
+async def token_endpoint_v1(request: Request) -> Response:
+    """The v1 endpoint legacy (ADAL-era) daemons call: `resource=` instead of `scope`, v1 answer shape.
+
+    As on Entra, the token's version follows the resource's registration, not the endpoint.
+    """
+    correlation = request.headers.get("client-request-id")
+    try:
+        tenant, req = await _read_request(request)
+        if not req.resource:
+            raise E.missing_parameter("resource")
+        grant = _grant(request, tenant, req, req.resource)
+    except E.EntraError as exc:
+        return exc.response(correlation_id=correlation)
+    issued, claims = grant.issued, grant.issued.claims
+    # v1 answers every number as a string, and names the resource.
+    return JSONResponse(
+        {
+            "token_type": "Bearer",
+            "expires_in": str(issued.expires_in),
+            "ext_expires_in": str(issued.expires_in),
+            "expires_on": str(claims["exp"]),
+            "not_before": str(claims["nbf"]),
+            "resource": req.resource,
+            "access_token": issued.access_token,
+        },
+        headers=_headers(correlation),
     )

@@ -16,7 +16,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from wizard.sandbox.scenario import GRAPH_APP_ID, ApiSpec
-from wizard.sandbox.state import AppState, SigningKey, TenantState
+from wizard.sandbox.signing import SigningKey
+from wizard.sandbox.state import AppState, TenantState
 
 LIFETIME = 3599
 SKEW = 300
@@ -50,22 +51,24 @@ def issuer_v1(tenant: TenantState) -> str:
     return f"https://sts.windows.net/{tenant.spec.id}/"
 
 
-def jwks(keys: list[SigningKey]) -> dict[str, Any]:
-    """The JWKS document, with x5t like Entra's (here: the SHA-1 of the public key, there is no cert)."""
+def jwks(keys: list[SigningKey], *, issuer: str | None = None) -> dict[str, Any]:
+    """The JWKS document as Entra's: each key with `x5t`, its certificate in `x5c` and, on v2, `issuer`."""
     out = []
     for k in keys:
         pub = k.key.public_key().public_numbers()
-        out.append(
-            {
-                "kty": "RSA",
-                "use": "sig",
-                "kid": k.kid,
-                "x5t": k.kid,
-                "n": _int_b64(pub.n),
-                "e": _int_b64(pub.e),
-                "alg": "RS256",
-            }
-        )
+        entry: dict[str, Any] = {
+            "kty": "RSA",
+            "use": "sig",
+            "kid": k.kid,
+            "x5t": k.kid,
+            "n": _int_b64(pub.n),
+            "e": _int_b64(pub.e),
+            "x5c": [k.x5c],
+            "cloud_instance_name": "microsoftonline.com",
+        }
+        if issuer is not None:
+            entry["issuer"] = issuer
+        out.append(entry)
     return {"keys": out}
 
 

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
             options=opts,
             use_env_proxies=given.use_env_proxies,
             trace=trace_for(args, given),
+            registration=given.registration,
         )
     if args.json:
         emit_json(report.to_dict(verbose=args.verbose))
@@ -47,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
         out(f"api:     {api.method} {api.url} -> {api.status}")
     for finding in report.findings:
         out("")
-        out(f"[{finding['severity']}] {finding['code']}: {finding['title']}")
-        if finding.get("explanation"):
-            out(f"  why: {finding['explanation']}")
-        if finding.get("fix"):
-            out(f"  fix: {finding['fix']}")
-        for link in finding.get("links") or []:
+        out(f"[{finding.severity}] {finding.code}: {finding.title}")
+        if finding.explanation:
+            out(f"  why: {finding.explanation}")
+        if finding.fix:
+            out(f"  fix: {finding.fix}")
+        for link in finding.links:
             out(f"  see: {link}")
     if report.error is not None and args.verbose:
         err(f"stopped at: {type(report.error).__name__}: {report.error.title}")

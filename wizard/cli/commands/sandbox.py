@@ -69,6 +69,11 @@ def run(args: argparse.Namespace) -> int:
         hostnames=tuple(args.hostnames),
         data_dir=args.data_dir,
     )
+    if not sandbox.loopback:
+        err(
+            f"Warning: --host {args.host} is not a loopback address: the sandbox's generated secrets, keys "
+            "and tokens are then reachable from the network. Use 127.0.0.1 unless you mean it."
+        )
     stop = threading.Event()
 
     def _on_signal(signum: int, frame: FrameType | None) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from wizard.cli.output import emit_json, err, out
 from wizard.cli.profile_args import add_profile_arguments, profile_from_args
+from wizard.diagnosis.texts import problem_dict, problem_finding
 from wizard.exitcodes import ExitCode
 from wizard.validation import validate_profile
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
                 "source": given.source,
                 "profile": profile_to_dict(given.profile),
                 "secret": given.secret.masked if given.secret else None,
-                "problems": [p.to_dict() for p in problems],
+                "problems": [problem_dict(p) for p in problems],
                 "warnings": given.warnings,
             }
         )
@@ -41,6 +42,12 @@ def run(args: argparse.Namespace) -> int:
         if not problems:
             out("No problems found.")
         for p in problems:
+            # Title and fix from the rules registry, as `explain` and `doctor` give them for the same code.
+            finding = problem_finding(p)
             out(f"{p.severity:7} {p.field}: {p.message}")
-            out(f"        fix: {p.fix}")
+            if finding.title != p.message:
+                out(f"        [{p.code}] {finding.title}")
+                if p.fix and p.fix != finding.fix:
+                    out(f"        hint: {p.fix}")
+            out(f"        fix: {finding.fix}")
     return int(ExitCode.FAILURE if errors else ExitCode.OK)

@@ -1,0 +1,97 @@
+"""Rules beyond the token (Azure RBAC, service grants, SharePoint, Exchange, directory roles, B2C, request
+errors): several differently worded cases each, and none of them fires on another's evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wizard.diagnosis import diagnose
+
+DATA = Path(__file__).resolve().parent / "data" / "diagnosis_beyond_token_cases.json"
+CASES: list[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))
+CODES = {
+    "azure-rbac-missing",
+    "service-side-grant-missing",
+    "sharepoint-certificate-required",
+    "exchange-app-access-denied",
+    "directory-role-required",
+    "b2c-client-credentials-limit",
+    "api-error-not-auth",
+}
+
+
+def test_the_cases_cover_every_code_at_least_twice() -> None:
+    seen: dict[str, int] = {}
+    for case in CASES:
+        seen[case["expect"][0]] = seen.get(case["expect"][0], 0) + 1
+    assert set(seen) == CODES
+    assert min(seen.values()) >= 2, seen
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+def test_case_gives_its_code_first_with_the_fix(case: dict[str, Any]) -> None:
+    result = diagnose(case["evidence"], strict=True)
+    assert result.verdict == "fail"
+    assert result.codes[:1] == case["expect"][:1], result.codes
+    for needle in case.get("fix_has", []):
+        assert needle in result.findings[0].fix, result.findings[0].fix
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+def test_no_other_beyond_token_code_outranks_or_joins_it(case: dict[str, Any]) -> None:
+    codes = diagnose(case["evidence"], strict=True).codes
+    others = (CODES - {case["expect"][0]}) & set(codes)
+    assert not others, f"{case['id']}: also {sorted(others)} in {codes}"
+
+
+def test_a_good_call_to_an_rbac_service_is_ok() -> None:
+    result = diagnose(
+        {
+            "token_claims": {"aud": "https://vault.azure.net", "idtyp": "app"},
+            "api": {"request": "GET https://kv.vault.azure.net/secrets/s", "status": 200},
+            "now": 1,
+        }
+    )
+    assert result.verdict == "ok"
+    assert not CODES & set(result.codes)
+
+
+def test_graph_403_without_the_permission_stays_a_permission_finding() -> None:
+    """directory-role-required needs the app permission to be there already."""
+    result = diagnose(
+        {
+            "token_claims": {
+                "aud": "https://graph.microsoft.com",
+                "idtyp": "app",
+                "roles": ["User.Read.All"],
+            },
+            "api": {
+                "request": "PATCH https://graph.microsoft.com/v1.0/users/alex@contoso.com",
+                "status": 403,
+                "body": {
+                    "error": {"code": "Authorization_RequestDenied", "message": "Insufficient privileges"}
+                },
+            },
+        }
+    )
+    assert result.codes[0] == "permission-wrong"
+    assert "directory-role-required" not in result.codes
+
+
+def test_default_azure_credential_reads_the_environment_credential_part() -> None:
+    text = (
+        "DefaultAzureCredential failed to retrieve a token from the included credentials.\n"
+        "Attempted credentials:\n"
+        "\tEnvironmentCredential: Authentication failed: AADSTS7000215: Invalid client secret provided. "
+        "Ensure the secret being sent in the request is the client secret value, not the client secret ID.\n"
+        "\tManagedIdentityCredential: ManagedIdentityCredential authentication unavailable, no response from "
+        "the IMDS endpoint. Connection refused\n"
+        "\tAzureCliCredential: Azure CLI not found on path\n"
+    )
+    result = diagnose(text)
+    assert result.codes[0] == "secret-invalid"
+    assert "network-connect" not in result.codes

@@ -1,0 +1,126 @@
+"""`SandboxHandle`: the sandbox's typed public face for the live checks and the TUI.
+
+What a client of the sandbox may know (its URLs, the CA to trust, every app of the scenario with its
+credentials, the own API an app asks permissions for, the registration an admin would see in the portal) and
+what an admin may do (grant consent, upload a certificate). Nothing outside `wizard.sandbox` reads its state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from wizard.errors import UsageError
+from wizard.sandbox.scenario import GRAPH_NAME
+from wizard.sandbox.server import Sandbox, SandboxApp
+
+
+@dataclass(frozen=True)
+class SandboxApi:
+    """The own API (not Microsoft Graph) an app of the sandbox asks permissions for."""
+
+    name: str
+    #: Its App ID URI (or appId when it has none): what `<resource>/.default` names.
+    resource: str | None
+    #: The permission values the app asks for on it (Application ones; what the API checks in `roles`).
+    roles: tuple[str, ...]
+
+
+class SandboxHandle:
+    """A started sandbox, as the rest of the wizard sees it (`open_sandbox` starts one)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
+
+    # -- where it is -------------------------------------------------------------------------------------
+    @property
+    def ca_file(self) -> str:
+        """The CA certificate (PEM) that signed the sandbox's TLS certificate: the one file to trust."""
+        return self._sandbox.ca_file
+
+    @property
+    def base_url(self) -> str:
+        return self._sandbox.base_url
+
+    @property
+    def graph_base_url(self) -> str:
+        return self._sandbox.graph_base_url
+
+    @property
+    def todo_base_url(self) -> str:
+        return self._sandbox.todo_base_url
+
+    def authority(self, tenant: str) -> str:
+        """`<base_url>/<tenant id>` for a tenant id, domain or scenario name."""
+        return self._sandbox.authority(tenant)
+
+    # -- its directory -------------------------------------------------------------------------------------
+    def apps(self) -> tuple[SandboxApp, ...]:
+        """Every app of the scenario, tenant by tenant, in the scenario's order."""
+        state = self._sandbox.state
+        return tuple(self._sandbox.app(a.client_id) for t in state.tenants.values() for a in t.apps.values())
+
+    def app(self, name: str) -> SandboxApp:
+        """An app by its scenario name or client id; a UsageError naming the known apps if there is none."""
+        try:
+            return self._sandbox.app(name)
+        except (UsageError, KeyError, LookupError) as exc:
+            known = ", ".join(a.name for a in self.apps())
+            raise UsageError(
+                f"The sandbox has no app named {name!r}",
+                hint=f"Its apps: {known}. `daemon-wizard sandbox --json` lists them with their credentials.",
+            ) from exc
+
+    def tenant_type(self, tenant_id: str) -> str:
+        """`workforce` or `external` (External ID: ciamlogin.com-style issuers)."""
+        tenant = self._sandbox.state.tenant(tenant_id)
+        return tenant.spec.type if tenant is not None else "workforce"
+
+    def own_api(self, name: str) -> SandboxApi | None:
+        """The first API other than Microsoft Graph the app asks permissions for, if any."""
+        app = self.app(name)
+        tenant = self._sandbox.state.tenant(app.tenant_id)
+        spec = (
+            next((a.spec for a in tenant.apps.values() if a.spec.name == app.name), None) if tenant else None
+        )
+        if tenant is None or spec is None:
+            return None
+        api_name = next((p.api for p in spec.permissions if p.api != GRAPH_NAME), None)
+        if api_name is None:
+            return None
+        api = tenant.api_by_name(api_name)
+        resource = (api.app_id_uri or api.app_id) if api is not None else None
+        roles = tuple(p.value for p in spec.permissions if p.api == api_name)
+        return SandboxApi(api_name, resource or None, roles)
+
+    def registration(self, client_id: str) -> dict[str, Any]:
+        """The app's application object in Graph's JSON shape (credential metadata, never their values),
+        as an admin sees it in the portal: its requiredResourceAccess tells Delegated from Application."""
+        from wizard.sandbox.graph_objects import app_registration
+
+        state = self._sandbox.state
+        with state.lock:
+            tenant, app = state.find_app(client_id)
+            return app_registration(tenant, app)
+
+    # -- what an admin does ------------------------------------------------------------------------------
+    def grant_consent(self, client_id: str) -> int:
+        """Admin consent for the app's Application permissions, as the consent page would; how many were new."""
+        return self._sandbox.state.grant_consent(client_id)
+
+    def upload_certificate(self, client_id: str, certificate: bytes) -> str:
+        """Register a public certificate (PEM or DER) on the app, as the portal's upload does; its key id."""
+        return self._sandbox.state.upload_certificate(client_id, certificate)
+
+    def stop(self) -> None:
+        self._sandbox.stop()
+
+
+def open_sandbox(scenario: str | None = None) -> SandboxHandle:
+    """Start a sandbox on a free loopback port (blocking) with the default scenario or a scenario file."""
+    return SandboxHandle(Sandbox(scenario=scenario or None, port=0).start())
+
+
+def handle_for(sandbox: Sandbox | SandboxHandle) -> SandboxHandle:
+    """The handle of a started Sandbox (tests and benches start one themselves)."""
+    return sandbox if isinstance(sandbox, SandboxHandle) else SandboxHandle(sandbox)
