@@ -125,7 +125,9 @@ class WizardApp(App[int]):
             return
         if event.worker.group == "flow":  # the flow itself broke: nothing can go on
             error = event.worker.error
-            self._handle_exception(error if isinstance(error, Exception) else RuntimeError("the flow stopped"))
+            self._handle_exception(
+                error if isinstance(error, Exception) else RuntimeError("the flow stopped")
+            )
             return
         self.report_failure(event.worker.error)
 
