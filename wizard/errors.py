@@ -4,9 +4,13 @@
     ├── UsageError                   bad command-line usage or bad user input
     │   ├── ValidationError          a profile value is wrong (field, value shown masked)
     │   ├── ConfigFileError          a config file cannot be read or parsed (path, line)
+    │   ├── PathError                a path cannot be written to as given (a file where a folder is)
     │   └── SecretSourceError        a secret could not be read from its source
     ├── CertificateError             key/certificate cannot be made, read or matched
+    │   ├── CertificateUnreadable    a key/certificate file cannot be used (also a UsageError: exit 2)
+    │   └── CertificateExpired       the certificate is outside its validity period
     ├── FileExistsRefusal            a file would be overwritten without --force
+    ├── FileWriteError               a file cannot be written: disk full, read-only, no permission
     ├── NetworkError                 the remote could not be reached or answered badly
     │   ├── DnsError
     │   ├── ConnectError             connection refused / reset / dropped
@@ -16,19 +20,36 @@
     │   └── ServiceUnavailable       429 / 5xx (retry_after when given)
     ├── TokenError                   the token endpoint refused (aadsts, correlation_id)
     ├── ApiError                     the web API refused (status)
-    └── TokenFormatError             a JWT cannot be decoded
+    └── TokenFormatError             a JWT cannot be decoded (also a UsageError: bad input, exit 2)
 
 Each exception's ``str()`` is ``title`` and, when there is one, ``hint`` on a second line.
-Messages are written by us, so they never echo a secret value.
+Titles and hints often quote a server's words (an ``error_description``, a correlation id): they pass
+through the one redactor (wizard.redact) when the error is built, so a server that echoes the secret
+cannot make an error carry it. Each class has a `kind`: the words a message shows for it (class names such
+as `TimeoutError_` are internal and never shown).
 """
 
 from __future__ import annotations
+
+from wizard.redact import redact_text
+
+
+def _clean(text: str | None) -> str | None:
+    return redact_text(text) if text else text
+
+
+def _clean_body(body: dict[str, object] | None) -> dict[str, object] | None:
+    if body is None:
+        return None
+    return {k: (redact_text(v) if isinstance(v, str) else v) for k, v in body.items()}
 
 
 class WizardError(Exception):
     """Base of every error the core raises on purpose."""
 
     default_title = "Something went wrong"
+    #: How messages name this kind of error (never the class name).
+    kind = "error"
 
     def __init__(
         self,
@@ -38,10 +59,10 @@ class WizardError(Exception):
         aadsts: str | None = None,
         correlation_id: str | None = None,
     ) -> None:
-        self.title = title or self.default_title
-        self.hint = hint
+        self.title = _clean(title) or self.default_title
+        self.hint = _clean(hint)
         self.aadsts = aadsts
-        self.correlation_id = correlation_id
+        self.correlation_id = _clean(correlation_id)
         super().__init__(self.title)
 
     def __str__(self) -> str:
@@ -51,6 +72,7 @@ class WizardError(Exception):
         """Stable JSON shape used by every command's `--json` error output."""
         return {
             "type": type(self).__name__,
+            "kind": self.kind,
             "title": self.title,
             "hint": self.hint,
             "aadsts": self.aadsts,
@@ -60,10 +82,12 @@ class WizardError(Exception):
 
 class UsageError(WizardError):
     default_title = "Invalid usage"
+    kind = "usage error"
 
 
 class ValidationError(UsageError):
     default_title = "Invalid value"
+    kind = "invalid value"
 
     def __init__(
         self,
@@ -81,6 +105,7 @@ class ValidationError(UsageError):
 
 class ConfigFileError(UsageError):
     default_title = "The config file cannot be read"
+    kind = "config file error"
 
     def __init__(
         self,
@@ -97,14 +122,33 @@ class ConfigFileError(UsageError):
 
 class SecretSourceError(UsageError):
     default_title = "The secret could not be read"
+    kind = "secret source error"
 
 
 class CertificateError(WizardError):
     default_title = "Certificate problem"
+    kind = "certificate error"
+
+
+class CertificateUnreadable(CertificateError, UsageError):
+    """The key or certificate cannot be loaded or used: bad input (diagnosis code `certificate-unreadable`)."""
+
+    default_title = "The key or certificate cannot be read"
+    kind = "certificate unreadable"
+    code = "certificate-unreadable"
+
+
+class CertificateExpired(CertificateError):
+    """The certificate is outside its validity period (diagnosis code `certificate-expired`)."""
+
+    default_title = "The certificate is outside its validity period"
+    kind = "certificate expired"
+    code = "certificate-expired"
 
 
 class FileExistsRefusal(WizardError):
     default_title = "File exists"
+    kind = "file exists"
 
     def __init__(self, path: str, *, hint: str | None = None) -> None:
         super().__init__(
@@ -113,8 +157,31 @@ class FileExistsRefusal(WizardError):
         self.path = path
 
 
+class FileWriteError(WizardError):
+    """The file system refused a write (ENOSPC, EROFS, EACCES, EIO): exit 1, nothing half-written."""
+
+    default_title = "The file could not be written"
+    kind = "write error"
+
+    def __init__(self, title: str | None = None, *, path: str, hint: str | None = None) -> None:
+        super().__init__(title, hint=hint)
+        self.path = path
+
+
+class PathError(UsageError):
+    """The path given cannot be a file (a folder is in the way, or a file where a folder is expected)."""
+
+    default_title = "The path cannot be written"
+    kind = "path error"
+
+    def __init__(self, title: str | None = None, *, path: str, hint: str | None = None) -> None:
+        super().__init__(title, hint=hint)
+        self.path = path
+
+
 class NetworkError(WizardError):
     default_title = "Network error"
+    kind = "network error"
 
     def __init__(
         self,
@@ -133,30 +200,37 @@ class NetworkError(WizardError):
 
 class DnsError(NetworkError):
     default_title = "The host name could not be resolved"
+    kind = "DNS error"
 
 
 class ConnectError(NetworkError):
     default_title = "The connection failed"
+    kind = "connection error"
 
 
 class TlsError(NetworkError):
     default_title = "TLS handshake failed"
+    kind = "TLS error"
 
 
 class ProxyError(NetworkError):
     default_title = "The proxy refused or failed the connection"
+    kind = "proxy error"
 
 
 class TimeoutError_(NetworkError):  # the builtin name is taken
     default_title = "The request timed out"
+    kind = "timed out"
 
 
 class ServiceUnavailable(NetworkError):
     default_title = "The service is throttling or unavailable"
+    kind = "service unavailable"
 
 
 class TokenError(WizardError):
     default_title = "The token endpoint refused the request"
+    kind = "token error"
 
     def __init__(
         self,
@@ -169,12 +243,13 @@ class TokenError(WizardError):
         body: dict[str, object] | None = None,
     ) -> None:
         super().__init__(title, hint=hint, aadsts=aadsts, correlation_id=correlation_id)
-        self.error = error
-        self.body = body
+        self.error = _clean(error)
+        self.body = _clean_body(body)
 
 
 class ApiError(WizardError):
     default_title = "The API refused the request"
+    kind = "API error"
 
     def __init__(
         self, title: str | None = None, *, hint: str | None = None, status: int | None = None
@@ -183,5 +258,6 @@ class ApiError(WizardError):
         self.status = status
 
 
-class TokenFormatError(WizardError):
+class TokenFormatError(UsageError):
     default_title = "This is not a well-formed JWT"
+    kind = "token format error"

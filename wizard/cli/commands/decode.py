@@ -1,4 +1,5 @@
-"""`daemon-wizard decode TOKEN|-`: explained header and claims; signature not verified unless --verify."""
+"""`daemon-wizard decode TOKEN|-`: explained header and claims; signature not verified unless --verify
+(against Entra's own issuers for the token's tenant, or the one named with --issuer)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import argparse
 import sys
 from typing import Any
 
-from wizard.cli.output import emit_json, err, out, report_error
-from wizard.errors import TokenFormatError, UsageError
+from wizard.cli.arg_types import existing_file, seconds
+from wizard.cli.output import emit_json, err, out
+from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
 
 
@@ -22,8 +24,19 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--verify", action="store_true", help="check the signature with the issuer's published keys"
     )
-    parser.add_argument("--ca-file", metavar="PATH", help="extra CA bundle to trust when fetching keys")
-    parser.add_argument("--timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--issuer",
+        metavar="URL",
+        help="trust this issuer's keys (the sandbox, a test IdP); by default only Entra ID's own issuers "
+        "for the token's cloud and tenant (tid) are trusted, whatever URL the token names",
+    )
+    parser.add_argument(
+        "--ca-file",
+        metavar="PATH",
+        type=existing_file,
+        help="extra CA bundle to trust when fetching keys",
+    )
+    parser.add_argument("--timeout", type=seconds, default=10.0, help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
 
 
@@ -52,18 +65,16 @@ def run(args: argparse.Namespace) -> int:
     from wizard.tokens.report import build_report
 
     raw = _read_token(args.token)
-    try:
-        decoded = decode_token(raw)
-    except TokenFormatError as exc:  # a malformed token is bad input: exit 2, like any usage error
-        report_error(exc, as_json=args.json)
-        return int(ExitCode.USAGE)
+    decoded = decode_token(raw)  # TokenFormatError is bad input: main() reports it, JSON and exit code 2
     report = build_report(decoded)
     data = report.to_dict()
     if args.verify:
-        from wizard.tokens.verify import verify_token
+        from wizard.live.token_keys import verify_token
 
         verify: bool | str = args.ca_file if args.ca_file else True
-        result = verify_token(decoded, raw=_clean(raw), verify=verify, timeout=args.timeout)
+        result = verify_token(
+            decoded, raw=_clean(raw), verify=verify, timeout=args.timeout, issuer=args.issuer
+        )
         data["signature"] = result.to_dict()
     if args.json:
         emit_json(data)
