@@ -55,7 +55,7 @@ def select_fields(request: Request, fields: list[str], type_name: str) -> list[s
     raw = _param(request, "select")
     if not raw:
         return None
-    by_lower = {f.lower(): f for f in fields}
+    by_lower = {"id": "id", **{f.lower(): f for f in fields}}  # every entity has an id, even in an empty page
     out = []
     for name in (n.strip() for n in raw.split(",")):
         if not name:
