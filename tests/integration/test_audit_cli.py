@@ -56,10 +56,12 @@ def test_table_and_chart_for_people(
 ) -> None:
     app = sandbox.app("graph-daemon")
     monkeypatch.setenv("DAEMON_WIZARD_CLIENT_SECRET", app.secret or "")
-    code, out, _ = _run(capsys, "audit", *_flags(sandbox, "graph-daemon"), "--no-owners", "--timeout", "60")
+    code, out, _ = _run(
+        capsys, "audit", *_flags(sandbox, "graph-daemon"), "--owners", "none", "--timeout", "60"
+    )
     assert code == 1
     assert "credential-expired" in out and "Expired-secret Daemon" in out
-    assert "app-without-owner" not in out  # --no-owners reads no owners, so it claims nothing about them
+    assert "app-without-owner" not in out  # --owners none reads no owners, so it claims nothing about them
     chart = out.split("credentials expiring per month\n", 1)[1].splitlines()
     assert chart[0].startswith("expired ") and chart[0].endswith(" 1")
     assert chart[-1].startswith("later ")
@@ -100,8 +102,8 @@ def test_walks_every_page_of_a_generated_tenant_of_2000_apps(
     assert code == 1, err  # a generated tenant has expired credentials
     assert doc["summary"]["applications"] == 2001
     assert doc["summary"]["service_principals"] == 2001 + 1  # and Microsoft Graph's
-    # 3 pages of applications, 3 of service principals (999 a page), one owners request per app
-    assert doc["summary"]["requests"] == 3 + 3 + 2001
+    # 3 pages of applications (owners expanded), 3 of service principals: 999 a page
+    assert doc["summary"]["requests"] == 3 + 3
     found = {f["code"] for f in doc["findings"]}
     assert found >= {
         "credential-expired",
@@ -116,12 +118,31 @@ def test_walks_every_page_of_a_generated_tenant_of_2000_apps(
     assert sp_side, "credentials on service principals are read too"
 
 
+def test_owners_one_request_per_app_agrees_with_expand(
+    capsys: pytest.CaptureFixture[str], large: Callable[..., Sandbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sb = large(60)
+    monkeypatch.setenv("DAEMON_WIZARD_CLIENT_SECRET", sb.app(AUDITOR).secret or "")
+    docs = {}
+    for mode in ("expand", "each"):
+        _, out, _ = _run(capsys, "audit", *_flags(sb, AUDITOR), "--json", "--owners", mode, "--jobs", "4")
+        docs[mode] = json.loads(out)
+    assert docs["each"]["summary"]["requests"] == 2 + 61
+    ownerless = {
+        m: {f["app_id"] for f in d["findings"] if f["code"] == "app-without-owner"} for m, d in docs.items()
+    }
+    assert ownerless["expand"] == ownerless["each"]
+    assert 0 < len(ownerless["each"]) < 61
+
+
 def test_throttling_is_honoured(
     capsys: pytest.CaptureFixture[str], large: Callable[..., Sandbox], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sb = large(30, throttle_rate=10, retry_after=1)
     monkeypatch.setenv("DAEMON_WIZARD_CLIENT_SECRET", sb.app(AUDITOR).secret or "")
-    code, out, err = _run(capsys, "audit", *_flags(sb, AUDITOR), "--json", "--jobs", "4", "--timeout", "120")
+    code, out, err = _run(
+        capsys, "audit", *_flags(sb, AUDITOR), "--json", "--owners", "each", "--jobs", "4", "--timeout", "120"
+    )
     doc = json.loads(out)
     assert code in (0, 1), err
     assert doc["summary"]["throttled"] > 0  # the sandbox did answer 429 ...

@@ -176,9 +176,17 @@ async def me(request: Request, caller: Caller) -> Response:
     )
 
 
-def page(request: Request, what: str, items: list[dict[str, Any]], type_name: str) -> JSONResponse:
+def page(
+    request: Request,
+    what: str,
+    items: list[dict[str, Any]],
+    type_name: str,
+    expand: dict[str, odata.Expander] | None = None,
+) -> JSONResponse:
     """A collection answer with Graph's query options and paging applied."""
-    body, suffix = odata.collection(request, items, type_name=type_name, base_url=base_url_of(request))
+    body, suffix = odata.collection(
+        request, items, type_name=type_name, base_url=base_url_of(request), expand=expand
+    )
     return ok(request, {"@odata.context": _ctx(request, what + suffix), **body})
 
 
@@ -227,7 +235,8 @@ async def user(request: Request, caller: Caller) -> Response:
 
 @graph_route("/applications", READ_APPS)
 async def applications(request: Request, caller: Caller) -> Response:
-    return page(request, "applications", G.all_applications(request, caller.tenant), APP)
+    owners = {"owners": lambda app: G.owners(caller.tenant, str(app["id"])) or []}
+    return page(request, "applications", G.all_applications(request, caller.tenant), APP, owners)
 
 
 @graph_route("/applications/$count", READ_APPS)

@@ -53,7 +53,12 @@ def register(sub: Any) -> None:
         "--max-secret-age", type=_positive_int, metavar="DAYS", help="secrets older than this are findings"
     )
     g.add_argument("--jobs", type=_positive_int, default=8, metavar="N", help="Graph requests in flight")
-    g.add_argument("--no-owners", action="store_true", help="skip reading each app's owners")
+    g.add_argument(
+        "--owners",
+        choices=["expand", "each", "none"],
+        default="expand",
+        help="owners with the apps ($expand, default), one request per app (--jobs in flight), or not at all",
+    )
     g.add_argument("--csv", metavar="FILE", help="also write the findings as CSV to FILE")
     g.add_argument("--json", action="store_true", help="stable JSON on stdout")
     g.add_argument("--verbose", action="store_true", help="each Graph request on stderr")
@@ -122,7 +127,7 @@ def _read(
 
     pages = GraphPages(token, settings=settings, trace=trace)
     try:
-        options = ReadOptions(graph_url=graph_url, jobs=max(1, args.jobs), owners=not args.no_owners)
+        options = ReadOptions(graph_url=graph_url, jobs=max(1, args.jobs), owners=args.owners)
         return read_tenant(pages, options, progress=err if args.verbose and not args.json else None)
     finally:
         pages.close()
