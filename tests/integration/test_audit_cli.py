@@ -82,7 +82,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     with pytest.raises(SystemExit) as parsed:
         main(["audit", "--expiring-within", "soon"])
     assert parsed.value.code == 2
-    assert "is not a whole number" in capsys.readouterr().err
+    assert "is not a whole number of days" in capsys.readouterr().err
     assert _run(capsys, "audit", "--sandbox", "--admin")[0] == 2
     assert _run(capsys, "audit", "--sandbox", "--csv", str(tmp_path))[0] == 2
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.cli.arg_types import days, jobs
 from wizard.cli.live_args import add_live_arguments, live_input, trace_for
 from wizard.cli.output import emit_json, err, out
 from wizard.errors import UsageError
@@ -22,23 +23,14 @@ MAX_RETRIES = 8
 MAX_RETRY_WAIT = 60.0
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return value
-
-
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "audit",
         help="every secret and certificate in the tenant: expired, expiring, too old, no owner, and more",
         description="Reads every app registration and service principal through Graph (paged, throttling "
         "honoured) with an app token that holds Application.Read.All (the profile flags, as for doctor) or "
-        "with the admin sign-in of `daemon-wizard login` (--admin). Exit 1 when there are error-level findings.",
+        "with --admin, as the admin who signed in with `daemon-wizard login`. Exit 1 when there are error-level "
+        "findings.",
     )
     add_live_arguments(p, via=False)
     g = p.add_argument_group("audit")
@@ -47,12 +39,10 @@ def register(sub: Any) -> None:
         "--graph-url", metavar="URL", help="Graph base URL (default: the profile's, or the cloud's)"
     )
     g.add_argument(
-        "--expiring-within", type=_positive_int, default=30, metavar="DAYS", help="warn this many days ahead"
+        "--expiring-within", type=days, default=30, metavar="DAYS", help="warn this many days ahead"
     )
-    g.add_argument(
-        "--max-secret-age", type=_positive_int, metavar="DAYS", help="secrets older than this are findings"
-    )
-    g.add_argument("--jobs", type=_positive_int, default=8, metavar="N", help="Graph requests in flight")
+    g.add_argument("--max-secret-age", type=days, metavar="DAYS", help="secrets older than this are findings")
+    g.add_argument("--jobs", type=jobs, default=8, metavar="N", help="Graph requests in flight")
     g.add_argument(
         "--owners",
         choices=["expand", "each", "none"],
@@ -127,15 +117,13 @@ def _read(
 
     pages = GraphPages(token, settings=settings, trace=trace)
     try:
-        options = ReadOptions(graph_url=graph_url, jobs=max(1, args.jobs), owners=args.owners)
+        options = ReadOptions(graph_url=graph_url, jobs=args.jobs, owners=args.owners)
         return read_tenant(pages, options, progress=err if args.verbose and not args.json else None)
     finally:
         pages.close()
 
 
 def _tenant(args: argparse.Namespace) -> Tenant:
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be positive")
     if args.admin:
         if args.sandbox is not None:
             raise UsageError("--admin reads the tenant of `daemon-wizard login`; it does not start a sandbox")

@@ -7,19 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wizard.cli.arg_types import days, existing_file, jobs, seconds
 from wizard.cli.output import emit_json, err, out
 from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
-
-
-def _days(value: str) -> int:
-    try:
-        days = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from None
-    if not 0 <= days <= 3650:
-        raise argparse.ArgumentTypeError("days must be between 0 and 3650")
-    return days
 
 
 def register(sub: Any) -> None:
@@ -37,25 +28,21 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--expiring-within",
         metavar="DAYS",
-        type=_days,
+        type=days,
         default=30,
         help="certificates expiring within DAYS warn",
     )
     parser.add_argument("--no-git", action="store_true", help="do not ask git which files it tracks")
     live = parser.add_argument_group("live checks")
     live.add_argument("--doctor", action="store_true", help="also run doctor on each valid config found")
-    live.add_argument("--jobs", type=_jobs, default=4, metavar="N", help="doctor runs at once (default 4)")
-    live.add_argument("--ca-file", metavar="PATH", help="extra CA to trust for --doctor (a sandbox)")
+    live.add_argument("--jobs", type=jobs, default=4, metavar="N", help="doctor runs at once (default 4)")
     live.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="time bound of each doctor run"
+        "--ca-file", type=existing_file, metavar="PATH", help="extra CA to trust for --doctor (a sandbox)"
+    )
+    live.add_argument(
+        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="time bound of each doctor run"
     )
     parser.set_defaults(handler=run)
-
-
-def _jobs(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 64:
-        raise argparse.ArgumentTypeError("--jobs must be a whole number from 1 to 64")
-    return int(value)
 
 
 def _write(path: str, data: bytes) -> None:
@@ -94,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
     if args.doctor:
         from wizard.scan.doctor_each import doctor_all
 
-        if args.timeout <= 0:
-            raise UsageError("--timeout must be positive")
         doctors = doctor_all(root, report.configs, jobs=args.jobs, ca_file=args.ca_file, timeout=args.timeout)
     failed = [d for d in doctors if d.exit_code != int(ExitCode.OK)]
     if args.json:
