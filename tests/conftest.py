@@ -5,6 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis' per-example deadline and its too-slow health check are wall-clock assertions: a loaded 2-core
+# machine fails them at random. Examples are bounded by max_examples instead.
+settings.register_profile("loaded-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("loaded-machine")
 
 # Tests must never use the developer's real profiles or caches.
 os.environ.setdefault("DAEMON_WIZARD_HOME", "")

@@ -28,6 +28,23 @@ DEFAULT_GRAPH_PATH = "users"
 _VERSION = re.compile(r"/(v1\.0|beta)(?=/|$)")
 
 
+def load_sdk() -> None:
+    """Import msgraph-sdk and the models a probe deserialises, which the SDK imports only on the first
+    answer (about 1,200 modules): seconds on a cold or loaded machine, to be spent before any time bound."""
+    from msgraph.generated.applications.item.application_item_request_builder import (  # noqa: F401
+        ApplicationItemRequestBuilder,
+    )
+    from msgraph.generated.models.application import Application
+    from msgraph.generated.models.user import User
+    from msgraph.generated.models.user_collection_response import UserCollectionResponse
+    from msgraph.generated.users.users_request_builder import UsersRequestBuilder  # noqa: F401
+    from msgraph.graph_request_adapter import GraphRequestAdapter  # noqa: F401
+    from msgraph.graph_service_client import GraphServiceClient  # noqa: F401
+
+    for model in (UserCollectionResponse, User, Application):
+        model().get_field_deserializers()  # their field types are imported in here
+
+
 def _client(token: TokenResult, base_url: str, transport: AsyncTracingTransport) -> Any:
     import httpx
     from kiota_abstractions.authentication import (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -19,16 +20,44 @@ from wizard.live.netmap import RETRYABLE, classify, not_json, parse_retry_after,
 from wizard.live.trace import Trace, step_for_url
 
 
+class Clock(Protocol):
+    """The time a run's deadline and its retry waits go by (tests inject one that only records)."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float, cancelled: threading.Event) -> None:
+        """Wait `seconds`, returning early once `cancelled` is set."""
+
+    async def asleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock: time.monotonic, and waits that a cancel wakes up."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float, cancelled: threading.Event) -> None:
+        cancelled.wait(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+
+
 class Deadline:
     """A time budget shared by every request of one run, and a way to cancel it from another thread."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.seconds = seconds
-        self._end = time.monotonic() + seconds
+        self.clock = clock
+        self._end = clock.monotonic() + seconds
         self._cancelled = threading.Event()
 
     def remaining(self) -> float:
-        return max(0.0, self._end - time.monotonic())
+        return max(0.0, self._end - self.clock.monotonic())
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -51,8 +80,12 @@ class Deadline:
             )
 
     def sleep(self, seconds: float) -> None:
-        """Wait, but wake up at once when cancelled."""
-        self._cancelled.wait(max(0.0, min(seconds, self.remaining())))
+        """Wait, but never past the deadline, and wake up at once when cancelled."""
+        self.clock.sleep(max(0.0, min(seconds, self.remaining())), self._cancelled)
+
+    async def asleep(self, seconds: float) -> None:
+        """The async wait of the httpx transport, never past the deadline."""
+        await self.clock.asleep(max(0.0, min(seconds, self.remaining())))
 
 
 @dataclass
@@ -69,8 +102,8 @@ class HttpSettings:
     deadline: Deadline = field(default_factory=lambda: Deadline(60.0))
 
     @classmethod
-    def bounded(cls, timeout: float, **kwargs: Any) -> HttpSettings:
-        """Settings whose whole run ends within `timeout` seconds.
+    def bounded(cls, timeout: float, *, clock: Clock = SYSTEM_CLOCK, **kwargs: Any) -> HttpSettings:
+        """Settings whose whole run ends within `timeout` seconds (as `clock` counts them).
 
         Connect and read timeouts follow the bound (a third of it, so a retry still fits): a slow link
         gets more time with a larger --timeout, instead of a fixed cap of a few seconds.
@@ -80,7 +113,7 @@ class HttpSettings:
             connect_timeout=read,
             read_timeout=read,
             total_timeout=timeout,
-            deadline=Deadline(timeout),
+            deadline=Deadline(timeout, clock=clock),
             **kwargs,
         )
 

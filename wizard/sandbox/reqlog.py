@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -74,11 +75,18 @@ class RequestLog:
 
     def __init__(self, maxlen: int = 10000) -> None:
         self._lock = threading.Lock()
+        self._added = threading.Condition(self._lock)
         self._entries: deque[RequestLogEntry] = deque(maxlen=maxlen)
 
     def add(self, entry: RequestLogEntry) -> None:
-        with self._lock:
+        with self._added:
             self._entries.append(entry)
+            self._added.notify_all()
+
+    def wait_for(self, predicate: Callable[[list[RequestLogEntry]], bool], timeout: float) -> bool:
+        """Block until `predicate(entries)` holds (True) or `timeout` seconds pass (False)."""
+        with self._added:
+            return self._added.wait_for(lambda: predicate(list(self._entries)), timeout)
 
     def entries(self) -> list[RequestLogEntry]:
         with self._lock:

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -251,6 +252,12 @@ class Sandbox:
 
     def clear_request_log(self) -> None:
         self._log.clear()
+
+    def wait_for_request(
+        self, predicate: Callable[[list[RequestLogEntry]], bool], *, timeout: float = 30.0
+    ) -> bool:
+        """Wait until the request log satisfies `predicate` (a request was answered), at most `timeout` s."""
+        return self._log.wait_for(predicate, timeout)
 
     def _tenant(self, ident: str) -> TenantState | None:
         if self._state is None:
