@@ -17,6 +17,7 @@ def _users(sandbox: Sandbox) -> list[str]:
     """The default scenario's users in the first tenant, as Graph lists them."""
     return [u.display_name for u in sandbox.state.scenario.tenants[0].users]
 
+
 GRAPH = "https://graph.microsoft.com/.default"
 COLLECTIONS = ["users", "applications", "servicePrincipals"]
 
