@@ -9,10 +9,22 @@ import platform
 import sys
 from collections.abc import Callable
 
-from bench import audit_tenant, sandbox_throughput, scan_tree, startup, token_overhead, ui_memory
+from bench import (
+    audit_tenant,
+    sandbox_throughput,
+    scan_tree,
+    startup,
+    token_overhead,
+    ui_memory,
+    whole_process,
+)
 from bench.harness import Row, print_table
 
-GROUPS = ("startup", "token", "throughput", "ui", "audit", "scan")
+GROUPS = ("whole", "startup", "token", "throughput", "ui", "audit", "scan")
+
+
+def _whole(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    return whole_process.run(rounds=rounds)
 
 
 def _startup(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
@@ -47,6 +59,7 @@ def _scan(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
 
 
 RUNNERS: dict[str, Callable[[bool, int], tuple[list[Row], list[str]]]] = {
+    "whole": _whole,
     "startup": _startup,
     "token": _token,
     "throughput": _throughput,
@@ -54,6 +67,18 @@ RUNNERS: dict[str, Callable[[bool, int], tuple[list[Row], list[str]]]] = {
     "audit": _audit,
     "scan": _scan,
 }
+
+
+def _machine() -> str:
+    """The CPU model (Linux /proc/cpuinfo), else the platform's machine name."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}"
 
 
 def main() -> int:
@@ -71,8 +96,10 @@ def main() -> int:
         rows.extend(group_rows)
         notes.extend(group_notes)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     sys.stdout.write(
-        f"# {stamp}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"# {stamp}, {_machine()}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load} at the end, "
         f"{'quick' if args.quick else 'full'} run, {rounds} rounds; medians of alternating runs\n"
     )
     print_table(rows)

@@ -82,14 +82,20 @@ def check_key_size(key_size: int) -> None:
 
 
 def build_certificate(
-    *, subject: str, key_size: int = 2048, days: int = DEFAULT_DAYS, now: dt.datetime | None = None
+    *,
+    subject: str,
+    key_size: int = 2048,
+    days: int = DEFAULT_DAYS,
+    now: dt.datetime | None = None,
+    key: rsa.RSAPrivateKey | None = None,
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    """An RSA key and a self-signed SHA-256 certificate, backdated a few minutes against clock skew."""
-    check_key_size(key_size)
+    """An RSA key (`key`, else a new one) and a self-signed SHA-256 certificate, backdated a few minutes
+    against clock skew."""
+    check_key_size(key.key_size if key is not None else key_size)
     if not 1 <= days <= MAX_DAYS:
         raise UsageError(f"{days} days is out of range", hint=f"Choose 1 to {MAX_DAYS} days (365 is common).")
     name = parse_subject(subject)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     start = (now or dt.datetime.now(dt.timezone.utc)) - BACKDATE
     cert = (
         x509.CertificateBuilder()

@@ -39,6 +39,9 @@ class DoctorOptions:
     path: str | None = None
     crud: bool = False
     timeout: float = 30.0
+    #: Graph through msgraph-sdk's typed GraphServiceClient (`probe --via msgraph-sdk`); else the
+    #: sample's plain read, which needs none of msgraph-sdk's ~1,250 generated model modules.
+    typed_graph: bool = False
 
 
 @dataclass
@@ -125,7 +128,9 @@ def _probe(
     if profile.api.kind is ApiKind.GRAPH:
         from wizard.live.graph_probe import probe_graph
 
-        result, registration = probe_graph(profile, token, settings=settings, path=opts.path, trace=trace)
+        result, registration = probe_graph(
+            profile, token, settings=settings, path=opts.path, trace=trace, typed=opts.typed_graph
+        )
         return [result], registration
     from wizard.live.api_probe import crud_sequence, probe_api
 
@@ -245,8 +250,9 @@ def _load_libraries(profile: Profile, opts: DoctorOptions) -> None:
     alone takes seconds, which must not turn into a `network-timeout` finding."""
     try:
         importlib.import_module("azure.identity" if opts.via == "azure-identity" else "msal")
-        importlib.import_module("httpx")
-        if profile.api.kind is ApiKind.GRAPH:
+        if profile.api.kind is not ApiKind.GRAPH:
+            importlib.import_module("httpx")  # the own-API probe's client
+        elif opts.typed_graph:  # only the typed msgraph-sdk probe pays for its model graph
             from wizard.live.graph_probe import load_sdk
 
             load_sdk()

@@ -99,4 +99,4 @@ def running_sandbox(scenario: str | None = None, app_name: str = DEFAULT_APP) ->
         registration = sandbox_registration(sb, profile.client_id)
         yield SandboxProfile(sb, profile, secret, sb.ca_file, registration)
     finally:
-        sb.stop()
+        sb.stop(wait=False)  # the command is done with it: no need to wait for uvicorn's next tick
