@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -21,3 +22,12 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("DAEMON_WIZARD_HOME", str(home))
     monkeypatch.delenv("DAEMON_WIZARD_CLIENT_SECRET", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_secrets() -> Iterator[None]:
+    """The redactor remembers every Secret the process made; a test's values must not mask the next's."""
+    yield
+    from wizard.redact import forget_all
+
+    forget_all()

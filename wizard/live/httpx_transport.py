@@ -156,6 +156,8 @@ class TracingTransport:
     def close(self) -> None:
         for inner in self._inner.values():
             inner.close()
+        if self._given is not None:
+            self._given.close()
 
 
 class AsyncTracingTransport:
@@ -218,12 +220,19 @@ class AsyncTracingTransport:
             await inner.aclose()
 
 
-def httpx_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.Client:
-    """A sync httpx client for the own-API probe."""
+def httpx_client(
+    settings: HttpSettings,
+    trace: Trace,
+    *,
+    step: str = "api",
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """The sync httpx client of the core (the own-API probe, signature keys): the run's trust, proxies,
+    timeouts, retries and typed errors. `transport` swaps only the network underneath (tests)."""
     import httpx
 
-    transport = cast("httpx.BaseTransport", TracingTransport(settings, trace, step))
-    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+    traced = cast("httpx.BaseTransport", TracingTransport(settings, trace, step, inner=transport))
+    return httpx.Client(transport=traced, trust_env=False, follow_redirects=False)
 
 
 def httpx_async_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.AsyncClient:
