@@ -12,6 +12,7 @@ from typing import Any
 from wizard.errors import ConfigFileError
 from wizard.sandbox.azure_spec import AzureSpec, azure_from_dict
 from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
+from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spec, throttle_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -81,6 +82,8 @@ class AppSpec:
     secret_expired: bool = False
     disabled: bool = False
     service_principal: bool = True
+    #: Object IDs of the users who own the registration (GET /applications/{id}/owners).
+    owners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,9 @@ class TenantSpec:
     block_device_code: bool = False
     #: Azure role assignments, Key Vaults, SharePoint sites, directory roles of apps (wizard.sandbox.azure_spec).
     azure: AzureSpec = field(default_factory=AzureSpec)
+    #: Generated app registrations (a large tenant) and Graph throttling, see large_tenant.
+    generate: GenerateSpec = field(default_factory=GenerateSpec)
+    throttle: ThrottleSpec = field(default_factory=ThrottleSpec)
 
 
 @dataclass(frozen=True)
@@ -247,6 +253,7 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
         secret_expired=_bool(d, "secret_expired", where),
         disabled=_bool(d, "disabled", where),
         service_principal=_bool(d, "service_principal", where, True),
+        owners=_strings(d, "owners", where),
     )
 
 
@@ -326,6 +333,8 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 public_clients=tuple(_public_client(c, where) for c in _list(t, "public_clients", where)),
                 block_device_code=_bool(t, "block_device_code", where),
                 azure=azure_from_dict(t.get("azure"), where, {a.name for a in apps}),
+                generate=generate_spec(t, where),
+                throttle=throttle_spec(t, where),
             )
         )
     if not tenants:

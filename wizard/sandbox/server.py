@@ -265,6 +265,10 @@ class Sandbox:
         """Wait until the request log satisfies `predicate` (a request was answered), at most `timeout` s."""
         return self._log.wait_for(predicate, timeout)
 
+    def request_log_idle(self, *, timeout: float = 30.0) -> bool:
+        """Wait until no request is being answered (a hung or slow one from an earlier step has ended)."""
+        return self._log.wait_idle(timeout)
+
     def _tenant(self, ident: str) -> TenantState | None:
         if self._state is None:
             return None
