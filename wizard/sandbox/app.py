@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from wizard.sandbox import discovery, graph, todo
+from wizard.sandbox import discovery, graph, oidc_issuers, todo
 from wizard.sandbox.admin_consent import admin_consent
 from wizard.sandbox.authorize import authorize
 from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
@@ -48,6 +48,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route(DEVICE_LOGIN_PATH, devicelogin, methods=["GET", "POST"]),
         Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
         Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
+        *oidc_issuers.ROUTES,
         *todo.ROUTES,
         *graph.ROUTES,
     ]

@@ -17,6 +17,7 @@ from wizard.sandbox.app import build_app
 from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
+from wizard.sandbox.oidc_issuers import describe_issuers
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -61,6 +62,8 @@ class SandboxApp:
     cert_pfx_path: str | None = None
     thumbprint_sha1: str | None = None
     thumbprint_sha256: str | None = None
+    #: The app's federated identity credentials, issuers resolved against the sandbox's base URL.
+    federated_credentials: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
         secret = self.secret if show_secrets or self.secret is None else mask(self.secret)
@@ -84,6 +87,7 @@ class SandboxApp:
                 "thumbprint_sha1": self.thumbprint_sha1,
                 "thumbprint_sha256": self.thumbprint_sha256,
             },
+            "federated_credentials": [dict(f) for f in self.federated_credentials],
         }
 
 
@@ -280,6 +284,15 @@ class Sandbox:
             cert_pfx_path=cert.pfx_path if cert else None,
             thumbprint_sha1=cert.thumbprint_sha1 if cert else None,
             thumbprint_sha256=cert.thumbprint_sha256 if cert else None,
+            federated_credentials=tuple(
+                {
+                    "name": f.name,
+                    "issuer": f.issuer_at(self.base_url),
+                    "subject": f.subject,
+                    "audiences": list(f.audiences),
+                }
+                for f in app.spec.federated_credentials
+            ),
         )
 
     def app(self, name: str) -> SandboxApp:
@@ -318,6 +331,7 @@ class Sandbox:
                         for api in t.apis()
                     ],
                     **describe_delegated(self.state.delegated, t.spec.id, show_secrets=show_secrets),
+                    "issuers": describe_issuers(self.state.oidc_issuers, self.base_url),
                 }
             )
         return {
@@ -326,4 +340,5 @@ class Sandbox:
             "graph_base_url": self.graph_base_url,
             "todo_base_url": self.todo_base_url,
             "tenants": tenants,
+            "issuers": describe_issuers(self.state.oidc_issuers, self.base_url),
         }
