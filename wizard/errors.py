@@ -6,6 +6,8 @@
     │   ├── ConfigFileError          a config file cannot be read or parsed (path, line)
     │   └── SecretSourceError        a secret could not be read from its source
     ├── CertificateError             key/certificate cannot be made, read or matched
+    │   ├── CertificateUnreadable    a key/certificate file cannot be used (also a UsageError: exit 2)
+    │   └── CertificateExpired       the certificate is outside its validity period
     ├── FileExistsRefusal            a file would be overwritten without --force
     ├── NetworkError                 the remote could not be reached or answered badly
     │   ├── DnsError
@@ -16,10 +18,11 @@
     │   └── ServiceUnavailable       429 / 5xx (retry_after when given)
     ├── TokenError                   the token endpoint refused (aadsts, correlation_id)
     ├── ApiError                     the web API refused (status)
-    └── TokenFormatError             a JWT cannot be decoded
+    └── TokenFormatError             a JWT cannot be decoded (also a UsageError: bad input, exit 2)
 
 Each exception's ``str()`` is ``title`` and, when there is one, ``hint`` on a second line.
-Messages are written by us, so they never echo a secret value.
+Messages are written by us, so they never echo a secret value. Each class has a `kind`: the words a message
+shows for it (class names such as `TimeoutError_` are internal and never shown).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ class WizardError(Exception):
     """Base of every error the core raises on purpose."""
 
     default_title = "Something went wrong"
+    #: How messages name this kind of error (never the class name).
+    kind = "error"
 
     def __init__(
         self,
@@ -51,6 +56,7 @@ class WizardError(Exception):
         """Stable JSON shape used by every command's `--json` error output."""
         return {
             "type": type(self).__name__,
+            "kind": self.kind,
             "title": self.title,
             "hint": self.hint,
             "aadsts": self.aadsts,
@@ -60,10 +66,12 @@ class WizardError(Exception):
 
 class UsageError(WizardError):
     default_title = "Invalid usage"
+    kind = "usage error"
 
 
 class ValidationError(UsageError):
     default_title = "Invalid value"
+    kind = "invalid value"
 
     def __init__(
         self,
@@ -81,6 +89,7 @@ class ValidationError(UsageError):
 
 class ConfigFileError(UsageError):
     default_title = "The config file cannot be read"
+    kind = "config file error"
 
     def __init__(
         self,
@@ -97,14 +106,33 @@ class ConfigFileError(UsageError):
 
 class SecretSourceError(UsageError):
     default_title = "The secret could not be read"
+    kind = "secret source error"
 
 
 class CertificateError(WizardError):
     default_title = "Certificate problem"
+    kind = "certificate error"
+
+
+class CertificateUnreadable(CertificateError, UsageError):
+    """The key or certificate cannot be loaded or used: bad input (diagnosis code `certificate-unreadable`)."""
+
+    default_title = "The key or certificate cannot be read"
+    kind = "certificate unreadable"
+    code = "certificate-unreadable"
+
+
+class CertificateExpired(CertificateError):
+    """The certificate is outside its validity period (diagnosis code `certificate-expired`)."""
+
+    default_title = "The certificate is outside its validity period"
+    kind = "certificate expired"
+    code = "certificate-expired"
 
 
 class FileExistsRefusal(WizardError):
     default_title = "File exists"
+    kind = "file exists"
 
     def __init__(self, path: str, *, hint: str | None = None) -> None:
         super().__init__(
@@ -115,6 +143,7 @@ class FileExistsRefusal(WizardError):
 
 class NetworkError(WizardError):
     default_title = "Network error"
+    kind = "network error"
 
     def __init__(
         self,
@@ -133,30 +162,37 @@ class NetworkError(WizardError):
 
 class DnsError(NetworkError):
     default_title = "The host name could not be resolved"
+    kind = "DNS error"
 
 
 class ConnectError(NetworkError):
     default_title = "The connection failed"
+    kind = "connection error"
 
 
 class TlsError(NetworkError):
     default_title = "TLS handshake failed"
+    kind = "TLS error"
 
 
 class ProxyError(NetworkError):
     default_title = "The proxy refused or failed the connection"
+    kind = "proxy error"
 
 
 class TimeoutError_(NetworkError):  # the builtin name is taken
     default_title = "The request timed out"
+    kind = "timed out"
 
 
 class ServiceUnavailable(NetworkError):
     default_title = "The service is throttling or unavailable"
+    kind = "service unavailable"
 
 
 class TokenError(WizardError):
     default_title = "The token endpoint refused the request"
+    kind = "token error"
 
     def __init__(
         self,
@@ -175,6 +211,7 @@ class TokenError(WizardError):
 
 class ApiError(WizardError):
     default_title = "The API refused the request"
+    kind = "API error"
 
     def __init__(
         self, title: str | None = None, *, hint: str | None = None, status: int | None = None
@@ -183,5 +220,6 @@ class ApiError(WizardError):
         self.status = status
 
 
-class TokenFormatError(WizardError):
+class TokenFormatError(UsageError):
     default_title = "This is not a well-formed JWT"
+    kind = "token format error"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 APP_NAME = "entra-daemon-wizard"
@@ -31,3 +32,26 @@ def data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+class NotARegularFile(OSError):
+    """The path is a pipe, a device or a socket: reading it could block or never end."""
+
+
+class FileTooLarge(OSError):
+    """The file holds more than the caller's limit."""
+
+
+def read_bounded(path: str | Path, *, limit: int) -> bytes:
+    """A regular file's bytes, at most `limit`: a FIFO or /dev/zero is refused at once, never waited on.
+
+    Opened with O_NONBLOCK so a FIFO without a writer cannot hang the open; fstat then refuses it.
+    """
+    fd = os.open(Path(path).expanduser(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise NotARegularFile(f"{path} is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(f"{path} is larger than {limit} bytes")
+    return data

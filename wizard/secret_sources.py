@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from wizard.errors import SecretSourceError
+from wizard.paths import FileTooLarge, NotARegularFile, read_bounded
 from wizard.secret import Secret
 
 ENV_CLIENT_SECRET = "DAEMON_WIZARD_CLIENT_SECRET"
@@ -25,8 +26,27 @@ def _strip_newline(text: str) -> str:
     return text
 
 
+def _checked(value: str, *, what: str, source: str) -> Secret:
+    """A Secret, once the value is known to be text a request can carry (UTF-8, no lone surrogates).
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (environment, stdin under LANG=C); they
+    would fail deep inside the HTTP library, so they are refused here, where the source is known.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SecretSourceError(
+            f"The {what} from {source} is not valid UTF-8 text",
+            hint=f"Check the {what}: it holds bytes that are not text (a binary file, a wrong encoding).",
+        ) from None
+    return Secret(value)
+
+
 def from_stream(stream: TextIO, *, what: str = "secret") -> Secret:
-    data = stream.read(MAX_SECRET_BYTES + 1)
+    try:
+        data = stream.read(MAX_SECRET_BYTES + 1)
+    except UnicodeDecodeError:
+        raise SecretSourceError(f"The {what} on stdin is not valid UTF-8 text") from None
     if len(data) > MAX_SECRET_BYTES:
         raise SecretSourceError(f"The {what} on stdin is too long", hint="Send only the value.")
     value = _strip_newline(data)
@@ -34,21 +54,31 @@ def from_stream(stream: TextIO, *, what: str = "secret") -> Secret:
         raise SecretSourceError(
             f"No {what} arrived on stdin", hint="Pipe it in: printf '%s' \"$VALUE\" | ..."
         )
-    return Secret(value)
+    return _checked(value, what=what, source="stdin")
 
 
 def from_file(path: str | Path, *, what: str = "secret") -> tuple[Secret, list[str]]:
-    """The file's content, and warnings (e.g. a secret file that other users can read)."""
+    """The file's content, and warnings (e.g. a secret file that other users can read).
+
+    Only a regular file is read, and at most MAX_SECRET_BYTES of it: /dev/zero or a FIFO is refused.
+    """
     p = Path(path).expanduser()
     try:
         info = p.stat()
-        if info.st_size > MAX_SECRET_BYTES:
-            raise SecretSourceError(f"{p} is too large to hold a {what}")
-        value = _strip_newline(p.read_text("utf-8"))
+        value = _strip_newline(read_bounded(p, limit=MAX_SECRET_BYTES).decode("utf-8"))
     except FileNotFoundError as exc:
         raise SecretSourceError(f"{p} does not exist", hint="Check the path.") from exc
     except IsADirectoryError as exc:
         raise SecretSourceError(f"{p} is a directory", hint="Give the file that holds the value.") from exc
+    except NotARegularFile:
+        raise SecretSourceError(
+            f"{p} is not a regular file (a pipe or a device)",
+            hint=f"Write the {what} into a file, or pipe it with the command's stdin option.",
+        ) from None
+    except FileTooLarge:
+        raise SecretSourceError(
+            f"{p} is too large to hold a {what}", hint="Keep only the value in it."
+        ) from None
     except UnicodeDecodeError as exc:
         raise SecretSourceError(f"{p} is not a text file") from exc
     except OSError as exc:
@@ -58,12 +88,12 @@ def from_file(path: str | Path, *, what: str = "secret") -> tuple[Secret, list[s
     warnings = []
     if info.st_mode & (stat.S_IRGRP | stat.S_IROTH):
         warnings.append(f"{p} is readable by other users; run: chmod 600 {p}")
-    return Secret(value), warnings
+    return _checked(value, what=what, source=str(p)), warnings
 
 
 def from_env(name: str = ENV_CLIENT_SECRET) -> Secret | None:
     value = os.environ.get(name)
-    return Secret(value) if value else None
+    return _checked(value, what="value", source=f"${name}") if value else None
 
 
 def prompt(label: str = "Client secret (input hidden): ") -> Secret | None:
@@ -74,7 +104,7 @@ def prompt(label: str = "Client secret (input hidden): ") -> Secret | None:
         value = getpass.getpass(label)
     except (EOFError, KeyboardInterrupt):
         return None
-    return Secret(value) if value else None
+    return _checked(value, what="secret", source="the prompt") if value else None
 
 
 def read_secret(

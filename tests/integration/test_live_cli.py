@@ -58,7 +58,10 @@ def test_probe_and_doctor_exit_codes(capsys: pytest.CaptureFixture[str]) -> None
 
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(capsys, "doctor", "--sandbox", "--sandbox-app", "no-such-app")[0] == 2
-    assert _run(capsys, "token", "--sandbox", "--timeout", "0")[0] == 2
+    with pytest.raises(SystemExit) as refused:  # refused by the parser, before any sandbox starts
+        _run(capsys, "token", "--sandbox", "--timeout", "0")
+    assert refused.value.code == 2
+    assert "--timeout" in capsys.readouterr().err
 
 
 def test_network_failure_exit_3_without_traceback(

@@ -42,6 +42,7 @@ def test_doctor_with_the_passphrase_passes(encrypted: tuple[Sandbox, Path]) -> N
     assert ok.verdict == "ok", ok.findings
     locked = run_doctor(profile, secret=None, ca_file=sb.ca_file, options=DoctorOptions(timeout=20))
     assert locked.verdict == "fail"
+    assert locked.findings[0].code == "certificate-unreadable"
     assert "encrypted" in locked.findings[0].explanation
 
 

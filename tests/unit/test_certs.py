@@ -106,7 +106,7 @@ def test_passphrase_encrypts_key_and_pfx(tmp_path: Path) -> None:
     assert pem.startswith(b"-----BEGIN ENCRYPTED PRIVATE KEY-----")
     key = serialization.load_pem_private_key(pem, password=pw.reveal().encode())
     assert key.key_size == 3072  # type: ignore[union-attr]
-    with pytest.raises(CertificateError, match="password-protected PFX"):
+    with pytest.raises(CertificateError, match="PFX file is protected by a password"):
         inspect_certificate(tmp_path / "daemon.pfx")
     assert inspect_certificate(tmp_path / "daemon.pfx", password=pw).key_matches is True
     with pytest.raises(CertificateError, match="encrypted"):

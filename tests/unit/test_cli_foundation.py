@@ -136,8 +136,10 @@ def test_cert_inspect_garbage_exit_code(tmp_path: Path, capsys: pytest.CaptureFi
     bad = tmp_path / "bad.cer"
     bad.write_bytes(b"\x00\x01garbage")
     code, out, err = run(["cert", "inspect", str(bad), "--json"], capsys)
-    assert code == 1
-    assert json.loads(out)["error"]["type"] == "CertificateError"
+    assert code == 2  # not a certificate is bad input (issue 11), and the JSON says the same code
+    assert json.loads(out)["exit_code"] == 2
+    assert json.loads(out)["error"]["type"] == "CertificateUnreadable"
+    assert "not a certificate, key or PFX" in err
     assert "Traceback" not in err
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from wizard.cli.arg_types import seconds
 from wizard.cli.output import err
 from wizard.cli.profile_args import (
     add_profile_arguments,
@@ -51,7 +52,9 @@ def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> 
         help="run against an in-process sandbox tenant (default scenario, or a scenario file)",
     )
     g.add_argument("--sandbox-app", metavar="NAME", default="graph-daemon", help="the sandbox app to use")
-    g.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time bound of the run")
+    g.add_argument(
+        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="time bound of the run (seconds)"
+    )
     if via:
         g.add_argument(
             "--via",
@@ -73,10 +76,6 @@ def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> 
 @contextmanager
 def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
     """The profile from flags/profile/file, or from a sandbox started for the duration of the command."""
-    if args.timeout <= 0:
-        from wizard.errors import UsageError
-
-        raise UsageError("--timeout must be positive")
     if args.sandbox is None:
         given = profile_from_args(args)
         # For a certificate, what unlocks the credential is the private key's passphrase (if encrypted).
@@ -90,7 +89,10 @@ def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
     with running_sandbox(args.sandbox, args.sandbox_app) as sp:
         profile = apply_flags(sp.profile, args)
         secret = sp.secret
-        if args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
+        if profile.credential is CredentialKind.CERTIFICATE:
+            # As without --sandbox: for a certificate, the secret is the key's passphrase (if encrypted).
+            secret = passphrase_from_args(args)
+        elif args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
             secret, _ = read_secret(use_stdin=args.secret_stdin, file=args.secret_file)
         registration = sp.registration if profile.client_id == sp.profile.client_id else None
         yield LiveInput(profile, secret, args.ca_file or sp.ca_file, False, registration=registration)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
+import io
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -81,7 +83,31 @@ def _run_tui(sandbox: str | None) -> int:
     return result
 
 
+#: What the characters our messages use become on a terminal that cannot show them (LANG=C, ascii).
+_PLAIN = {"…": "...", "↳": "->", "→": "->", "←": "<-", "·": "-", "✓": "ok", "✗": "x", "—": "-", "–": "-"}
+
+
+def _plain(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start : exc.end]
+    return "".join(_PLAIN.get(c, "?") for c in text), exc.end
+
+
+def degrade_unencodable_output() -> None:
+    """Let stdout and stderr that cannot encode "…" write "..." instead of raising UnicodeEncodeError."""
+    codecs.register_error("daemon-wizard-plain", _plain)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        try:
+            "…↳".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            if isinstance(stream, io.TextIOWrapper):
+                stream.reconfigure(errors="daemon-wizard-plain")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    degrade_unencodable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wizard.authority import parse_authority
+from wizard.cli.arg_types import existing_file
 from wizard.clouds import Cloud, TenantType
 from wizard.errors import UsageError, ValidationError
 from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
@@ -54,7 +55,12 @@ def add_profile_arguments(
     )
     g.add_argument("--key", metavar="PATH", help="private key (PEM) for a certificate credential")
     g.add_argument("--pfx", metavar="PATH", help="PFX/P12 holding key and certificate")
-    g.add_argument("--ca-file", metavar="PATH", help="extra CA to trust (sandbox elsewhere, TLS proxy)")
+    g.add_argument(
+        "--ca-file",
+        metavar="PATH",
+        type=existing_file,
+        help="extra CA to trust (sandbox elsewhere, TLS proxy)",
+    )
     if with_secret:
         s = parser.add_argument_group("client secret (never as a flag value)")
         s.add_argument("--secret-stdin", action="store_true", help="read the secret from stdin")
@@ -149,16 +155,27 @@ def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
     if args.cloud:
         changes["cloud"] = Cloud(args.cloud)
     if args.certificate or args.key or args.pfx:
-        old = profile.certificate
         changes["credential"] = CredentialKind.CERTIFICATE
-        changes["certificate"] = CertificateRef(
-            key_path=args.key or old.key_path,
-            cert_path=args.certificate or old.cert_path,
-            pfx_path=args.pfx or old.pfx_path,
-            thumbprint_sha1=old.thumbprint_sha1,
-            thumbprint_sha256=old.thumbprint_sha256,
-        )
+        changes["certificate"] = certificate_from_flags(profile.certificate, args)
     return profile.with_(**changes) if changes else profile
+
+
+def certificate_from_flags(old: CertificateRef, args: argparse.Namespace) -> CertificateRef:
+    """Explicit --pfx/--key/--certificate beat the profile's files, by one precedence:
+
+    --pfx replaces the profile's whole credential (its key and certificate files are dropped);
+    --key or --certificate replace the profile's PFX, and fill only their own half of a key + certificate
+    pair (the other half comes from the profile). Thumbprints are kept only for an unchanged certificate.
+    """
+    if args.pfx:
+        return CertificateRef(key_path=args.key, cert_path=args.certificate, pfx_path=args.pfx)
+    same_cert = not args.certificate and not old.pfx_path
+    return CertificateRef(
+        key_path=args.key or (None if old.pfx_path else old.key_path),
+        cert_path=args.certificate or (None if old.pfx_path else old.cert_path),
+        thumbprint_sha1=old.thumbprint_sha1 if same_cert else None,
+        thumbprint_sha256=old.thumbprint_sha256 if same_cert else None,
+    )
 
 
 def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> ProfileInput:

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
-from wizard.errors import CertificateError
+from wizard.certs.load import MAX_FILE_BYTES, load_reference
+from wizard.certs.thumbprints import thumbprints
+from wizard.errors import CertificateUnreadable
+from wizard.paths import read_bounded
 from wizard.profile import Profile
 from wizard.secret import Secret
-
-PASSPHRASE_HINT = "Give the key's passphrase with --passphrase-file PATH or DAEMON_WIZARD_KEY_PASSPHRASE."
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class KeyMaterial:
 
     @property
     def thumbprint_sha1(self) -> str:
-        return self.cert.fingerprint(hashes.SHA1()).hex().upper()  # noqa: S303 - the x5t thumbprint is SHA-1
+        return thumbprints(self.cert).sha1_hex
 
     def pkcs8_der(self) -> bytes:
         """Unencrypted PKCS#8 DER: what Java's PKCS8EncodedKeySpec reads."""
@@ -61,79 +62,25 @@ class KeyMaterial:
         return pkcs12.serialize_key_and_certificates(b"daemon", self.key, self.cert, None, encryption)
 
 
-def _read(path: str, what: str) -> bytes:
-    try:
-        return Path(path).expanduser().read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"The {what} {path} cannot be read ({exc.strerror})") from None
-
-
 def load_key_material(profile: Profile, passphrase: Secret | None = None) -> KeyMaterial:
     """Load the key and certificate the profile points at (PEM/DER key + cert, or a PFX)."""
-    ref = profile.certificate
-    password = passphrase.reveal().encode() if passphrase else None
-    if ref.pfx_path and not ref.key_path:
-        data = _read(ref.pfx_path, "PFX file")
-        try:
-            key, cert, _ = pkcs12.load_key_and_certificates(data, password)
-        except ValueError:
-            if password is None:
-                raise CertificateError(
-                    "The PFX file is protected by a password", hint=PASSPHRASE_HINT
-                ) from None
-            raise CertificateError("The PFX file cannot be opened with this password") from None
-        if key is None or cert is None:
-            raise CertificateError("The PFX file must hold both the private key and the certificate")
-        return KeyMaterial(_rsa(key), cert, key_was_encrypted=password is not None)
-    if not ref.key_path or not ref.cert_path:
-        raise CertificateError(
-            "The profile has no private key and certificate files",
-            hint="Give --key PATH and --certificate PATH (or --pfx PATH).",
+    loaded = load_reference(profile.certificate, passphrase=passphrase, check_validity=False)
+    if loaded.certificate is None:
+        raise CertificateUnreadable(
+            "The profile has a private key but no certificate",
+            hint="Give --certificate PATH (or a --pfx that holds both).",
         )
-    key_data = _read(ref.key_path, "private key")
-    encrypted = b"ENCRYPTED" in key_data
-    try:
-        if key_data.lstrip().startswith(b"-----"):
-            key = serialization.load_pem_private_key(key_data, password)
-        else:
-            key = serialization.load_der_private_key(key_data, password)
-    except TypeError:
-        if password is None:
-            raise CertificateError("The private key is encrypted", hint=PASSPHRASE_HINT) from None
-        key = serialization.load_pem_private_key(key_data, None)
-        encrypted = False
-    except ValueError:
-        raise CertificateError(
-            "The private key cannot be read (wrong passphrase, or not a PEM/DER private key)"
-        ) from None
-    return KeyMaterial(_rsa(key), load_certificate(ref.cert_path), key_was_encrypted=encrypted)
-
-
-def load_certificate(path: str) -> x509.Certificate:
-    data = _read(path, "certificate")
-    try:
-        if b"-----BEGIN CERTIFICATE" in data:
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
-    except ValueError:
-        raise CertificateError(f"{path} is not an X.509 certificate (PEM or DER)") from None
+    assert isinstance(loaded.private_key, rsa.RSAPrivateKey)  # require_usable accepts RSA keys only
+    return KeyMaterial(loaded.private_key, loaded.certificate, key_was_encrypted=loaded.key_encrypted)
 
 
 def is_plain_pem_key(path: str) -> bool:
     """An unencrypted PEM private key file (what the Python sample can open without a passphrase)."""
     try:
-        data = Path(path).expanduser().read_bytes()
-    except OSError:
+        data = read_bounded(path, limit=MAX_FILE_BYTES)
+    except OSError:  # missing, unreadable, too large, or a FIFO/device (never waited on)
         return False
     return b"-----BEGIN" in data and b"PRIVATE KEY-----" in data and b"ENCRYPTED" not in data
-
-
-def _rsa(key: object) -> rsa.RSAPrivateKey:
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise CertificateError(
-            "The private key is not an RSA key", hint="Entra ID certificate credentials need an RSA key."
-        )
-    return key
 
 
 def key_file_problem(path: str, *, want: str) -> str | None:
@@ -142,7 +89,7 @@ def key_file_problem(path: str, *, want: str) -> str | None:
     if not target.is_absolute() or not target.is_file():
         return None  # relative paths are resolved by the sample from its own folder
     try:
-        data = target.read_bytes()[:1_000_000]
+        data = read_bounded(target, limit=MAX_FILE_BYTES)
     except OSError:
         return None
     is_pem = data.lstrip().startswith(b"-----")

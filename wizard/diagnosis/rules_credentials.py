@@ -86,6 +86,31 @@ PUBLIC_CLIENT = RULES.add(
     '"Allow public client flows" to **No**, and remove mobile/desktop platforms the daemon does not need.',
     links=(f"{LEARN}/msal-client-applications",),
 )
+CERT_EXPIRED = RULES.add(
+    "certificate-expired",
+    section=SECTION,
+    title="The certificate is outside its validity period",
+    meaning="The certificate that signs the assertion (or the one registered on the app) has expired or is "
+    "not valid yet; Entra refuses assertions signed with it. The local file can be checked before any "
+    "request.",
+    fix="Make a new certificate (`daemon-wizard cert new --subject CN=my-daemon --out DIR`), upload its "
+    f"public part in {PORTAL_CREDS} > Certificates, point the daemon at the new key, then delete the old "
+    "certificate. If it is not valid *yet*, check the machine's clock.",
+    links=(CERT_CREDS, f"{LEARN}/howto-create-self-signed-certificate"),
+)
+CERT_UNREADABLE = RULES.add(
+    "certificate-unreadable",
+    section=SECTION,
+    title="The key or certificate cannot be used",
+    meaning="The private key or certificate cannot be loaded or cannot sign for Entra: a wrong format, a "
+    "wrong PFX password or key passphrase, a PFX without its private key, a key type Entra does not accept "
+    "(it needs RSA of at least 2048 bits; EC and Ed25519 keys are refused), or a key that does not belong "
+    "to the certificate.",
+    fix="Check the files with `daemon-wizard cert inspect CERT --key KEY` (or the PFX with its password). "
+    "For a new pair that Entra accepts: `daemon-wizard cert new --subject CN=my-daemon --out DIR` (RSA "
+    "2048), then upload the certificate to the app.",
+    links=(CERT_CREDS,),
+)
 FEDERATED_MISMATCH = RULES.add(
     "federated-mismatch",
     section=SECTION,
@@ -203,7 +228,6 @@ def _cert_not_registered(s: Signals) -> Hit | None:
         "not registered on application",
         "certificate with identifier used to sign the client assertion",
         "no matching key",
-        "key used is expired",
     ) or (s.code(700027) and not s.says("did not match the expected signature")):
         return Hit(SERVER_SAYS, fix=_with_blade(s, CERT_NOT_REGISTERED.fix))
     if s.code(700027) or s.says("client assertion contains an invalid signature"):
@@ -304,4 +328,47 @@ def _federated(s: Signals) -> Hit | None:
         return Hit(SERVER_SAYS - 8 if is_specific_federated_failure(s) else SERVER_SAYS)
     if s.matches(r"assertion (issuer|subject|audience) .{0,40}(does not match|not found|mismatch)"):
         return Hit(SERVER_SAYS - 5)
+    return None
+
+
+@CERT_EXPIRED.detector
+def _cert_expired(s: Signals) -> Hit | None:
+    # The wizard's own check of the local file, before any request ("certificate expired: ...").
+    if s.client_error_text.startswith("certificate expired:"):
+        return Hit(SERVER_SAYS + 2, explanation=s.evidence.client_error.split(":", 1)[1].strip()[:300])
+    # Entra's words (AADSTS700027 "[Reason - The key used is expired.]"), and the libraries'.
+    if s.says("key used is expired"):
+        return Hit(SERVER_SAYS + 1, fix=_with_blade(s, CERT_EXPIRED.fix))
+    if s.says("ssl", "tls", "certificate verify failed", "certificate_verify_failed"):
+        return None  # a server's TLS certificate that expired is network-tls, not the daemon's credential
+    if s.says("certificate has expired", "certificate is expired", "certificate expired"):
+        return Hit(SERVER_SAYS - 1)
+    if s.matches(r"certificate .{0,40}(is not (yet )?valid|not yet valid|outside (of )?its validity)"):
+        return Hit(SERVER_SAYS - 3)
+    return None
+
+
+_UNREADABLE_SAYS = (
+    "could not deserialize key data",
+    "unable to load pem file",
+    "invalid password or pkcs12 data",
+    "mac verify failure",
+    "bad decrypt",
+    "the specified network password is not correct",
+    "pem_read_bio",
+    "no start line",
+    "unsupported key type",
+    "key does not match the certificate",
+    "keys are not accepted for entra",
+    "entra needs an rsa key",
+    "the private key is encrypted",
+)
+
+
+@CERT_UNREADABLE.detector
+def _cert_unreadable(s: Signals) -> Hit | None:
+    if s.client_error_text.startswith("certificate unreadable:"):
+        return Hit(SERVER_SAYS + 2, explanation=s.evidence.client_error.split(":", 1)[1].strip()[:300])
+    if s.says(*_UNREADABLE_SAYS):
+        return Hit(SERVER_SAYS - 2)
     return None

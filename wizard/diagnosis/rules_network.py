@@ -28,6 +28,7 @@ _RULES: list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "on a locked-down network ask for the Entra and Graph endpoints to be allowed.",
         (
             "dnserror",
+            "dns error",
             "getaddrinfo",
             "name or service not known",
             "nodename nor servname",
@@ -48,6 +49,7 @@ _RULES: list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "egress rule may block outbound 443.",
         (
             "connecterror",
+            "connection error",
             "connection refused",
             "econnrefused",
             "actively refused",
@@ -70,6 +72,7 @@ _RULES: list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "SSL_CERT_FILE can silently replace what a library was told.",
         (
             "tlserror",
+            "tls error",
             "certificate_verify_failed",
             "certificate verify failed",
             "self signed certificate",
@@ -92,6 +95,7 @@ _RULES: list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "direct connection.",
         (
             "proxyerror",
+            "proxy error",
             "proxy authentication required",
             "407 proxy",
             "tunnel connection failed",
@@ -147,6 +151,7 @@ _RULES: list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "Open the URL in a browser from the same machine; check the authority and API URL; check the proxy.",
         (
             "networkerror",
+            "network error",
             "malformed",
             "not valid json",
             "jsondecodeerror",

@@ -12,6 +12,7 @@ from wizard.diagnosis.aadsts import AadstsError, parse_aadsts
 from wizard.diagnosis.evidence import ApiEvidence, Evidence
 from wizard.errors import TokenFormatError
 from wizard.guids import GUID_SEARCH, is_guid
+from wizard.tokens.claims import numeric_date
 from wizard.tokens.decode import decode_token
 
 _APP_IN_TEXT = re.compile(
@@ -105,10 +106,10 @@ class Signals:
         if isinstance(value, bool):
             return None
         if isinstance(value, (int, float)):
-            return float(value)
+            return numeric_date(value)
         if isinstance(value, str):
             try:
-                return float(value)
+                return numeric_date(float(value))
             except ValueError:
                 return None
         return None

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
-from wizard.errors import CertificateError, TokenError, WizardError
+from wizard.errors import CertificateUnreadable, NetworkError, TokenError, WizardError
 from wizard.live.credential import load_certificate, require_secret
 from wizard.live.http import HttpSettings, WizardSession
 from wizard.live.msal_token import first_line, is_microsoft_host, token_error_from
+from wizard.live.netmap import classify
 from wizard.live.results import TokenResult, TokenSource
 from wizard.live.trace import Trace
 from wizard.profile import CredentialKind, Profile
@@ -47,8 +49,39 @@ def _error_body(exc: Exception) -> dict[str, Any] | None:
     return None
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it wraps (`__cause__`, `__context__`, azure-core's `inner_exception`)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        cur = todo.pop(0)
+        if id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        yield cur
+        for nxt in (cur.__cause__, cur.__context__, getattr(cur, "inner_exception", None)):
+            if isinstance(nxt, BaseException):
+                todo.append(nxt)
+
+
+def _network_failure(exc: Exception) -> NetworkError | None:
+    """The network failure under an azure-identity error: ours (raised by the session), or azure-core's."""
+    for cause in _causes(exc):
+        if isinstance(cause, NetworkError):
+            return cause
+    from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+
+    if isinstance(exc, (ServiceRequestError, ServiceResponseError)):
+        return classify(exc, "")
+    return None
+
+
 def map_azure_error(exc: Exception, trace: Trace) -> WizardError:
-    """ClientAuthenticationError (its message holds the AADSTS text) and ValueError, as our errors."""
+    """azure-identity's errors as ours: a network failure stays a NetworkError (exit 3, as with msal);
+    ClientAuthenticationError (its message holds the AADSTS text) and ValueError become TokenError."""
+    network = _network_failure(exc)
+    if network is not None:
+        return network
     body = _error_body(exc)
     if body is not None:
         return token_error_from(body)
@@ -101,7 +134,7 @@ def acquire_token_azure_identity(
     if profile.credential is CredentialKind.CERTIFICATE:
         material = load_certificate(profile, passphrase=secret)  # for a certificate: the key's passphrase
         if not material.certificate_pem:
-            raise CertificateError(
+            raise CertificateUnreadable(
                 "azure-identity needs the certificate together with its key",
                 hint="Pass --certificate PATH as well as --key PATH (or a --pfx).",
             )

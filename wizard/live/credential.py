@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
-from cryptography.hazmat.primitives import hashes, serialization
-
-from wizard.certs.inspect import load_credential_material
+from wizard.certs.load import LoadedCredential, load_reference
 from wizard.errors import CertificateError, SecretSourceError
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
@@ -24,41 +21,21 @@ class CertificateMaterial:
     certificate_pem: str | None
     sha1: str | None
     sha256: str | None
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).expanduser().read_bytes()
-    except OSError as exc:
-        raise CertificateError(f"{path} cannot be read", hint="Check the path and its permissions.") from exc
+    loaded: LoadedCredential | None = None
 
 
 def load_certificate(profile: Profile, *, passphrase: Secret | None = None) -> CertificateMaterial:
     """Key and certificate from --pfx, or from --key plus --certificate (or one PEM with both)."""
+    loaded = load_reference(profile.certificate, passphrase=passphrase)
+    prints = loaded.thumbprints
     ref = profile.certificate
-    cert = key = None
-    paths = [p for p in (ref.pfx_path, ref.key_path, ref.cert_path) if p]
-    if not paths:
-        raise CertificateError(
-            "No certificate files given",
-            hint="Pass --key PATH and --certificate PATH (or --pfx PATH) for a certificate credential.",
-        )
-    for path in paths:
-        material = load_credential_material(_read(path), password=passphrase)
-        cert = cert or material.certificate
-        key = key or material.private_key
-    if key is None:
-        raise CertificateError(
-            "No private key found in the certificate files",
-            hint="The daemon signs its assertion with the private key: pass it with --key PATH or --pfx.",
-        )
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode("ascii")
-    sha1 = cert.fingerprint(hashes.SHA1()).hex().upper() if cert else ref.thumbprint_sha1  # noqa: S303
-    sha256 = cert.fingerprint(hashes.SHA256()).hex().upper() if cert else ref.thumbprint_sha256
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode("ascii") if cert else None
-    return CertificateMaterial(Secret(pem), cert_pem, sha1, sha256)
+    return CertificateMaterial(
+        loaded.key_pem(),
+        loaded.certificate_pem(),
+        prints.sha1_hex if prints else ref.thumbprint_sha1,
+        prints.sha256_hex if prints else ref.thumbprint_sha256,
+        loaded,
+    )
 
 
 def require_secret(profile: Profile, secret: Secret | None) -> Secret:

@@ -247,8 +247,8 @@ def _wait(
 
 
 def _client_error_text(error: WizardError) -> str:
-    """What doctor saw, as the engine reads client errors: the typed error's name, title and hint."""
-    text = f"{type(error).__name__}: {error.title}"
+    """What doctor saw, as the engine reads client errors: the error's kind, title and hint."""
+    text = f"{error.kind}: {error.title}"
     return f"{text} ({error.hint})" if error.hint else text
 
 
@@ -267,7 +267,7 @@ def _conclude(report: DoctorReport) -> None:
         verdict = "fail"
         # The engine's client-error fallback covers an error; this only guards against an empty answer.
         findings = [f for f in findings if f.code != "ok"] or [
-            finding_for("client-error", explanation=f"{type(error).__name__}: {error.title}")
+            finding_for("client-error", explanation=f"{error.kind}: {error.title}")
         ]
     failed_api = next((a for a in report.api if not a.ok), None)
     if failed_api is not None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
-from requests.utils import get_environ_proxies
+from requests.utils import get_environ_proxies, select_proxy
 
 from wizard.errors import TimeoutError_, UsageError
 from wizard.live.netmap import RETRYABLE, classify, not_json, parse_retry_after, service_error
@@ -70,10 +70,14 @@ class HttpSettings:
 
     @classmethod
     def bounded(cls, timeout: float, **kwargs: Any) -> HttpSettings:
-        """Settings whose whole run ends within `timeout` seconds."""
-        read = min(15.0, max(1.0, timeout / 3))
+        """Settings whose whole run ends within `timeout` seconds.
+
+        Connect and read timeouts follow the bound (a third of it, so a retry still fits): a slow link
+        gets more time with a larger --timeout, instead of a fixed cap of a few seconds.
+        """
+        read = max(1.0, timeout / 3)
         return cls(
-            connect_timeout=min(5.0, read),
+            connect_timeout=read,
             read_timeout=read,
             total_timeout=timeout,
             deadline=Deadline(timeout),
@@ -172,7 +176,7 @@ class WizardSession(requests.Session):
             try:
                 response = super().send(request, **kwargs)
             except requests.RequestException as exc:
-                error = classify(exc, url)
+                error = classify(exc, url, proxy=select_proxy(url, kwargs.get("proxies") or {}))
                 self._record(step, request, None, start, attempt, error.title)
                 raise error from None
             self._record(step, request, response, start, attempt, None)

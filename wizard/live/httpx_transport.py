@@ -73,7 +73,8 @@ class _Tracing:
         )
 
     def fail(self, request: httpx.Request, exc: Exception, start: float, attempt: int) -> NetworkError:
-        error = classify(exc, str(request.url))
+        url = str(request.url)
+        error = classify(exc, url, proxy=env_proxy_for(url, self.settings))
         self.record(request, None, start, attempt, error.title)
         return error
 

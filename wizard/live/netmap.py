@@ -20,9 +20,13 @@ from wizard.errors import (
     TimeoutError_,
     TlsError,
 )
+from wizard.urls import split_url
 
 #: Answers worth retrying after the wait the server asks for.
 RETRYABLE = frozenset({429, 502, 503, 504})
+_TIMEOUT_NAMES = frozenset(
+    {"ConnectTimeout", "ReadTimeout", "WriteTimeout", "PoolTimeout", "Timeout", "TimeoutError"}
+)
 _OUTDATED_TLS = ("unsupported protocol", "wrong version number", "protocol_version", "no protocols available")
 
 
@@ -47,33 +51,71 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def classify(exc: BaseException, url: str) -> NetworkError:
-    """A typed NetworkError with a hint, for any exception a transport raised."""
+def proxy_label(proxy: str | None) -> str | None:
+    """`host:port` of a proxy URL, without its credentials (they never reach a message)."""
+    if not proxy:
+        return None
+    parts = split_url(proxy if "://" in proxy else f"http://{proxy}")
+    if not parts.host:
+        return "the configured proxy"
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return netloc or parts.host
+
+
+def _proxy_failure(names: set[str], chain: list[BaseException], proxy: str | None) -> str | None:
+    """What went wrong on the way through a proxy (`did not answer`...), or None when no proxy is used."""
+    if not proxy:
+        return "failed the connection" if "ProxyError" in names else None
+    if names & _TIMEOUT_NAMES or any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain):
+        return "did not answer in time"
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "refused the connection"
+    if "ProxyError" in names:
+        return "failed the connection"
+    return None
+
+
+def _dropped_in_handshake(chain: list[BaseException], text: str) -> bool:
+    """The peer closed the connection mid-handshake (an EOF), which is not an untrusted certificate."""
+    if "certificate verify" in text or "certificate_verify" in text:
+        return False
+    eof = any(isinstance(e, ssl.SSLEOFError) for e in chain)
+    return eof or "unexpected_eof" in text or "eof occurred in violation of protocol" in text
+
+
+def classify(exc: BaseException, url: str, *, proxy: str | None = None) -> NetworkError:
+    """A typed NetworkError with a hint, for any exception a transport raised.
+
+    `proxy` is the proxy URL the request went through, if any: its failures are named as the proxy's
+    (host and port, never its credentials), not as a firewall or the target's.
+    """
     if isinstance(exc, NetworkError):
         return exc
     chain = _chain(exc)
     names = {type(e).__name__ for e in chain}
     text = " ".join(str(e) for e in chain).lower()
     host = _host(url)
-    if "ProxyError" in names:
+    failure = _proxy_failure(names, chain, proxy)
+    if failure is not None:
+        via = proxy_label(proxy) or "the proxy"
         return ProxyError(
-            f"The proxy failed the connection to {host}",
-            hint="Check HTTPS_PROXY/HTTP_PROXY/NO_PROXY, and that the proxy allows this host.",
+            f"The proxy {via} {failure} (on the way to {host})",
+            hint=f"Check HTTPS_PROXY/HTTP_PROXY/NO_PROXY and that the proxy {via} is up and allows this host; "
+            "run with --no-proxy to test a direct connection.",
             url=url,
         )
-    timeout_names = {
-        "ConnectTimeout",
-        "ReadTimeout",
-        "WriteTimeout",
-        "PoolTimeout",
-        "Timeout",
-        "TimeoutError",
-    }
-    if names & timeout_names or any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain):
+    if names & _TIMEOUT_NAMES or any(isinstance(e, (socket.timeout, TimeoutError)) for e in chain):
         phase = "connecting to" if "ConnectTimeout" in names else "waiting for an answer from"
         return TimeoutError_(
             f"Timed out {phase} {host}",
             hint="The service or the network is slow or blocked; retry later or raise --timeout.",
+            url=url,
+        )
+    if _dropped_in_handshake(chain, text):
+        return ConnectError(
+            f"{host} closed the connection during the TLS handshake",
+            hint="The server or something in between dropped the connection (not a trust problem); retry, "
+            "check that the URL's port speaks HTTPS, or check a proxy/firewall.",
             url=url,
         )
     if any(isinstance(e, ssl.SSLError) for e in chain) or "SSLError" in names or "certificate verify" in text:

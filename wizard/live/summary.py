@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from wizard.live.results import TokenResult
+from wizard.tokens.claims import numeric_date
 
 SUMMARY_CLAIMS = ("aud", "iss", "tid", "appid", "azp", "oid", "idtyp", "ver", "appidacr", "azpacr")
 
@@ -26,8 +27,8 @@ def summarize_token(result: TokenResult, *, now: float | None = None) -> dict[st
     now = time.time() if now is None else now
     claims = decode_claims(result.access_token.reveal()) or {}
     roles = claims.get("roles") if isinstance(claims.get("roles"), list) else []
-    exp = claims.get("exp") if isinstance(claims.get("exp"), (int, float)) else None
-    iat = claims.get("iat") if isinstance(claims.get("iat"), (int, float)) else None
+    exp = numeric_date(claims.get("exp"))
+    iat = numeric_date(claims.get("iat"))
     summary: dict[str, Any] = {
         **result.to_dict(),
         "jwt": bool(claims),

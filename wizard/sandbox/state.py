@@ -237,14 +237,15 @@ class SandboxState:
 
     def upload_certificate(self, client_id: str, certificate: bytes) -> str:
         """Register a public certificate (PEM or DER) on the app, as "Upload certificate" does; its key id."""
-        from wizard.certs.inspect import load_credential_material
-        from wizard.certs.thumbprints import thumbprints
-        from wizard.errors import CertificateError
+        from wizard.certs.load import load_bytes
+        from wizard.errors import CertificateUnreadable
 
-        cert = load_credential_material(certificate).certificate
-        if cert is None:
-            raise CertificateError("No certificate to upload", hint="Upload the .cer or .pem, not the key.")
-        prints = thumbprints(cert)
+        loaded = load_bytes(certificate)
+        cert, prints = loaded.certificate, loaded.thumbprints
+        if cert is None or prints is None:
+            raise CertificateUnreadable(
+                "No certificate to upload", hint="Upload the .cer or .pem, not the key."
+            )
         uploaded = AppCertificate(
             cert=cert,
             key_path="",  # the private key stays with the daemon, as in the portal

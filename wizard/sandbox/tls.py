@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
 import os
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from wizard.certs.generate import LEAF_KEY_USAGE, build_certificate
+from wizard.certs.thumbprints import thumbprints
 from wizard.errors import CertificateError
 
 CA_NAME = "entra-daemon-wizard sandbox CA"
@@ -188,7 +188,7 @@ def make_app_certificate(subject: str, folder: Path, stem: str) -> AppCertificat
     key, cert = build_certificate(
         subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(), days=365
     )
-    der = cert.public_bytes(serialization.Encoding.DER)
+    prints = thumbprints(cert)
     paths = {ext: folder / f"{stem}{ext}" for ext in (".key.pem", ".cert.pem", ".pem", ".pfx")}
     _write(paths[".key.pem"], key_pem(key), private=True)
     _write(paths[".cert.pem"], cert_pem(cert), private=False)
@@ -201,6 +201,6 @@ def make_app_certificate(subject: str, folder: Path, stem: str) -> AppCertificat
         cert_path=str(paths[".cert.pem"]),
         combined_path=str(paths[".pem"]),
         pfx_path=str(paths[".pfx"]),
-        thumbprint_sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324 - the portal's thumbprint
-        thumbprint_sha256=hashlib.sha256(der).hexdigest().upper(),
+        thumbprint_sha1=prints.sha1_hex,
+        thumbprint_sha256=prints.sha256_hex,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from wizard.certs.load import LoadedCredential
 from wizard.errors import WizardError
 from wizard.scan.model import ScanResult
 from wizard.scan.rules import CERT_EXPIRED, CERT_EXPIRING, PFX_NO_PASSWORD
@@ -14,12 +15,12 @@ PFX_SUFFIXES = (".pfx", ".p12")
 CERT_SUFFIXES = (".cer", ".crt", ".pem", ".der")
 
 
-def _load(data: bytes) -> object | None:
+def _load(data: bytes) -> LoadedCredential | None:
     """The loaded credential, or None when the bytes are not one (or need a password)."""
-    from wizard.certs.inspect import load_credential_material
+    from wizard.certs.load import load_bytes
 
     try:
-        return load_credential_material(data)
+        return load_bytes(data)
     except (WizardError, ValueError, TypeError):
         return None
 
@@ -32,8 +33,7 @@ def scan_key_file(rel: str, data: bytes, *, now: dt.datetime, expiring_days: int
     loaded = _load(data)
     if loaded is None:
         return
-    key = getattr(loaded, "private_key", None)
-    cert = getattr(loaded, "certificate", None)
+    key, cert = loaded.private_key, loaded.certificate
     if lower.endswith(PFX_SUFFIXES) and key is not None:
         yield ScanResult(PFX_NO_PASSWORD, rel, "the PFX opens without a password and holds a private key")
     if cert is None:

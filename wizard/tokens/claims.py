@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 CREDENTIAL_TYPES = {
@@ -108,18 +109,43 @@ def utc(timestamp: float) -> str:
         return f"{timestamp} (not a valid time)"
 
 
+#: NumericDates beyond year 9999 cannot be shown as dates (and no real token carries them).
+_MAX_NUMERIC_DATE = 253_402_300_799.0
+
+
+def numeric_date(value: object) -> float | None:
+    """A JWT NumericDate as float seconds, or None when it is not one (NaN, infinity, 400 digits, text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    if not math.isfinite(seconds) or abs(seconds) > _MAX_NUMERIC_DATE:
+        return None
+    return seconds
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-8:]} ({len(text)} characters)"
+
+
 def describe_time(name: str, value: object, now: float) -> str:
     """`2024-05-29 16:26:40 UTC (expires in 52 min)` for a NumericDate claim."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return f"{value!r} (not a number of seconds: malformed)"
-    delta = float(value) - now
+    seconds = numeric_date(value)
+    if seconds is None:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f"{_short(value)} (not a valid time: NaN, infinite or beyond year 9999)"
+        return f"{_short(value)} (not a number of seconds: malformed)"
+    delta = seconds - now
     if name == "exp":
         when = f"expires {relative(delta)}" if delta > 0 else f"expired {relative(delta)}"
     elif name == "nbf":
         when = f"valid from {relative(delta)}" if delta > 0 else f"valid since {relative(delta)}"
     else:
         when = f"issued {relative(delta)}"
-    return f"{utc(float(value))} ({when})"
+    return f"{utc(seconds)} ({when})"
 
 
 def credential_type(value: object) -> str | None:

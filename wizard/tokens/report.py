@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from wizard.tokens.claims import (
     TIME_CLAIMS,
     credential_type,
     describe_time,
+    numeric_date,
 )
 from wizard.tokens.decode import DecodedToken
 
@@ -53,8 +55,8 @@ class TokenReport:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "header": self.header,
-            "claims": self.claims,
+            "header": json_safe(self.header),
+            "claims": json_safe(self.claims),
             "summary": self.summary,
             "explained": {
                 "header": [c.to_dict() for c in self.header_lines],
@@ -63,6 +65,17 @@ class TokenReport:
             "warnings": list(self.warnings),
             "signature": self.signature,
         }
+
+
+def json_safe(value: Any) -> Any:
+    """The value with NaN and infinities as text, so `--json` stays valid JSON whatever the token holds."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    return value
 
 
 def _show(value: object) -> str:
@@ -130,8 +143,11 @@ def build_report(token: DecodedToken, *, now: float | None = None) -> TokenRepor
         warnings.append("alg is 'none': this token is unsigned and must never be accepted by an API.")
     if not token.signature_present and not token.alg_none:
         warnings.append("The signature part is empty.")
-    if isinstance(exp, (int, float)) and not isinstance(exp, bool) and exp < now:
+    exp_seconds = numeric_date(exp)
+    if exp_seconds is not None and exp_seconds < now:
         warnings.append("This token has expired.")
+    elif exp is not None and exp_seconds is None:
+        warnings.append("The exp claim is not a valid time: no API would accept this token.")
     if token.is_app_only and "roles" not in claims and not (api and api.rbac):
         warnings.append(
             "App-only token without roles: no application permission has admin consent "

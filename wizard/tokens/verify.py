@@ -5,7 +5,6 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from wizard.errors import (
     ConnectError,
@@ -19,6 +18,7 @@ from wizard.errors import (
 )
 from wizard.tokens.decode import DecodedToken, decode_token
 from wizard.tokens.report import GRAPH_NOT_VERIFIABLE
+from wizard.urls import split_url
 
 if TYPE_CHECKING:  # httpx is imported lazily: importing it loads rich (its CLI) when rich is installed
     import httpx
@@ -48,10 +48,10 @@ class Verification:
 
 def metadata_url_for(issuer: str) -> str:
     """The OpenID configuration URL of a token's issuer (v1 `sts.windows.net` maps to its login host)."""
-    parts = urlsplit(issuer)
-    if parts.scheme != "https" and parts.hostname not in {"127.0.0.1", "localhost"}:
+    parts = split_url(issuer)  # a token's iss can be anything (`https://[::1`): never raises
+    if parts.scheme != "https" and parts.host not in {"127.0.0.1", "localhost"}:
         raise TokenFormatError(
-            "The token's issuer is not an https URL", hint="Only Entra-issued tokens can be verified."
+            "The token's issuer is not a valid https URL", hint="Only Entra-issued tokens can be verified."
         )
     if parts.netloc.lower() == "sts.windows.net":
         tenant = parts.path.strip("/").split("/")[0]

@@ -6,8 +6,9 @@ import argparse
 import sys
 from typing import Any
 
-from wizard.cli.output import emit_json, err, out, report_error
-from wizard.errors import TokenFormatError, UsageError
+from wizard.cli.arg_types import existing_file, seconds
+from wizard.cli.output import emit_json, err, out
+from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
 
 
@@ -22,8 +23,13 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--verify", action="store_true", help="check the signature with the issuer's published keys"
     )
-    parser.add_argument("--ca-file", metavar="PATH", help="extra CA bundle to trust when fetching keys")
-    parser.add_argument("--timeout", type=float, default=10.0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--ca-file",
+        metavar="PATH",
+        type=existing_file,
+        help="extra CA bundle to trust when fetching keys",
+    )
+    parser.add_argument("--timeout", type=seconds, default=10.0, help=argparse.SUPPRESS)
     parser.set_defaults(handler=run)
 
 
@@ -52,11 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.tokens.report import build_report
 
     raw = _read_token(args.token)
-    try:
-        decoded = decode_token(raw)
-    except TokenFormatError as exc:  # a malformed token is bad input: exit 2, like any usage error
-        report_error(exc, as_json=args.json)
-        return int(ExitCode.USAGE)
+    decoded = decode_token(raw)  # TokenFormatError is bad input: main() reports it, JSON and exit code 2
     report = build_report(decoded)
     data = report.to_dict()
     if args.verify:

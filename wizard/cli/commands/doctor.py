@@ -56,5 +56,5 @@ def run(args: argparse.Namespace) -> int:
         for link in finding.links:
             out(f"  see: {link}")
     if report.error is not None and args.verbose:
-        err(f"stopped at: {type(report.error).__name__}: {report.error.title}")
+        err(f"stopped at: {report.error.kind}: {report.error.title}")
     return int(report.exit_code)
