@@ -157,6 +157,9 @@ def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
     if args.certificate or args.key or args.pfx:
         changes["credential"] = CredentialKind.CERTIFICATE
         changes["certificate"] = certificate_from_flags(profile.certificate, args)
+    if getattr(args, "federated_token_file", None):  # only the live commands have this flag
+        changes["credential"] = CredentialKind.FEDERATED
+        changes["federated_token_file"] = args.federated_token_file
     return profile.with_(**changes) if changes else profile
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import tempfile
 import threading
@@ -11,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.errors import ConnectError, UsageError
 from wizard.sandbox.app import build_app
 from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
-from wizard.sandbox.oidc_issuers import describe_issuers
+from wizard.sandbox.oidc_issuers import describe_issuers, find_issuer, mint_token
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -302,6 +304,32 @@ class Sandbox:
         except UsageError:
             tenant, app = self.state.find_app(name)
         return self._app(tenant, app)
+
+    def federated_token_file(
+        self, name: str, *, subject: str | None = None, lifetime: int = 600
+    ) -> str | None:
+        """A file holding a token of the sandbox issuer the app's first federated credential trusts, for
+        that credential's subject (or `subject`), as a workload finds it; None when the app has none."""
+        try:
+            _, app = self.state.app_by_name(name)
+        except UsageError:
+            _, app = self.state.find_app(name)
+        for fic in app.spec.federated_credentials:
+            iss = fic.issuer_at(self.base_url)
+            found = find_issuer(self.state.oidc_issuers, iss, {urlsplit(self.base_url).netloc.lower()})
+            if found is None:
+                continue
+            body = {"sub": subject or fic.subject, "aud": fic.audiences[0], "lifetime": lifetime}
+            token = mint_token(found, self.base_url, body)
+            assert self._workdir is not None
+            folder = self._workdir / "federated"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            path = folder / f"{app.spec.name}.jwt"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(token)
+            return str(path)
+        return None
 
     def describe(self, *, show_secrets: bool = True) -> dict[str, Any]:
         """The ready line: where the sandbox is, what to trust, and every tenant, app and API."""
