@@ -165,6 +165,7 @@ FORMATS: dict[str, ConfigFormat] = {
             azure_identity.parse,
             True,
             None,
+            carries=_BASE | {"federated_token_file"},
         ),
         ConfigFormat(
             "profile",
