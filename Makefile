@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint typecheck unit bench clean screenshots lock
+.PHONY: install demo test test-stress lint typecheck unit bench clean screenshots lock
 
 # Every install goes through constraints.txt (exact versions of the whole test environment), so that
 # `make install`, `make demo` and CI (.ci/run -> make test) test the same Textual the SVG snapshots were
@@ -45,6 +45,11 @@ typecheck: install
 
 test: lint typecheck
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The whole suite three times in a row beside two CPU-bound processes (killed at the end); stops at the first
+# red round. ROUNDS=1 for a quicker look. Not part of `make test`.
+test-stress: install
+	tests/stress.sh $(BIN)/python
 
 bench: install
 	$(BIN)/python -m bench

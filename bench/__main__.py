@@ -9,10 +9,14 @@ import platform
 import sys
 from collections.abc import Callable
 
-from bench import sandbox_throughput, startup, token_overhead, ui_memory
+from bench import sandbox_throughput, startup, token_overhead, ui_memory, whole_process
 from bench.harness import Row, print_table
 
-GROUPS = ("startup", "token", "throughput", "ui")
+GROUPS = ("whole", "startup", "token", "throughput", "ui")
+
+
+def _whole(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    return whole_process.run(rounds=rounds)
 
 
 def _startup(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
@@ -39,11 +43,24 @@ def _ui(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
 
 
 RUNNERS: dict[str, Callable[[bool, int], tuple[list[Row], list[str]]]] = {
+    "whole": _whole,
     "startup": _startup,
     "token": _token,
     "throughput": _throughput,
     "ui": _ui,
 }
+
+
+def _machine() -> str:
+    """The CPU model (Linux /proc/cpuinfo), else the platform's machine name."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}"
 
 
 def main() -> int:
@@ -61,8 +78,10 @@ def main() -> int:
         rows.extend(group_rows)
         notes.extend(group_notes)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     sys.stdout.write(
-        f"# {stamp}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"# {stamp}, {_machine()}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load} at the end, "
         f"{'quick' if args.quick else 'full'} run, {rounds} rounds; medians of alternating runs\n"
     )
     print_table(rows)

@@ -6,11 +6,16 @@ import asyncio
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from screens.app import WizardApp, build_app
+from screens.consent import ConsentScreen
+from screens.credential import CredentialScreen
 from screens.diagnosis import DiagnosisScreen
 from screens.registration import RegistrationScreen
 from screens.start import StartScreen
@@ -21,12 +26,25 @@ SIZE = (100, 32)
 
 
 async def _until(pilot: Pilot[int], check: object, what: str) -> None:
-    for _ in range(600):
-        if callable(check) and check():
-            await pilot.pause(0.2)
-            return
+    """Wait for what the screenshot shows (a screen, a text), never for a time; the bound only reports."""
+    deadline = time.monotonic() + 180
+    while not (callable(check) and check()):
+        if time.monotonic() > deadline:
+            raise SystemExit(f"screenshots: timed out waiting for {what}")
         await pilot.pause(0.05)
-    raise SystemExit(f"screenshots: timed out waiting for {what}")
+    await pilot.pause()
+
+
+def _on(app: WizardApp, screen: type, text: str = "") -> Callable[[], bool]:
+    """The step `screen` is mounted and acting, and `text` is on it."""
+
+    def shown() -> bool:
+        current = app.screen
+        if not (isinstance(current, screen) and getattr(current, "acting", True)):
+            return False
+        return not text or text in app.export_screenshot()
+
+    return shown
 
 
 def _save(app: WizardApp, name: str) -> None:
@@ -35,36 +53,40 @@ def _save(app: WizardApp, name: str) -> None:
 
 
 async def _test_and_diagnose(pilot: Pilot[int], app: WizardApp, shot: str | None) -> None:
-    await _until(pilot, lambda: isinstance(app.screen, TokenTestScreen), "the token test")
+    await _until(pilot, _on(app, TokenTestScreen), "the token test")
     screen = app.screen
     assert isinstance(screen, TokenTestScreen)
     await _until(pilot, lambda: screen.report is not None, "the token test to finish")
     if shot:
         _save(app, shot)
     await pilot.press("ctrl+n")
-    await _until(pilot, lambda: isinstance(app.screen, DiagnosisScreen), "the diagnosis")
+    await _until(pilot, _on(app, DiagnosisScreen), "the diagnosis")
 
 
 async def main() -> None:
     app = build_app(preload=False, still=True)
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
+        await _until(pilot, _on(app, StartScreen), "the start screen")
         _save(app, "tui-start")
         await pilot.press("down", "down", "down")
-        app.screen.query_one("#sandbox-app").value = "unconsented-daemon"  # type: ignore[attr-defined]
+        select = app.screen.query_one("#sandbox-app", Select)
+        await _until(pilot, lambda: select.value == "graph-daemon", "the sandbox's apps")
+        select.value = "unconsented-daemon"
         await pilot.press("ctrl+n")
-        await _until(pilot, lambda: isinstance(app.screen, RegistrationScreen), "the registration step")
+        await _until(pilot, _on(app, RegistrationScreen), "the registration step")
         _save(app, "tui-registration")
-        await pilot.press("ctrl+n", "ctrl+n")  # registration, credential (prefilled by the sandbox)
-        await pilot.pause(0.3)
+        await pilot.press("ctrl+n")  # registration, then the credential (prefilled by the sandbox)
+        await _until(pilot, _on(app, CredentialScreen), "the credential step")
+        await pilot.press("ctrl+n")
+        await _until(pilot, _on(app, ConsentScreen), "the consent step")
         _save(app, "tui-consent")
         await pilot.press("ctrl+n")
         await _test_and_diagnose(pilot, app, "tui-token-test")
         _save(app, "tui-diagnosis")
         await pilot.press("f")  # go to the fix (consent), approve on the sandbox, test again
-        await pilot.pause(0.3)
+        await _until(pilot, _on(app, ConsentScreen), "the consent step again")
         await pilot.press("a")
-        await pilot.pause(0.5)
+        await _until(pilot, _on(app, ConsentScreen, "Admin consent granted"), "the consent granted")
         await pilot.press("ctrl+n")
         await _test_and_diagnose(pilot, app, None)
         _save(app, "tui-diagnosis-ok")

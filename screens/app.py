@@ -1,7 +1,9 @@
-"""The Textual application; composes the flow, the command palette, themes and error handling only."""
+"""The Textual application; composes the flow, the command palette, themes, signals and error handling only."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from typing import ClassVar
 
 from textual import work
@@ -34,14 +36,19 @@ class WizardApp(App[int]):
         self,
         *,
         sandbox: str | None = None,
+        sandbox_app: str | None = None,
         preload: bool = True,
         flow: bool = True,
         still: bool = False,
         theme: str = DARK,
+        signals: bool = False,
     ) -> None:
         super().__init__()
         self.state = WizardState()
-        self.flow = Flow(self, self.state, sandbox_scenario=sandbox)
+        self.flow = Flow(self, self.state, sandbox_scenario=sandbox, sandbox_app=sandbox_app)
+        #: True when the program runs for real: SIGINT, SIGTERM and SIGHUP end it cleanly (tests leave them).
+        self._signals = signals
+        self._crashed = False
         self._preload = preload
         self._run_flow = flow
         #: False freezes cursors and animations, so snapshots and screenshots do not depend on timing.
@@ -51,8 +58,22 @@ class WizardApp(App[int]):
         self.theme = theme
 
     def on_mount(self) -> None:
+        if self._signals:
+            self._handle_signals()
         if self._run_flow:
             self._drive()
+
+    # --- signals: the sandbox's temporary folder holds private keys; it goes whatever ends the program --
+
+    def _handle_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self._on_signal, signum)
+
+    def _on_signal(self, signum: int) -> None:
+        self.flow.close()
+        # 130 for an interrupt (the documented code); 128 + N for the others, as a shell reports them.
+        self.exit(return_code=128 + int(signum))
 
     def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
         # After the first step is painted, the heavy libraries load while the user reads it: not before,
@@ -65,6 +86,32 @@ class WizardApp(App[int]):
     async def _drive(self) -> None:
         self.exit(await self.flow.run())
 
+    # --- failures --------------------------------------------------------------------------------------
+
+    def report_failure(self, error: BaseException | None) -> None:
+        """A task failed (a worker): the dialog, with the fix or, for a bug, the log's path; the app goes on."""
+        self.push_screen(error_dialog(error, scrub=self.state.scrub))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception that broke the app itself (Textual's hook for it).
+
+        Textual's own handling prints a traceback with local variables, which may hold the secret, and
+        exits with status 1 only if the caller asks for `return_code`. Here: the error dialog, the redacted
+        log, and status 1 once the dialog is closed. A second failure while showing it ends at once.
+        """
+        self._return_code = 1
+        if self._exception is None:  # as Textual does: `run_test` re-raises it, so a test sees the bug
+            self._exception = error
+        if self._crashed:
+            self._close_messages_no_wait()
+            return
+        self._crashed = True
+        try:
+            dialog = error_dialog(error, scrub=self.state.scrub, closing=True)
+            self.push_screen(dialog, callback=lambda _: self.exit(return_code=1))
+        except Exception:  # the app cannot show anything any more: end without a traceback
+            self._close_messages_no_wait()
+
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _load_heavy(self) -> None:
         services.preload()
@@ -73,10 +120,16 @@ class WizardApp(App[int]):
         self.theme = LIGHT if self.theme == DARK else DARK
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failed worker becomes an error dialog (the flow awaits its own workers and shows theirs in turn)."""
+        """The App's own workers (the steps report theirs); the flow shows its tasks' failures itself."""
         if event.state is not WorkerState.ERROR or event.worker.group in {"preload", *FLOW_GROUPS}:
             return
-        self.push_screen(error_dialog(event.worker.error, scrub=self.state.scrub))
+        if event.worker.group == "flow":  # the flow itself broke: nothing can go on
+            error = event.worker.error
+            self._handle_exception(
+                error if isinstance(error, Exception) else RuntimeError("the flow stopped")
+            )
+            return
+        self.report_failure(event.worker.error)
 
     def on_unmount(self) -> None:
         self.flow.close()
@@ -85,16 +138,40 @@ class WizardApp(App[int]):
 def build_app(
     *,
     sandbox: str | None = None,
+    sandbox_app: str | None = None,
     preload: bool = True,
     flow: bool = True,
     still: bool = False,
     theme: str = DARK,
+    signals: bool = False,
 ) -> WizardApp:
     """The one factory the CLI, the tests, the benchmarks and the screenshot script use."""
-    return WizardApp(sandbox=sandbox, preload=preload, flow=flow, still=still, theme=theme)
+    return WizardApp(
+        sandbox=sandbox,
+        sandbox_app=sandbox_app,
+        preload=preload,
+        flow=flow,
+        still=still,
+        theme=theme,
+        signals=signals,
+    )
 
 
-def run(*, sandbox: str | None = None) -> int:
-    """Start the TUI; returns the process exit code."""
-    result = build_app(sandbox=sandbox).run()
+def run(*, sandbox: str | None = None, sandbox_app: str | None = None) -> int:
+    """Start the TUI; returns the process exit code (1 after an unexpected error, 130 when interrupted).
+
+    `sandbox` is "default", a scenario file, or the name of a default-scenario app (`--sandbox cert-daemon`).
+    Raises WizardError (a bad scenario, an unknown app) before anything is drawn, for the CLI to report.
+    """
+    if sandbox is not None:
+        sandbox, sandbox_app = services.sandbox_choice(sandbox, sandbox_app)
+    app = build_app(sandbox=sandbox, sandbox_app=sandbox_app, signals=True)
+    try:
+        result = app.run()
+    except KeyboardInterrupt:  # a SIGINT before the loop's own handler was installed
+        return 130
+    finally:
+        app.flow.close()
+    if app.return_code:
+        return app.return_code
     return int(result or 0)

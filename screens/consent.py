@@ -72,7 +72,7 @@ class ConsentScreen(StepScreen[Profile]):
             )
         return "\n".join(lines)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str) -> bool | None:
         if action == "approve":
             return self.approve is not None
         return True
@@ -86,7 +86,16 @@ class ConsentScreen(StepScreen[Profile]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
     def _open(self, url: str) -> None:
-        webbrowser.open(url)
+        if not webbrowser.open(url):  # no browser here (a server, SSH, a container): say so, show the URL
+            self.app.call_from_thread(self._no_browser, url)
+
+    def _no_browser(self, url: str) -> None:
+        if not self.is_mounted:
+            return
+        self.query_one("#consent-status", Static).update(
+            f"No browser could be opened here. Open this URL in a browser (c copies it):\n{url}"
+        )
+        self.notify("No browser could be opened; the URL is shown above.", severity="warning")
 
     def action_approve(self) -> None:
         if self.approve is None:
@@ -99,6 +108,8 @@ class ConsentScreen(StepScreen[Profile]):
         self.app.call_from_thread(self._approved)
 
     def _approved(self) -> None:
+        if not self.is_mounted:  # the user moved on while the sandbox was granting it
+            return
         self.query_one("#consent-status", Static).update("Admin consent granted on the sandbox tenant.")
         self.notify("Admin consent granted.")
 

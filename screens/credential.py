@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -87,6 +87,8 @@ class CredentialScreen(StepScreen[CredentialResult]):
     """Three ways to a credential; Next takes the active tab's."""
 
     STEP = Step.CREDENTIAL
+    #: Generating and inspecting show their failure in the tab; an upload's failure opens the dialog.
+    INLINE_FAILURES = frozenset({"certificate"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "generate", "Generate cert", id="wizard.generate"),
         Binding("ctrl+o", "inspect", "Inspect cert", id="wizard.inspect"),
@@ -169,6 +171,8 @@ class CredentialScreen(StepScreen[CredentialResult]):
                     value=self.passphrase.reveal() if self.passphrase else "",
                 )
                 yield Static("Press ctrl+o to inspect.", id="inspect-summary", markup=False)
+        if self.register is not None:
+            yield Static("", id="upload-status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -192,6 +196,16 @@ class CredentialScreen(StepScreen[CredentialResult]):
         problems = check_secret(Secret(field.value))
         field.show(problems)
         return [f"{p.message}. {p.fix}" for p in problems if p.severity == "error"]
+
+    def on_paste(self, event: events.Paste) -> None:
+        """A paste no field took (the focus on the tabs, say) is the secret: that is what one pastes here."""
+        line = event.text.strip().splitlines()[0].strip() if event.text.strip() else ""
+        if not line or self.active_tab not in ("tab-secret",):
+            return
+        event.stop()
+        secret = self._field("secret").input
+        secret.value = line
+        secret.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "secret":
@@ -243,7 +257,7 @@ class CredentialScreen(StepScreen[CredentialResult]):
 
     # --- upload (sandbox) ----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str) -> bool | None:
         if action == "register":
             return self.register is not None
         return True
@@ -266,7 +280,12 @@ class CredentialScreen(StepScreen[CredentialResult]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="upload")
     def _register(self, register: Callable[[str, str], None], client_id: str, path: str) -> None:
         register(client_id, path)
-        self.app.call_from_thread(self.notify, "Certificate uploaded to the sandbox app.")
+        self.app.call_from_thread(self._uploaded, path)
+
+    def _uploaded(self, path: str) -> None:
+        if self.is_mounted:
+            self.query_one("#upload-status", Static).update(f"Uploaded to the sandbox app: {path}")
+            self.notify("Certificate uploaded to the sandbox app.")
 
     # --- existing ------------------------------------------------------------------------------------
 

@@ -120,7 +120,7 @@ class DiagnosisScreen(StepScreen[GoTo]):
             for claim in self.report.claims:
                 table.add_row(claim.name, claim.value, claim.meaning)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def allows(self, action: str) -> bool | None:
         if action == "fix":
             return bool(self.report.findings) and not self.report.ok
         return True

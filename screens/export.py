@@ -1,4 +1,9 @@
-"""Step 7: export the profile to the config formats the official samples read: preview, then write."""
+"""Step 7: export the profile to the config formats the official samples read: preview, then write.
+
+The preview says, per file, whether it is created, replaced (a backup is kept) or refused; a write is all
+or nothing when a file would be refused, and lists exactly what it wrote when a disk error stops it midway.
+Its keys are ones no focused widget takes (an Input keeps ctrl+w for "delete a word").
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,19 @@ from textual.widgets import Checkbox, Footer, Header, Label, SelectionList, Stat
 from textual.worker import Worker, WorkerState
 
 from screens import services
+from screens.dialogs.error import error_dialog
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
 from screens.widgets.stepbar import StepBar
+from wizard.errors import WizardError
 from wizard.profile import Profile
 from wizard.secret import Secret
+
+SANDBOX_NOTE = (
+    "Sandbox config: it points at 127.0.0.1 on a temporary port that closes with the wizard, so it goes to "
+    "its own folder (daemon-config-sandbox) and never replaces a real config."
+)
 
 
 class ExportScreen(StepScreen[bool]):
@@ -28,8 +40,9 @@ class ExportScreen(StepScreen[bool]):
     STEP = Step.EXPORT
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "preview", "Preview", id="wizard.preview"),
-        Binding("ctrl+w", "write", "Write", id="wizard.write"),
+        Binding("ctrl+s", "write", "Write", id="wizard.write"),
     ]
+    INLINE_FAILURES = frozenset({"export"})
 
     def __init__(
         self,
@@ -46,7 +59,10 @@ class ExportScreen(StepScreen[bool]):
         self.secret = secret
         self.passphrase = passphrase
         self.scrub = scrub
-        self.out_dir = out_dir or Path.cwd() / "daemon-config"
+        #: A sandbox profile points at 127.0.0.1 on a port that lives only while the wizard runs: its
+        #: configs get their own folder, so they never replace a real one.
+        self.sandbox = services.is_sandbox_profile(profile)
+        self.out_dir = out_dir or Path.cwd() / ("daemon-config-sandbox" if self.sandbox else "daemon-config")
         self.note = note
         self.written = False
 
@@ -58,7 +74,9 @@ class ExportScreen(StepScreen[bool]):
             yield SelectionList[str](id="formats")
             yield Field("Folder", name="export-dir", value=str(self.out_dir))
             yield Checkbox("Replace existing files (a backup is kept)", id="force")
-            yield Static("Press ctrl+r to preview, ctrl+w to write.", id="export-output", markup=False)
+            if self.sandbox:
+                yield Static(SANDBOX_NOTE, id="sandbox-note", classes="advice", markup=False)
+            yield Static("Press ctrl+r to preview, ctrl+s to write.", id="export-output", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,27 +109,33 @@ class ExportScreen(StepScreen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def _export(self, formats: list[str], folder: Path, force: bool, dry_run: bool) -> str:
+        text = self._preview(formats, folder, force) if dry_run else self._write(formats, folder, force)
+        # The exporters mask secrets in previews; scrub again so nothing unmasked can reach the screen.
+        return self.scrub(text)
+
+    def _preview(self, formats: list[str], folder: Path, force: bool) -> str:
         parts: list[str] = []
         for fmt in formats:
-            view = services.export(
-                self.profile,
-                fmt,
-                secret=self.secret,
-                passphrase=self.passphrase,
-                out_dir=folder,
-                force=force,
-                dry_run=dry_run,
+            plan = services.plan_export(
+                self.profile, fmt, secret=self.secret, passphrase=self.passphrase, out_dir=folder, force=force
             )
             parts.append(f"== {fmt}")
-            parts.extend(view.files)
-            if dry_run and view.diff:
-                parts.append(view.diff)
-            parts.extend(f"! {w}" for w in view.warnings)
-            parts.extend(f"next: {n}" for n in view.next_steps)
-        if not dry_run:
-            self.written = True
-        # The exporters mask secrets in previews; scrub again so nothing unmasked can reach the screen.
-        return self.scrub("\n".join(parts))
+            parts.extend(f.line for f in plan.files)
+            if plan.diff:
+                parts.append(plan.diff)
+            parts.extend(f"! {w}" for w in plan.warnings)
+        return "\n".join(parts)
+
+    def _write(self, formats: list[str], folder: Path, force: bool) -> str:
+        outcome = services.write_exports(
+            self.profile, formats, secret=self.secret, passphrase=self.passphrase, out_dir=folder, force=force
+        )
+        self.written = self.written or bool(outcome.written)
+        parts = ["Written:", *outcome.written] if outcome.written else ["Nothing was written."]
+        if outcome.error:
+            parts.insert(0, f"Export stopped. {outcome.error}")
+        parts.extend(f"next: {n}" for n in outcome.next_steps)
+        return "\n".join(parts)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "export":
@@ -120,7 +144,13 @@ class ExportScreen(StepScreen[bool]):
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, str):
             output.update(event.worker.result)
         elif event.state is WorkerState.ERROR:
-            output.update(self.scrub(f"Export failed: {event.worker.error}"))
+            error = event.worker.error
+            if isinstance(error, WizardError):
+                text = f"Export failed: {error.title}\n{services.tui_words(error.hint or '')}".rstrip()
+            else:  # a bug: the dialog, with the log
+                self.app.push_screen(error_dialog(error, scrub=self.scrub))
+                text = "Export failed: an unexpected error."
+            output.update(self.scrub(text))
 
     def result(self) -> bool | None:
         return self.written

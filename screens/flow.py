@@ -15,6 +15,7 @@ from screens.dialogs.error import error_dialog
 from screens.services import DoctorView, SandboxSession, TraceStep
 from screens.state import Back, CredentialResult, GoTo, StartChoice, StartResult, Step, WizardState
 from wizard.clouds import TenantType
+from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
 
 R = TypeVar("R")
@@ -25,12 +26,30 @@ FLOW_GROUPS = frozenset({"sandbox", "import"})
 class Flow:
     """Drives the steps in order; each screen returns its value or BACK, and the state keeps the rest."""
 
-    def __init__(self, app: App[Any], state: WizardState, *, sandbox_scenario: str | None = None) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        state: WizardState,
+        *,
+        sandbox_scenario: str | None = None,
+        sandbox_app: str | None = None,
+    ) -> None:
         self.app = app
         self.state = state
         self.sandbox_scenario = sandbox_scenario
+        #: The app `--sandbox-app` (or `--sandbox NAME`) asked for; else the scenario's first.
+        self.sandbox_app = sandbox_app
         self.sandbox: SandboxSession | None = None
         self.report: DoctorView | None = None
+        self._apps: tuple[services.SandboxApp, ...] | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def sandbox_apps(self) -> tuple[services.SandboxApp, ...]:
+        """The scenario's apps, read once (the start screen asks when the sandbox is chosen)."""
+        if self._apps is None:
+            self._apps = services.sandbox_apps(self.sandbox_scenario)
+        return self._apps
 
     @property
     def note(self) -> str:
@@ -46,10 +65,15 @@ class Flow:
             await self.app.push_screen_wait(error_dialog(failed.error, scrub=self.state.scrub))
             return None
 
+    async def _show(self, error: WizardError) -> None:
+        await self.app.push_screen_wait(error_dialog(error, scrub=self.state.scrub))
+
     async def run(self) -> int:
         step = Step.START
         if self.sandbox_scenario is not None and self.state.start is None:
-            self.state.start = StartResult(StartChoice.SANDBOX, sandbox_app=services.SANDBOX_APPS[0].name)
+            apps = self.sandbox_apps()
+            name = self.sandbox_app or (apps[0].name if apps else "")
+            self.state.start = StartResult(StartChoice.SANDBOX, sandbox_app=name)
             step = Step.REGISTRATION if await self._apply_start(self.state.start) else Step.START
         while True:
             outcome = await self._step(step)
@@ -67,7 +91,9 @@ class Flow:
         if step is Step.START:
             from screens.start import StartScreen
 
-            start = await self.app.push_screen_wait(StartScreen(initial=s.start))
+            start = await self.app.push_screen_wait(
+                StartScreen(initial=s.start, sandbox_apps=self.sandbox_apps)
+            )
             if isinstance(start, Back):
                 return Step.START
             return Step.REGISTRATION if await self._apply_start(start) else Step.START
@@ -177,16 +203,36 @@ class Flow:
     async def _start_sandbox(self, app_name: str) -> bool:
         if self.sandbox is None:
             self.app.notify("Starting the sandbox tenant…")
-            self.sandbox = await self._in_thread(
-                partial(services.start_sandbox, self.sandbox_scenario), "sandbox"
-            )
-            if self.sandbox is None:
+            started = await self._in_thread(self._open_sandbox, "sandbox")
+            if started is None:
                 return False
-        profile, secret = self.sandbox.app_profile(app_name)
+        assert self.sandbox is not None
+        try:
+            profile, secret = self.sandbox.app_profile(app_name)
+        except (WizardError, LookupError):
+            names = ", ".join(a.name for a in self.sandbox_apps()) or "none"
+            await self._show(
+                UsageError(f"The sandbox has no app named {app_name!r}", hint=f"Its apps: {names}.")
+            )
+            return False
         self.state.profile, self.state.secret, self.state.passphrase = profile, secret, None
         self.state.sandbox_app = app_name
         return True
 
+    def _open_sandbox(self) -> SandboxSession:
+        """Start the sandbox (thread worker); adopted under the lock, so a close meanwhile still stops it."""
+        session = services.start_sandbox(self.sandbox_scenario)
+        with self._lock:
+            if not self._closed:
+                self.sandbox = session
+                return session
+        session.stop()  # the wizard closed (a signal) while the sandbox was starting
+        raise UsageError("The wizard closed while the sandbox was starting")
+
     def close(self) -> None:
-        if self.sandbox is not None:
-            self.sandbox.stop()
+        """Stop the sandbox, which removes its temporary folder (it holds private keys). Idempotent."""
+        with self._lock:
+            self._closed = True
+            sandbox, self.sandbox = self.sandbox, None
+        if sandbox is not None:
+            sandbox.stop()

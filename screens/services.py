@@ -26,13 +26,14 @@ if TYPE_CHECKING:
 def preload() -> None:
     """Import the heavy libraries once the first screen is painted, so later steps start at once.
 
-    msgraph-sdk alone creates hundreds of thousands of objects; a full garbage collection over them holds
-    the interpreter for ~75 ms, which would freeze the UI mid-test. So the collector is paused while they
-    load, and what they created is then frozen (gc.freeze): later collections no longer walk it.
+    A full garbage collection over what they create holds the interpreter long enough to freeze the UI
+    mid-test, so the collector is paused while they load, and what they created is then frozen
+    (gc.freeze): later collections no longer walk it. msgraph-sdk is not among them: the token test reads
+    Graph as the official sample does, without it.
     """
     gc.disable()
     try:
-        for name in ("msal", "azure.identity", "msgraph"):
+        for name in ("msal", "azure.identity"):
             try:
                 importlib.import_module(name)
             except ImportError:  # an optional piece; the step that needs it will say so
@@ -47,20 +48,63 @@ def preload() -> None:
 
 @dataclass(frozen=True)
 class SandboxApp:
-    """A sandbox app the start screen offers."""
+    """A sandbox app the start screen offers: its scenario name and what makes it interesting."""
 
     name: str
     label: str
 
 
-SANDBOX_APPS: tuple[SandboxApp, ...] = (
-    SandboxApp("graph-daemon", "Workforce daemon with a secret, consented"),
-    SandboxApp("cert-daemon", "Workforce daemon with a certificate"),
-    SandboxApp("unconsented-daemon", "Workforce daemon, admin consent missing"),
-    SandboxApp("todo-daemon", "Daemon calling the ToDo API (own API)"),
-    SandboxApp("delegated-daemon", "Daemon given a delegated permission"),
-    SandboxApp("ext-graph-daemon", "External ID tenant daemon"),
-)
+def _app_label(tenant: Any, app: Any) -> str:
+    """`Graph Daemon (contoso, secret)`: the display name and the facts that shape its test."""
+    facts = [f"{tenant.name} ({tenant.type})" if tenant.type != "workforce" else tenant.name]
+    facts.append(" and ".join(app.credentials) or "no credential")
+    if not app.service_principal:
+        facts.append("no service principal")
+    elif not app.consented:
+        facts.append("no admin consent")
+    if app.secret_expired:
+        facts.append("secret expired")
+    if app.disabled:
+        facts.append("disabled")
+    if any(p.type != "Application" for p in app.permissions):
+        facts.append("delegated permission")
+    return f"{app.display_name} ({', '.join(facts)})"
+
+
+def sandbox_apps(scenario: str | None = None) -> tuple[SandboxApp, ...]:
+    """Every app of the scenario (the built-in one for None or "default"), in the scenario's order.
+
+    Loads the sandbox package (about 0.2 s): call it when the sandbox is chosen, not for the first paint.
+    """
+    from wizard.sandbox import resolve_scenario
+
+    loaded = resolve_scenario(scenario)
+    return tuple(SandboxApp(a.name, _app_label(t, a)) for t in loaded.tenants for a in t.apps)
+
+
+def sandbox_choice(value: str, app: str | None = None) -> tuple[str, str | None]:
+    """`--sandbox VALUE [--sandbox-app APP]` as (scenario, app): VALUE is "default", a scenario file, or
+    the name of one of the default scenario's apps. Raises UsageError for anything else, or an unknown app."""
+    from wizard.errors import UsageError
+
+    scenario = value or "default"
+    if scenario != "default" and not Path(scenario).expanduser().is_file():
+        if app is None and scenario in {a.name for a in sandbox_apps()}:
+            scenario, app = "default", value
+        else:
+            raise UsageError(
+                f"No scenario file and no sandbox app named {value!r}",
+                hint="Give a scenario file, or one of the apps `daemon-wizard sandbox --json` lists.",
+            )
+    apps = sandbox_apps(scenario)
+    if app is not None and app not in {a.name for a in apps}:
+        raise UsageError(
+            f"The sandbox scenario has no app named {app!r}",
+            hint=f"Its apps: {', '.join(a.name for a in apps) or 'none'}.",
+        )
+    if not apps:
+        raise UsageError("The sandbox scenario has no app", hint="Add an app to one of its tenants.")
+    return scenario, app
 
 
 @dataclass
@@ -248,16 +292,74 @@ def export_formats(profile: Profile) -> list[FormatChoice]:
     return [FormatChoice(f.name, f.title) for f in FORMATS.values() if not f.mismatch(profile)]
 
 
+#: The CLI's words in the core's hints and warnings, and what the export step offers instead.
+_TUI_WORDS = (
+    ("Pass --force to replace it (a backup is kept).", 'Tick "Replace existing files" (a backup is kept).'),
+    ("Pick another --format.", "Choose another format."),
+    (
+        "Pass --secret-stdin, --secret-file or DAEMON_WIZARD_CLIENT_SECRET, or put the secret in by hand.",
+        "Paste it on the Credential step (Back), or put it in the file by hand.",
+    ),
+)
+
+
+def tui_words(text: str) -> str:
+    """A core message as the export step says it: the fix the screen offers, never a CLI flag."""
+    for cli, tui in _TUI_WORDS:
+        text = text.replace(cli, tui)
+    return text
+
+
+def is_sandbox_profile(profile: Profile) -> bool:
+    """A profile whose authority is on loopback: the sandbox's, on a port that lives only while it runs."""
+    from urllib.parse import urlsplit
+
+    from wizard.configs.common import LOOPBACK_HOSTS
+
+    host = urlsplit(profile.authority_override or "").hostname or ""
+    return host in LOOPBACK_HOSTS
+
+
 @dataclass(frozen=True)
-class ExportView:
+class PlannedFile:
+    """One file an export would write, and what happens to the file already there."""
+
+    path: Path
+    fate: (
+        str  # "created", "replaced" (the old one kept as a backup) or "refused" (exists, Replace not ticked)
+    )
+
+    @property
+    def line(self) -> str:
+        return {
+            "created": f"{self.path}: created",
+            "replaced": f"{self.path}: replaced, the old file kept as {self.path.name}.bak",
+            "refused": f'{self.path}: exists, refused (tick "Replace existing files" to replace it)',
+        }[self.fate]
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """One format's files with their fates, its masked diff, warnings and next steps."""
+
     format: str
-    files: tuple[str, ...]
+    files: tuple[PlannedFile, ...]
     diff: str
     warnings: tuple[str, ...]
     next_steps: tuple[str, ...] = ()
 
+    @property
+    def refused(self) -> tuple[PlannedFile, ...]:
+        return tuple(f for f in self.files if f.fate == "refused")
 
-def export(
+
+def _target(out_dir: Path, fmt: str) -> Path:
+    from wizard.configs import get_format
+
+    return out_dir / fmt / get_format(fmt).filename
+
+
+def plan_export(
     profile: Profile,
     fmt: str,
     *,
@@ -265,20 +367,77 @@ def export(
     passphrase: Secret | None = None,
     out_dir: Path,
     force: bool,
-    dry_run: bool,
-) -> ExportView:
-    """Write (or preview) one format into `out_dir/<format>/`, as `export --format all` lays it out."""
+) -> ExportPlan:
+    """A dry run of one format into `out_dir/<format>/` (as `export --format all` lays it out): nothing written."""
     from wizard.configs import export_config, get_format
+    from wizard.configs.common import RenderContext
 
-    target = out_dir / fmt / get_format(fmt).filename
+    target = _target(out_dir, fmt)
     result = export_config(
-        profile, fmt, secret=secret, passphrase=passphrase, out=target, force=force, dry_run=dry_run
+        profile, fmt, secret=secret, passphrase=passphrase, out=target, force=force, dry_run=True
     )
-    if dry_run:
-        files: tuple[str, ...] = (f"{result.path} (would be written)",)
-    else:
-        files = tuple(f"{w.path}  mode {oct(w.mode)[2:]}" for w in result.written)
-    return ExportView(fmt, files, result.diff or "", tuple(result.warnings), tuple(result.next_steps))
+    rendering = get_format(fmt).render(profile, secret, RenderContext(target=target, passphrase=passphrase))
+    files = tuple(
+        PlannedFile(path, "created" if not path.exists() else "replaced" if force else "refused")
+        for path in (target, *(e.path for e in rendering.extra))
+    )
+    warnings = tuple(tui_words(w) for w in result.warnings if not w.startswith("would also write "))
+    return ExportPlan(fmt, files, result.diff or "", warnings, tuple(result.next_steps))
+
+
+@dataclass(frozen=True)
+class ExportOutcome:
+    """What a write did: every file written (with its mode and backup), and the error that stopped it."""
+
+    written: tuple[str, ...]
+    next_steps: tuple[str, ...]
+    error: str | None = None
+
+
+def write_exports(
+    profile: Profile,
+    formats: list[str],
+    *,
+    secret: Secret | None,
+    passphrase: Secret | None = None,
+    out_dir: Path,
+    force: bool,
+) -> ExportOutcome:
+    """Write every format, or none when any file would be refused; a failure midway lists what was written."""
+    from wizard.configs import export_config
+    from wizard.errors import FileExistsRefusal, WizardError
+
+    plans = [
+        plan_export(profile, f, secret=secret, passphrase=passphrase, out_dir=out_dir, force=force)
+        for f in formats
+    ]
+    refused = [f for plan in plans for f in plan.refused]
+    if refused:
+        raise FileExistsRefusal(
+            ", ".join(str(f.path) for f in refused),
+            hint='Nothing was written. Tick "Replace existing files" (a backup is kept), or choose another folder.',
+        )
+    written: list[str] = []
+    steps: list[str] = []
+    for plan in plans:
+        try:
+            result = export_config(
+                profile,
+                plan.format,
+                secret=secret,
+                passphrase=passphrase,
+                out=_target(out_dir, plan.format),
+                force=force,
+                dry_run=False,
+            )
+        except (WizardError, OSError) as exc:
+            reason = f"{exc.title}. {tui_words(exc.hint or '')}" if isinstance(exc, WizardError) else str(exc)
+            return ExportOutcome(tuple(written), tuple(steps), f"{plan.format} failed: {reason}".strip())
+        for w in result.written:
+            backup = f", the old file kept as {w.backup}" if w.backup else ""
+            written.append(f"{w.path}  mode {oct(w.mode)[2:]}{backup}")
+        steps += [f"{plan.format}: {n}" for n in result.next_steps]
+    return ExportOutcome(tuple(written), tuple(steps))
 
 
 @dataclass(frozen=True)

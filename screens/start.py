@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.services import SANDBOX_APPS
+from screens.services import SandboxApp
 from screens.state import StartChoice, StartResult, Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -31,9 +33,17 @@ class StartScreen(StepScreen[StartResult]):
 
     STEP = Step.START
 
-    def __init__(self, *, initial: StartResult | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        initial: StartResult | None = None,
+        sandbox_apps: Callable[[], tuple[SandboxApp, ...]] | None = None,
+    ) -> None:
         super().__init__()
         self.initial = initial or StartResult(StartChoice.WORKFORCE)
+        #: The sandbox scenario's apps, asked for only when the sandbox is chosen (it loads the sandbox).
+        self.sandbox_apps = sandbox_apps or (lambda: ())
+        self._apps_listed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,12 +59,7 @@ class StartScreen(StepScreen[StartResult]):
                 yield Input(self.initial.import_path, placeholder="path/to/config", id="import-path")
             with Vertical(id="opt-sandbox", classes="option"):
                 yield Label("Sandbox app")
-                yield Select(
-                    [(f"{a.name}: {a.label}", a.name) for a in SANDBOX_APPS],
-                    value=self.initial.sandbox_app or SANDBOX_APPS[0].name,
-                    allow_blank=False,
-                    id="sandbox-app",
-                )
+                yield Select[str]([], prompt="Sandbox app", id="sandbox-app")
             yield Static("", id="start-message", markup=False)
         yield Footer()
 
@@ -74,6 +79,18 @@ class StartScreen(StepScreen[StartResult]):
         self.query_one("#opt-cloud").display = choice is StartChoice.WORKFORCE
         self.query_one("#opt-import").display = choice is StartChoice.IMPORT
         self.query_one("#opt-sandbox").display = choice is StartChoice.SANDBOX
+        if choice is StartChoice.SANDBOX and not self._apps_listed:
+            self._list_sandbox_apps()
+
+    def _list_sandbox_apps(self) -> None:
+        """Every app of the scenario, the one chosen before (or the first) selected."""
+        self._apps_listed = True
+        apps = self.sandbox_apps()
+        select = self.query_one("#sandbox-app", Select)
+        select.set_options([(f"{a.name}: {a.label}", a.name) for a in apps])
+        names = [a.name for a in apps]
+        if names:
+            select.value = self.initial.sandbox_app if self.initial.sandbox_app in names else names[0]
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_options(self.choice)
@@ -99,11 +116,15 @@ class StartScreen(StepScreen[StartResult]):
             self.query_one("#start-message", Static).update("Give the path of the config file to import.")
             self.query_one("#import-path").focus()
             return None
-        cloud = self.query_one("#cloud", Select).value
         app = self.query_one("#sandbox-app", Select).value
+        if choice is StartChoice.SANDBOX and not isinstance(app, str):
+            self.query_one("#start-message", Static).update("Choose one of the sandbox's apps.")
+            self.query_one("#sandbox-app").focus()
+            return None
+        cloud = self.query_one("#cloud", Select).value
         return StartResult(
             choice,
             cloud=cloud if isinstance(cloud, Cloud) else Cloud.GLOBAL,
             import_path=path,
-            sandbox_app=str(app) if isinstance(app, str) else SANDBOX_APPS[0].name,
+            sandbox_app=app if isinstance(app, str) else "",
         )

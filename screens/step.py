@@ -1,17 +1,32 @@
-"""The base of every step screen: Back and Next bindings, the step bar, the footer."""
+"""The base of every step screen: Back and Next, the step bar, the footer, and the guards every step shares.
+
+Two guards live here so that no key, however fast, can act on the wrong screen:
+- a step acts (bindings, palette commands, `dismiss`) only while it is the app's current screen, from its
+  mount until it has been dismissed once. Textual's `dismiss` pops whatever screen is on top, so a
+  second Esc that arrives before the pop completes would otherwise pop the next step, half mounted;
+- a failed worker started by the step is reported here, once: Textual sends `Worker.StateChanged` to the
+  node that started the worker, so the App never sees a screen's workers.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar, Generic, TypeVar, Union
 
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from screens.state import BACK, Back, Step
 
 T = TypeVar("T")
+
+
+async def _nothing() -> None:
+    """What a refused `dismiss` awaits."""
 
 
 class StepScreen(Screen[Union[T, Back]], Generic[T]):
@@ -22,9 +37,15 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         Binding("escape", "back", "Back", id="wizard.back"),
         Binding("ctrl+n", "next", "Next", id="wizard.next"),
     ]
+    #: Worker groups whose failure the step shows in its own widgets; any other failure opens the dialog.
+    INLINE_FAILURES: ClassVar[frozenset[str]] = frozenset()
 
     class Shown(Message):
         """Posted once the step's first frame is on the screen (the app then loads what can wait)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._leaving = False
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.post_message, self.Shown())
@@ -35,10 +56,54 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
             for text_input in self.query(Input):
                 text_input.cursor_blink = False
 
+    # --- the guards ----------------------------------------------------------------------------------
+
+    @property
+    def acting(self) -> bool:
+        """True while the step may act: mounted (children composed), on top of the stack, not dismissed.
+
+        The command palette over the step counts as the step: it lists and runs the step's actions.
+        """
+        if not self.is_mounted or self._leaving:
+            return False
+        stack = self.app.screen_stack
+        if stack and isinstance(stack[-1], CommandPalette):
+            stack = stack[:-1]
+        return bool(stack) and stack[-1] is self
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Every binding and palette command of a step goes through here (Textual asks before running)."""
+        if not self.acting:
+            return False
+        return self.allows(action)
+
+    def allows(self, action: str) -> bool | None:
+        """A step's own rule for one of its actions (True, False to refuse, None to show it disabled)."""
+        return True
+
+    def dismiss(self, result: T | Back | None = None) -> AwaitComplete:
+        """Leave the step once; a second call (a key repeated before the pop) does nothing."""
+        if self._leaving or self.app.screen is not self:
+            return AwaitComplete(_nothing())
+        self._leaving = True
+        return super().dismiss(result)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One handler for every worker a step starts: a failure the step does not show itself is a dialog."""
+        if event.state is not WorkerState.ERROR or event.worker.group in self.INLINE_FAILURES:
+            return
+        report = getattr(self.app, "report_failure", None)
+        if callable(report):
+            report(event.worker.error)
+
+    # --- Back and Next -------------------------------------------------------------------------------
+
     def action_back(self) -> None:
         self.dismiss(BACK)
 
     def action_next(self) -> None:
+        if not self.acting:
+            return
         result = self.result()
         if result is not None:
             self.dismiss(result)

@@ -30,6 +30,7 @@ class TokenTestScreen(StepScreen[DoctorView]):
     """Starts the test on mount; Next shows the diagnosis once it has finished."""
 
     STEP = Step.TEST
+    INLINE_FAILURES = frozenset({"token-test"})
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "rerun", "Run test", id="wizard.run_test", tooltip="Run the token test again")
     ]

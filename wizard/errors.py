@@ -4,11 +4,13 @@
     ├── UsageError                   bad command-line usage or bad user input
     │   ├── ValidationError          a profile value is wrong (field, value shown masked)
     │   ├── ConfigFileError          a config file cannot be read or parsed (path, line)
+    │   ├── PathError                a path cannot be written to as given (a file where a folder is)
     │   └── SecretSourceError        a secret could not be read from its source
     ├── CertificateError             key/certificate cannot be made, read or matched
     │   ├── CertificateUnreadable    a key/certificate file cannot be used (also a UsageError: exit 2)
     │   └── CertificateExpired       the certificate is outside its validity period
     ├── FileExistsRefusal            a file would be overwritten without --force
+    ├── FileWriteError               a file cannot be written: disk full, read-only, no permission
     ├── NetworkError                 the remote could not be reached or answered badly
     │   ├── DnsError
     │   ├── ConnectError             connection refused / reset / dropped
@@ -21,11 +23,25 @@
     └── TokenFormatError             a JWT cannot be decoded (also a UsageError: bad input, exit 2)
 
 Each exception's ``str()`` is ``title`` and, when there is one, ``hint`` on a second line.
-Messages are written by us, so they never echo a secret value. Each class has a `kind`: the words a message
-shows for it (class names such as `TimeoutError_` are internal and never shown).
+Titles and hints often quote a server's words (an ``error_description``, a correlation id): they pass
+through the one redactor (wizard.redact) when the error is built, so a server that echoes the secret
+cannot make an error carry it. Each class has a `kind`: the words a message shows for it (class names such
+as `TimeoutError_` are internal and never shown).
 """
 
 from __future__ import annotations
+
+from wizard.redact import redact_text
+
+
+def _clean(text: str | None) -> str | None:
+    return redact_text(text) if text else text
+
+
+def _clean_body(body: dict[str, object] | None) -> dict[str, object] | None:
+    if body is None:
+        return None
+    return {k: (redact_text(v) if isinstance(v, str) else v) for k, v in body.items()}
 
 
 class WizardError(Exception):
@@ -43,10 +59,10 @@ class WizardError(Exception):
         aadsts: str | None = None,
         correlation_id: str | None = None,
     ) -> None:
-        self.title = title or self.default_title
-        self.hint = hint
+        self.title = _clean(title) or self.default_title
+        self.hint = _clean(hint)
         self.aadsts = aadsts
-        self.correlation_id = correlation_id
+        self.correlation_id = _clean(correlation_id)
         super().__init__(self.title)
 
     def __str__(self) -> str:
@@ -141,6 +157,28 @@ class FileExistsRefusal(WizardError):
         self.path = path
 
 
+class FileWriteError(WizardError):
+    """The file system refused a write (ENOSPC, EROFS, EACCES, EIO): exit 1, nothing half-written."""
+
+    default_title = "The file could not be written"
+    kind = "write error"
+
+    def __init__(self, title: str | None = None, *, path: str, hint: str | None = None) -> None:
+        super().__init__(title, hint=hint)
+        self.path = path
+
+
+class PathError(UsageError):
+    """The path given cannot be a file (a folder is in the way, or a file where a folder is expected)."""
+
+    default_title = "The path cannot be written"
+    kind = "path error"
+
+    def __init__(self, title: str | None = None, *, path: str, hint: str | None = None) -> None:
+        super().__init__(title, hint=hint)
+        self.path = path
+
+
 class NetworkError(WizardError):
     default_title = "Network error"
     kind = "network error"
@@ -205,8 +243,8 @@ class TokenError(WizardError):
         body: dict[str, object] | None = None,
     ) -> None:
         super().__init__(title, hint=hint, aadsts=aadsts, correlation_id=correlation_id)
-        self.error = error
-        self.body = body
+        self.error = _clean(error)
+        self.body = _clean_body(body)
 
 
 class ApiError(WizardError):

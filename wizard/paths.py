@@ -55,3 +55,13 @@ def read_bounded(path: str | Path, *, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(f"{path} is larger than {limit} bytes")
     return data
+
+
+def log_dir() -> Path:
+    """Logs, such as the TUI's report of an unexpected error."""
+    home = _home()
+    if home is not None:
+        return home / "log"
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir(APP_NAME))

@@ -12,7 +12,9 @@ from wizard.paths import config_dir
 from wizard.profile import Profile
 from wizard.safe_write import WrittenFile, write_atomic
 
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: A file name on every OS: no separator, no control character, no leading dot (fullmatch: `$` alone
+#: would let a trailing newline through).
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 __all__ = [
     "dumps",
@@ -26,9 +28,10 @@ __all__ = [
 
 
 def check_name(name: str) -> str:
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name) or name.endswith("."):
         raise UsageError(
-            f"{name!r} is not a valid profile name", hint="Use letters, digits, '.', '_' or '-'."
+            f"{name!r} is not a valid profile name",
+            hint="Use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.",
         )
     return name
 

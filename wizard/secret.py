@@ -22,7 +22,10 @@ class Secret:
     __slots__ = ("_value",)
 
     def __init__(self, value: str) -> None:
+        from wizard.redact import remember  # late: wizard.redact imports `mask` from here
+
         self._value = value
+        remember(value)  # from now on every message this process prints masks the value
 
     def reveal(self) -> str:
         """The real value, for the one place that must send it (the token request, a file)."""

@@ -13,6 +13,7 @@ from wizard.errors import ValidationError
 from wizard.guids import GUID_SEARCH, NIL_GUID, is_guid, normalise_guid
 from wizard.placeholders import find_placeholder
 from wizard.profile import ApiKind, CredentialKind, Profile
+from wizard.redact import redact_text, shown
 from wizard.scopes import normalise_scope
 from wizard.secret import Secret, mask
 from wizard.urls import split_url
@@ -32,6 +33,12 @@ class Problem:
     message: str
     fix: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        # Messages quote the user's values; a value in the wrong field can be the secret (swapped
+        # ClientId/ClientSecret), so every problem passes through the one redactor when it is made.
+        object.__setattr__(self, "message", redact_text(self.message))
+        object.__setattr__(self, "fix", redact_text(self.fix))
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -68,7 +75,7 @@ def check_client_id(value: str, *, tenant: str = "") -> list[Problem]:
             fix = f"Remove the extra characters around the GUID; paste only {where}."
         else:
             fix = f"Paste {where}: a GUID like 11112222-bbbb-3333-cccc-4444dddd5555, not the display name."
-        return [Problem("client_id", "client-id-invalid", f"The client ID {v!r} is not a GUID", fix)]
+        return [Problem("client_id", "client-id-invalid", f"The client ID {shown(v)} is not a GUID", fix)]
     problems: list[Problem] = []
     if guid == NIL_GUID:
         problems.append(
@@ -109,7 +116,7 @@ def check_tenant(value: str, *, tenant_type: TenantType = TenantType.WORKFORCE) 
             Problem(
                 "tenant",
                 "tenant-common",
-                f"'{v}' cannot issue app-only tokens",
+                f"{shown(v)} cannot issue app-only tokens",
                 f"A daemon acts in one specific tenant: use {where} or a verified domain.",
             )
         ]
@@ -118,7 +125,7 @@ def check_tenant(value: str, *, tenant_type: TenantType = TenantType.WORKFORCE) 
             Problem(
                 "tenant",
                 "tenant-invalid",
-                f"The tenant {v!r} looks like a URL or path",
+                f"The tenant {shown(v)} looks like a URL or path",
                 f"Give only the tenant, e.g. {where}; the authority URL is built from it.",
             )
         ]
@@ -132,7 +139,7 @@ def check_tenant(value: str, *, tenant_type: TenantType = TenantType.WORKFORCE) 
             Problem(
                 "tenant",
                 "tenant-invalid",
-                f"{v!r} is not an External ID tenant subdomain",
+                f"{shown(v)} is not an External ID tenant subdomain",
                 "Use the subdomain of <subdomain>.onmicrosoft.com (External ID admin center > Overview), "
                 "or the tenant ID.",
             )
@@ -148,7 +155,7 @@ def check_tenant(value: str, *, tenant_type: TenantType = TenantType.WORKFORCE) 
             Problem(
                 "tenant",
                 "tenant-invalid",
-                f"The tenant {v!r} is neither a GUID nor a domain name",
+                f"The tenant {shown(v)} is neither a GUID nor a domain name",
                 f"Use {where}, or a verified domain such as contoso.onmicrosoft.com.",
             )
         ]
@@ -301,7 +308,7 @@ def _check_api(profile: Profile) -> list[Problem]:
                 Problem(
                     "api_url",
                     "api-url-invalid",
-                    f"{api.base_url!r} is not a URL",
+                    f"{shown(api.base_url)} is not a URL",
                     "Use https://host[:port]/path.",
                 )
             )

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from screens.crash import redact, write_crash_log
 from wizard.errors import WizardError
 
 
@@ -50,10 +51,17 @@ class ErrorDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-def error_dialog(error: BaseException | None, *, scrub: Callable[[str], str]) -> ErrorDialog:
-    """The dialog for a failed worker: our errors show their title and fix, others their type and text."""
+def error_dialog(
+    error: BaseException | None, *, scrub: Callable[[str], str], closing: bool = False
+) -> ErrorDialog:
+    """The dialog for a failure: our errors show their title and fix; any other is a bug, logged to a file.
+
+    `closing` says the wizard closes after the dialog (the error broke the app itself, not one task).
+    """
     if isinstance(error, WizardError):
-        title, hint = error.title, error.hint or ""
-    else:
-        title, hint = f"Unexpected error ({type(error).__name__})", str(error or "")
-    return ErrorDialog(scrub(title), scrub(hint))
+        return ErrorDialog(redact(error.title, scrub), redact(error.hint or "", scrub))
+    log = write_crash_log(error, scrub=scrub) if error is not None else None
+    detail = redact(f"{type(error).__name__}: {error}" if error is not None else "unknown", scrub)
+    where = f"The details are in {log}" if log else "The details could not be written to a log file"
+    then = "The wizard will close." if closing else "You can go on, or report it with the log."
+    return ErrorDialog("Unexpected error", f"{detail}\n{where} (no secrets in it). {then}")

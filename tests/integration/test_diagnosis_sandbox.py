@@ -13,8 +13,8 @@ import requests
 
 from wizard.cli.main import main
 from wizard.diagnosis import diagnose
+from wizard.live.token_keys import verify_token
 from wizard.sandbox import Sandbox
-from wizard.tokens.verify import verify_token
 
 GRAPH = ["https://graph.microsoft.com/.default"]
 
@@ -150,11 +150,14 @@ def test_decode_verify_against_the_sandbox_jwks(
 ) -> None:
     scope = _todo_scope(sandbox, "todo-daemon")
     token = _token(sandbox, sandbox_session, "todo-daemon", scope)["access_token"]
-    result = verify_token(token, verify=sandbox.ca_file)
+    # The sandbox is not Entra: its issuer is trusted only when named (--issuer).
+    issuer = f"{sandbox.app('todo-daemon').authority}/v2.0"
+    result = verify_token(token, verify=sandbox.ca_file, issuer=issuer)
     assert result.verified, result
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    assert not verify_token(tampered, verify=sandbox.ca_file).verified
-    assert main(["decode", token, "--verify", "--ca-file", sandbox.ca_file, "--json"]) == 0
+    assert not verify_token(tampered, verify=sandbox.ca_file, issuer=issuer).verified
+    argv = ["decode", token, "--verify", "--issuer", issuer, "--ca-file", sandbox.ca_file, "--json"]
+    assert main(argv) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["signature"]["verified"] is True
     assert data["summary"]["version"] == "2.0"

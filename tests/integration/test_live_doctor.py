@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from fake_clock import FakeClock
 
 from wizard.exitcodes import ExitCode
 from wizard.live.doctor import DoctorOptions, DoctorReport, run_doctor
@@ -16,6 +17,9 @@ from wizard.sandbox import Sandbox
 from wizard.secret import Secret
 
 BOUND = 6.0
+# doctor reports within BOUND + 1 s of its bound starting (its own duration_s; the libraries are imported
+# before it); the rest of the slack is for the report itself on a loaded 2-core machine.
+SLACK = 3.0
 
 
 def _doctor(
@@ -24,21 +28,23 @@ def _doctor(
     *,
     ca: bool = True,
     profile: Profile | None = None,
+    clock: FakeClock | None = None,
+    bound: float = BOUND,
     admin_view: bool = True,
     **opts: object,
 ) -> DoctorReport:
     """Doctor as `doctor --sandbox` runs it: with the registration the sandbox's admin sees, unless told."""
     base, secret = sandbox_app_profile(sb, app)
-    start = time.monotonic()
     report = run_doctor(
         profile or base,
         secret=secret,
         ca_file=sb.ca_file if ca else None,
-        options=DoctorOptions(timeout=BOUND, **opts),  # type: ignore[arg-type]
+        options=DoctorOptions(timeout=bound, **opts),  # type: ignore[arg-type]
         use_env_proxies=False,
         registration=sandbox_registration(sb, base.client_id) if admin_view else None,
+        **({"clock": clock} if clock is not None else {}),
     )
-    assert time.monotonic() - start < BOUND + 2, "doctor overran its time bound"
+    assert report.duration_s < bound + SLACK, f"doctor overran its time bound: {report.duration_s:.1f} s"
     return report
 
 
@@ -147,41 +153,65 @@ def test_secret_expired_at_runtime(make_sandbox: Callable[..., Sandbox]) -> None
     assert _codes(_doctor(sb))[0] == "secret-expired"
 
 
+# (kind, inject kwargs, finding, the retry waits asked for). The waits go through a FakeClock: recorded, not
+# slept, and counted by the deadline as time gone by. Retry-After is capped at 5 s, two retries at most; 500
+# is not retryable. A delay or a hang is a real socket timeout (the read timeout, BOUND / 3).
 FAULTS = [
-    ("delay", {"delay": BOUND + 5}, "network-timeout"),
-    ("hang", {}, "network-timeout"),
-    ("429", {"retry_after": 1}, "service-unavailable"),
-    ("503", {"retry_after": 3600}, "service-unavailable"),
-    ("500", {}, "service-unavailable"),
-    ("malformed_json", {}, "network-bad-answer"),
-    ("drop", {}, "network-connect"),
+    ("delay", {"delay": BOUND + 5}, "network-timeout", []),
+    ("hang", {}, "network-timeout", []),
+    ("429", {"retry_after": 1}, "service-unavailable", [1.0, 1.0]),
+    ("503", {"retry_after": 3600}, "service-unavailable", [5.0, 5.0]),
+    ("500", {}, "service-unavailable", []),
+    ("malformed_json", {}, "network-bad-answer", []),
+    ("drop", {}, "network-connect", []),
 ]
 
 
 @pytest.mark.parametrize("endpoint", ["discovery", "token", "graph"])
-@pytest.mark.parametrize(("kind", "kw", "code"), FAULTS, ids=[f[0] for f in FAULTS])
-def test_faults(sandbox: Sandbox, endpoint: str, kind: str, kw: dict[str, float], code: str) -> None:
+@pytest.mark.parametrize(("kind", "kw", "code", "waits"), FAULTS, ids=[f[0] for f in FAULTS])
+def test_faults(
+    sandbox: Sandbox, endpoint: str, kind: str, kw: dict[str, float], code: str, waits: list[float]
+) -> None:
     sandbox.faults.inject(endpoint, kind, **kw)  # type: ignore[arg-type]
-    report = _doctor(sandbox)
+    clock = FakeClock()
+    # The retry cases get a budget their (fake) waits fit in, so every allowed retry happens.
+    report = _doctor(sandbox, clock=clock, bound=BOUND + sum(waits))
     assert report.verdict == "fail"
     assert _codes(report) == [code]
     assert report.exit_code == ExitCode.NETWORK
     assert report.error is not None
     assert report.error.hint
+    assert clock.sleeps == waits
+    step = {"discovery": "discovery", "token": "token", "graph": "api"}[endpoint]
+    if waits:
+        attempts = [e.attempt for e in report.trace.exchanges if e.step == step]
+        assert attempts == [1, 2, 3], "one try and two retries"
+
+
+def test_retry_wait_that_would_pass_the_deadline_is_not_taken(sandbox: Sandbox) -> None:
+    sandbox.faults.inject("token", "503", retry_after=3600)
+    clock = FakeClock()
+    report = _doctor(sandbox, clock=clock, bound=8.0)
+    assert _codes(report) == ["service-unavailable"]
+    assert clock.sleeps == [5.0], "a second 5 s wait does not fit the 3 s left"
 
 
 def test_todo_fault(sandbox: Sandbox) -> None:
     sandbox.faults.inject("todo", "503", retry_after=1)
-    report = _doctor(sandbox, "todo-daemon")
+    clock = FakeClock()
+    report = _doctor(sandbox, "todo-daemon", clock=clock)
     assert _codes(report) == ["service-unavailable"]
+    assert clock.sleeps == [1.0, 1.0]
 
 
 def test_retry_after_is_honoured_once_then_success(sandbox: Sandbox) -> None:
     sandbox.faults.inject("token", "429", retry_after=1, times=1)
-    report = _doctor(sandbox)
+    clock = FakeClock()
+    report = _doctor(sandbox, clock=clock)
     assert report.verdict == "ok"
     tokens = [e for e in report.trace.exchanges if e.step == "token"]
     assert [e.status for e in tokens] == [429, 200]
+    assert clock.sleeps == [1.0]
 
 
 def test_unreachable_port(sandbox: Sandbox) -> None:
@@ -245,5 +275,8 @@ def test_cancel_ends_a_hanging_run(sandbox: Sandbox) -> None:
     report = run_doctor(
         profile, secret=secret, ca_file=sandbox.ca_file, options=DoctorOptions(timeout=30), cancel=cancel
     )
-    assert time.monotonic() - start < 5
+    # The hang would end at the read timeout (10 s of a 30 s bound); a cancel ends it well before.
+    assert time.monotonic() - start < 8
+    assert report.error is not None
+    assert report.error.title == "Cancelled"
     assert report.verdict == "fail"

@@ -125,13 +125,10 @@ def test_clear_releases_a_hung_request(sandbox: Sandbox, sandbox_http: httpx.Cli
     with pytest.raises(httpx.ReadTimeout):
         sandbox_http.get(f"{sandbox.graph_base_url}/users", timeout=0.3)
     sandbox.faults.clear()
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if any(e.endpoint == "graph" and e.fault == "hang" and e.status == 401 for e in sandbox.request_log):
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("the hung request was not released by clear()")
+    released = sandbox.wait_for_request(
+        lambda log: any(e.endpoint == "graph" and e.fault == "hang" and e.status == 401 for e in log)
+    )
+    assert released, "the hung request was not released by clear()"
 
 
 def test_get_on_token_endpoint_is_900561(sandbox: Sandbox, sandbox_http: httpx.Client) -> None:

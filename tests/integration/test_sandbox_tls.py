@@ -48,7 +48,7 @@ def test_ca_is_persisted_and_reused(tmp_path: Path, make_sandbox: Callable[..., 
     pem = Path(first.ca_file).read_bytes()
     second = make_sandbox(data_dir=tmp_path)
     assert Path(second.ca_file).read_bytes() == pem
-    assert (tmp_path / "sandbox" / "ca-key.pem").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "sandbox" / "ca-bundle.pem").stat().st_mode & 0o077 == 0
 
 
 def test_untrusted_without_the_ca(sandbox: Sandbox) -> None:

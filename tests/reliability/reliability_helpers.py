@@ -27,7 +27,7 @@ def run_cli(
     *argv: str,
     env: dict[str, str] | None = None,
     stdin: str | None = None,
-    timeout: float = 60,
+    timeout: float = 300,  # a hang guard only: start-up alone takes tens of seconds on a loaded machine
     umask: int | None = None,
     prelude: str = "",
 ) -> Done:

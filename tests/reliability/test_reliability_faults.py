@@ -11,8 +11,13 @@ from reliability_helpers import Done, run_cli, sandbox_flags
 
 from wizard.sandbox import Sandbox
 
-TIMEOUT = 4  # --timeout for every run; the process must end within it plus start-up
-START_UP = 8.0  # generous bound for interpreter and library start-up on a loaded 2-core machine
+TIMEOUT = 4  # --timeout for every run
+# doctor reports its own duration (`duration_s`, from the start of its time bound: interpreter and library
+# start-up are not in it, and take tens of seconds on a loaded machine). It promises to report within
+# --timeout plus a second; the rest of the slack is for the report itself on a loaded machine. A hung process
+# is caught by run_cli's timeout. The retry waits are asserted in tests/integration/test_live_doctor.py
+# through a fake clock; here they are real, as the process is.
+SLACK = 3.0
 
 # (endpoint, kind, inject kwargs, expected finding code)
 FAULTS = [
@@ -30,17 +35,17 @@ FAULTS = [
 ]
 
 
-def _doctor(sb: Sandbox, *extra: str, secret: str | None = None) -> Done:
+def _doctor(sb: Sandbox, *extra: str, secret: str | None = None, timeout: float = TIMEOUT) -> Done:
     app = sb.app("graph-daemon")
     env = {"DAEMON_WIZARD_CLIENT_SECRET": secret or app.secret or ""}
-    return run_cli("doctor", "--json", "--timeout", str(TIMEOUT), *sandbox_flags(sb), *extra, env=env)
+    return run_cli("doctor", "--json", "--timeout", str(timeout), *sandbox_flags(sb), *extra, env=env)
 
 
-def _check(done: Done, code: str, exit_code: int = 3) -> dict[str, object]:
+def _check(done: Done, code: str, exit_code: int = 3, timeout: float = TIMEOUT) -> dict[str, object]:
     assert "Traceback" not in done.err, done.err
-    assert done.seconds < TIMEOUT + START_UP, f"doctor overran its bound: {done.seconds:.1f} s"
     assert done.code == exit_code, (done.code, done.out, done.err)
     data = json.loads(done.out)
+    assert data["duration_s"] < timeout + SLACK, f"doctor overran its bound: {data['duration_s']} s"
     assert data["verdict"] == "fail"
     assert data["exit_code"] == exit_code
     assert data["findings"][0]["code"] == code, [f["code"] for f in data["findings"]]  # most likely first
@@ -95,8 +100,9 @@ def _token_posts(sb: Sandbox, before: int) -> list[int]:
 def test_retry_after_is_honoured_with_a_cap(sandbox: Sandbox) -> None:
     sandbox.faults.inject("token", "429", retry_after=1)
     before = len(sandbox.request_log)
-    done = _doctor(sandbox)
-    _check(done, "service-unavailable")
+    # A bound both 1 s waits fit in however slow the machine is; with TIMEOUT the second may not.
+    done = _doctor(sandbox, timeout=20)
+    _check(done, "service-unavailable", timeout=20)
     assert _token_posts(sandbox, before) == [429, 429, 429], "one try and at most 2 retries"
     assert done.seconds >= 2.0, "Retry-After: 1 was not waited for"
 

@@ -4,7 +4,7 @@ finding. With the registration the sandbox's admin sees, the TUI names the Deleg
 from __future__ import annotations
 
 from test_tui_sandbox_flows import SIZE, run_test_to_diagnosis, start_on
-from tui_helpers import make_app, screen_text, settle, wait_for
+from tui_helpers import make_app, screen_text, wait_for, wait_for_text
 
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
@@ -20,7 +20,7 @@ async def test_consent_does_not_loop_on_a_delegated_only_permission() -> None:
             await pilot.press("ctrl+n")
             await wait_for(pilot, ConsentScreen)
             await pilot.press("a")  # the admin approves, as the loop's user did
-            await settle(pilot, "consent")
+            await wait_for_text(pilot, "Admin consent granted on the sandbox tenant")
             await pilot.press("ctrl+n")
             diagnosis = await run_test_to_diagnosis(pilot)
             first = diagnosis.report.findings[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import CANARY, make_app, screen_text, settle, wait_for
+from tui_helpers import CANARY, make_app, screen_text, until, wait_for, wait_for_text
 
 from screens.app import WizardApp
 from screens.consent import ConsentScreen
@@ -26,11 +26,8 @@ SIZE = (100, 40)
 async def wait_for_test(pilot: Pilot[int]) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, TokenTestScreen)
-    for _ in range(600):
-        if screen.report is not None:
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the token test did not finish")
+    await wait_for_text(pilot, "Press ctrl+n for the token", within="#test-status")
+    assert screen.report is not None
 
 
 async def start_on(pilot: Pilot[int], app_name: str) -> None:
@@ -39,6 +36,7 @@ async def start_on(pilot: Pilot[int], app_name: str) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, StartScreen)
     await pilot.press("down", "down", "down")
+    await until(pilot, lambda: screen.query_one("#sandbox-app").value == "graph-daemon", "the sandbox's apps")  # type: ignore[attr-defined]
     screen.query_one("#sandbox-app").value = app_name  # type: ignore[attr-defined]
     await pilot.press("ctrl+n")
     await wait_for(pilot, RegistrationScreen)
@@ -98,7 +96,7 @@ async def test_workforce_with_a_generated_certificate(app: WizardApp, tmp_path: 
         assert isinstance(screen, CredentialScreen)
         screen.query_one("#out-dir").value = str(tmp_path)  # type: ignore[attr-defined]
         await pilot.press("ctrl+g")
-        await settle(pilot, "certificate")
+        await wait_for_text(pilot, "SHA-1 thumbprint (portal)")
         assert screen.generated is not None
         assert (tmp_path / "sandbox-cert-daemon.key.pem").is_file()
         await pilot.press("ctrl+n")
@@ -111,12 +109,12 @@ async def test_workforce_with_a_generated_certificate(app: WizardApp, tmp_path: 
         assert not diagnosis.report.ok
         assert diagnosis.report.findings[0].code == "certificate-not-registered"
         # Back to the credential step, upload it as the portal would (ctrl+r on the sandbox), test again.
-        for _ in range(3):
+        for step in (TokenTestScreen, ConsentScreen, CredentialScreen):
             await pilot.press("escape")
-        await wait_for(pilot, CredentialScreen)
-        await settle(pilot, "certificate")  # the certificate already chosen is inspected on arrival
+            await wait_for(pilot, step)
+        await wait_for_text(pilot, "Private key: matches")  # the chosen certificate is inspected on arrival
         await pilot.press("ctrl+r")
-        await settle(pilot, "upload")
+        await wait_for_text(pilot, "Uploaded to the sandbox app")
         diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
@@ -127,7 +125,7 @@ async def test_workforce_with_the_registered_certificate_passes(app: WizardApp) 
         await pilot.press("ctrl+n")
         await wait_for(pilot, CredentialScreen)
         await pilot.press("ctrl+o")  # inspect the registered certificate the sandbox prefilled
-        await settle(pilot, "certificate")
+        await wait_for_text(pilot, "Private key: matches")
         diagnosis = await credential_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
 
@@ -157,8 +155,7 @@ async def test_missing_consent_is_diagnosed_fixed_with_the_consent_key_and_passe
         await pilot.press("f")  # go to the fix: the consent step
         await wait_for(pilot, ConsentScreen)
         await pilot.press("a")  # approve on the sandbox
-        await settle(pilot, "consent")
-        assert "Admin consent granted" in screen_text(app)
+        await wait_for_text(pilot, "Admin consent granted on the sandbox tenant")
         await pilot.press("ctrl+n")
         diagnosis = await run_test_to_diagnosis(pilot)
         assert diagnosis.report.ok, diagnosis.report.findings
@@ -192,3 +189,85 @@ async def test_canary_secret_typed_in_never_reaches_the_screen_or_the_trace(app:
         seen += [f"{f.title} {f.explanation} {f.fix}" for f in diagnosis.report.findings]
         for text in seen:
             assert CANARY not in text and CANARY[:12] not in text
+
+
+# --- --sandbox FILE: the scenario's own apps; --sandbox NAME / --sandbox-app NAME picks one ---------------
+
+CUSTOM_APPS = (
+    {
+        "name": "billing-daemon",
+        "client_id": "b111ee00-0001-4000-a000-00000000c11e",
+        "consented": True,
+        "permissions": [{"api": "graph", "value": "User.Read.All"}],
+    },
+    {
+        "name": "old-secret-daemon",
+        "client_id": "b111ee00-0002-4000-a000-00000000c11e",
+        "consented": True,
+        "secret_expired": True,
+        "permissions": [{"api": "graph", "value": "User.Read.All"}],
+    },
+    {"name": "off-daemon", "client_id": "b111ee00-0003-4000-a000-00000000c11e", "disabled": True},
+    {"name": "no-sp-daemon", "client_id": "b111ee00-0004-4000-a000-00000000c11e", "service_principal": False},
+)
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    import json
+
+    tenant = {
+        "name": "northwind",
+        "id": "0a0b0c0d-0000-4000-a000-00000000a0a0",
+        "domain": "northwind.onmicrosoft.com",
+        "apps": list(CUSTOM_APPS),
+    }
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps({"tenants": [tenant]}), "utf-8")
+    return path
+
+
+async def test_a_custom_scenario_opens_on_its_own_first_app_and_lists_every_app(scenario_file: Path) -> None:
+    """Was: a blank screen, "No sandbox app with client id graph-daemon"."""
+    app = make_app(sandbox=str(scenario_file))
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, RegistrationScreen)
+            assert app.state.sandbox_app == "billing-daemon"
+            assert app.state.profile.client_id == CUSTOM_APPS[0]["client_id"]
+            await wait_for_text(pilot, "sandbox tenant · billing-daemon")
+            await pilot.press("escape")
+            await wait_for(pilot, StartScreen)
+            select = app.screen.query_one("#sandbox-app")
+            offered = [value for _, value in select._options if isinstance(value, str)]  # type: ignore[attr-defined]
+            assert offered == [a["name"] for a in CUSTOM_APPS]
+            labels = " ".join(str(label) for label, _ in select._options)  # type: ignore[attr-defined]
+            for fact in ("secret expired", "disabled", "no service principal"):
+                assert fact in labels
+    finally:
+        app.flow.close()
+
+
+async def test_sandbox_app_picks_one_of_the_scenarios_apps(scenario_file: Path) -> None:
+    app = make_app(sandbox=str(scenario_file), sandbox_app="off-daemon")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, RegistrationScreen)
+            assert app.state.sandbox_app == "off-daemon"
+            assert app.state.profile.client_id == CUSTOM_APPS[2]["client_id"]
+    finally:
+        app.flow.close()
+
+
+def test_sandbox_name_or_file_is_resolved_before_anything_is_drawn(scenario_file: Path) -> None:
+    from screens.services import sandbox_choice
+    from wizard.errors import UsageError
+
+    assert sandbox_choice("default") == ("default", None)
+    assert sandbox_choice("cert-daemon") == ("default", "cert-daemon")  # --sandbox NAME
+    assert sandbox_choice(str(scenario_file), "no-sp-daemon") == (str(scenario_file), "no-sp-daemon")
+    with pytest.raises(UsageError, match="no app named 'graph-daemon'") as bad:
+        sandbox_choice(str(scenario_file), "graph-daemon")
+    assert "billing-daemon" in str(bad.value.hint)
+    with pytest.raises(UsageError, match="No scenario file and no sandbox app"):
+        sandbox_choice("no-such-thing")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.widgets import Input
-from tui_helpers import CANARY, make_app, screen_text, settle, type_text
+from tui_helpers import CANARY, make_app, screen_text, type_text, until, wait_for, wait_for_text
 
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
@@ -20,17 +20,15 @@ CLIENT = "c0ffee00-0001-4000-a000-00000000c11e"
 
 
 async def _to_registration(pilot, app) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
+    await wait_for(pilot, StartScreen)
     await pilot.press("enter")  # the highlighted choice: new workforce setup
-    await pilot.pause()
-    assert isinstance(app.screen, RegistrationScreen)
+    await wait_for(pilot, RegistrationScreen)
 
 
 async def test_start_screen_is_painted_first_with_every_choice() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert isinstance(app.screen, StartScreen)
+        await wait_for(pilot, StartScreen)
         text = screen_text(app)
         for choice in ("workforce tenant", "External ID tenant", "Import an existing", "sandbox tenant"):
             assert choice in text
@@ -44,10 +42,8 @@ async def test_invalid_client_id_shows_the_core_fix_as_you_type() -> None:
         await type_text(pilot, "common")
         await pilot.press("tab")
         await type_text(pilot, "api://my-api")
-        await pilot.pause()
-        text = screen_text(app)
+        text = await wait_for_text(pilot, "That is an App ID URI")
         assert "cannot issue app-only tokens" in text
-        assert "That is an App ID URI" in text
 
 
 async def test_next_is_refused_with_errors_and_accepted_when_fixed() -> None:
@@ -55,15 +51,13 @@ async def test_next_is_refused_with_errors_and_accepted_when_fixed() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _to_registration(pilot, app)
         await pilot.press("ctrl+n")
-        await pilot.pause()
+        await wait_for_text(pilot, "The tenant is empty")
         assert isinstance(app.screen, RegistrationScreen)
-        assert "The tenant is empty" in screen_text(app)
         await type_text(pilot, TENANT)
         await pilot.press("tab")
         await type_text(pilot, CLIENT)
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert isinstance(app.screen, CredentialScreen)
+        await wait_for(pilot, CredentialScreen)
         assert app.state.profile.tenant == TENANT
         assert app.state.profile.client_id == CLIENT
 
@@ -76,34 +70,28 @@ async def test_back_returns_to_the_previous_step_with_values_kept() -> None:
         await pilot.press("tab")
         await type_text(pilot, CLIENT)
         await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert isinstance(app.screen, CredentialScreen)
+        await wait_for(pilot, CredentialScreen)
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, RegistrationScreen)
+        await wait_for(pilot, RegistrationScreen)
         assert app.screen.candidate().client_id == CLIENT
         await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, StartScreen)
+        await wait_for(pilot, StartScreen)
 
 
 async def test_secret_id_pasted_as_secret_is_refused_and_never_shown() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.push_screen(CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT)))
-        await pilot.pause()
+        await app.push_screen(CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT)))
         app.screen.query_one("#secret").focus()
         await type_text(pilot, "0a1b2c3d-0000-4000-8000-123456789abc")
-        await pilot.pause()
-        assert "Secret ID" in screen_text(app)
+        await wait_for_text(pilot, "Secret ID")
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert isinstance(app.screen, CredentialScreen)
         app.screen.query_one("#secret").value = ""
         await type_text(pilot, CANARY)
-        await pilot.pause()
-        text = screen_text(app)
+        text = await wait_for_text(pilot, "24 months")
         assert CANARY not in text and CANARY[:12] not in text
         assert "24 months" in text
 
@@ -112,8 +100,7 @@ async def test_a_masked_secret_is_never_copied_or_cut_to_the_clipboard() -> None
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.push_screen(CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT)))
-        await pilot.pause()
+        await app.push_screen(CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT)))
         secret = app.screen.query_one("#secret", Input)
         secret.focus()
         await type_text(pilot, CANARY)
@@ -134,11 +121,10 @@ async def test_certificate_generation_writes_files_and_shows_thumbprints(tmp_pat
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         screen = CredentialScreen(Profile(name="tui-test", tenant=TENANT, client_id=CLIENT))
-        app.push_screen(screen)
-        await pilot.pause()
+        await app.push_screen(screen)
         screen.query_one("#out-dir").value = str(tmp_path)
         await pilot.press("ctrl+g")
-        await settle(pilot, "certificate")
+        await wait_for_text(pilot, "SHA-1 thumbprint (portal)")
         assert screen.generated is not None
         written = {p.name for p in tmp_path.iterdir()}
         assert {"tui-test.key.pem", "tui-test.cer", "tui-test.pem", "tui-test.pfx"} <= written
@@ -158,14 +144,12 @@ async def test_existing_certificate_is_inspected_with_key_match(tmp_path: Path) 
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         screen = CredentialScreen(Profile(tenant=TENANT, client_id=CLIENT))
-        app.push_screen(screen)
-        await pilot.pause()
+        await app.push_screen(screen)
         screen.query_one("#cert-path").value = made.files["cert_pem"].path
         screen.query_one("#key-path").value = made.files["key"].path
         await pilot.press("ctrl+o")
-        await settle(pilot, "certificate")
+        await wait_for_text(pilot, "Private key: matches the certificate")
         assert screen.inspected is not None and screen.inspected.key_matches is True
-        assert "matches the certificate" in screen_text(app)
 
 
 async def test_consent_screen_copies_the_url_and_hides_approve_off_sandbox() -> None:
@@ -175,8 +159,7 @@ async def test_consent_screen_copies_the_url_and_hides_approve_off_sandbox() -> 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         profile = Profile(tenant=TENANT, client_id=CLIENT)
-        app.push_screen(ConsentScreen(profile))
-        await pilot.pause()
+        await app.push_screen(ConsentScreen(profile))
         await pilot.press("c")
         await pilot.pause()
         assert copied and copied[0].startswith(
@@ -191,12 +174,12 @@ async def test_consent_approve_key_calls_the_approver() -> None:
     approved: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.push_screen(ConsentScreen(Profile(tenant=TENANT, client_id=CLIENT), approve=approved.append))
-        await pilot.pause()
+        await app.push_screen(
+            ConsentScreen(Profile(tenant=TENANT, client_id=CLIENT), approve=approved.append)
+        )
         await pilot.press("a")
-        await settle(pilot, "consent")
+        await wait_for_text(pilot, "Admin consent granted on the sandbox tenant")
         assert approved == [CLIENT]
-        assert "Admin consent granted" in screen_text(app)
 
 
 async def test_command_palette_lists_the_wizard_actions() -> None:
@@ -204,13 +187,11 @@ async def test_command_palette_lists_the_wizard_actions() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await _to_registration(pilot, app)
         await pilot.press("ctrl+p")
-        await pilot.pause()
-        assert isinstance(app.screen, CommandPalette)
+        await wait_for(pilot, CommandPalette)
         await type_text(pilot, "Wizard: Back")
-        await pilot.pause(0.3)
+        await wait_for_text(pilot, "Key: escape")  # the hit, with its help line
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, StartScreen)
+        await wait_for(pilot, StartScreen)
 
 
 async def test_theme_toggles_between_light_and_dark() -> None:
@@ -244,10 +225,8 @@ async def test_leaving_a_running_token_test_cancels_it() -> None:
     app = make_app(flow=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.push_screen(TokenTestScreen(runner))
-        await pilot.pause()
-        assert started.wait(5)
+        await app.push_screen(TokenTestScreen(runner))
+        await until(pilot, started.is_set, "the test started")
         await pilot.press("escape")
-        await pilot.pause()
-        assert cancelled.wait(5)
+        await until(pilot, cancelled.is_set, "the test cancelled")
         assert not isinstance(app.screen, TokenTestScreen)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import CANARY, make_app, svg_to_text, type_text
+from tui_helpers import CANARY, make_app, svg_to_text, type_text, wait_for_text
 
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
@@ -161,7 +161,7 @@ def test_token_test_running(snap_compare: Any) -> None:
 
     async def started(pilot: Pilot[int]) -> None:
         await pilot.app.push_screen(TokenTestScreen(runner))
-        await pilot.pause(0.2)
+        await wait_for_text(pilot, "token      200")  # the second exchange is in the trace
 
     try:
         _check(snap_compare, make_app(flow=False), run_before=started)
@@ -175,7 +175,7 @@ def test_token_test_error(snap_compare: Any) -> None:
 
     async def started(pilot: Pilot[int]) -> None:
         await pilot.app.push_screen(TokenTestScreen(runner))
-        await pilot.pause(0.3)
+        await wait_for_text(pilot, "The test could not run")
 
     _check(snap_compare, make_app(flow=False), run_before=started)
 
@@ -188,8 +188,7 @@ def test_token_test_finished(snap_compare: Any) -> None:
 
     async def started(pilot: Pilot[int]) -> None:
         await pilot.app.push_screen(TokenTestScreen(runner))
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await wait_for_text(pilot, "FAILED")
 
     _check(snap_compare, make_app(flow=False), run_before=started)
 

@@ -93,7 +93,8 @@ def test_diagnose_never_raises_on_anything(value: object) -> None:
 @given(st.text(max_size=300))
 def test_pasted_text_never_crashes(text: str) -> None:
     _check(diagnose({"token_error": text, "client_error": text}, strict=True))
-    parse_aadsts(text)
+    parsed = parse_aadsts(text)
+    assert all(isinstance(code, int) for code in parsed.codes)
 
 
 def _b64(raw: bytes) -> str:
@@ -123,4 +124,5 @@ def test_decode_arbitrary_json_segments(claims: dict[str, Any], header_raw: byte
         except TokenFormatError:
             continue
         report = build_report(decoded, now=1_700_000_000)
+        assert report.claims == decoded.claims
         json.dumps(report.to_dict(), default=str)

@@ -130,3 +130,23 @@ def test_redact_query() -> None:
     assert redact_query("a=1&client_secret=s3cr3t&client_assertion=eyJ") == (
         "a=1&client_secret=%5Bredacted%5D&client_assertion=%5Bredacted%5D"
     )
+
+
+def test_request_log_knows_requests_still_being_answered() -> None:
+    """A slow request is logged only when it ends; wait_idle waits for it (the reliability tests rely on it)."""
+    import threading
+
+    from wizard.sandbox.reqlog import RequestLog
+
+    log = RequestLog()
+    log.begin()
+    assert log.wait_idle(0.01) is False
+    ended = threading.Event()
+
+    def finish() -> None:
+        log.end()
+        ended.set()
+
+    threading.Thread(target=finish).start()
+    assert log.wait_idle(30) is True
+    assert ended.is_set()

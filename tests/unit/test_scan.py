@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from reference_data import SAMPLES, require
 
 from wizard.cli.main import main
 from wizard.scan import scan_tree
@@ -159,8 +160,7 @@ def test_a_clean_tree_exits_0_and_bad_path_2(tmp_path: Path, capsys: pytest.Capt
 
 def test_the_official_samples_configs_are_all_found() -> None:
     """The samples' own config files (tests/data/reference): every daemon config, its format, placeholders."""
-    samples = Path(__file__).resolve().parents[1] / "data" / "reference" / "sample-configs"
-    report = scan_tree(samples, use_git=False)
+    report = scan_tree(require(SAMPLES), use_git=False)
     formats = {c.format for c in report.configs}
     assert formats == {
         "dotnet-ciam-daemon",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from cryptography.x509.oid import NameOID
 from wizard.certs import ALLOWED_KEY_SIZES, DEFAULT_DAYS, MAX_DAYS
 from wizard.certs.thumbprints import Thumbprints, thumbprints
 from wizard.errors import CertificateError, FileExistsRefusal, UsageError
-from wizard.safe_write import WrittenFile, write_atomic
+from wizard.safe_write import PlannedFile, WrittenFile, write_files
 from wizard.secret import Secret
 
 BACKDATE = dt.timedelta(minutes=5)
@@ -82,14 +83,20 @@ def check_key_size(key_size: int) -> None:
 
 
 def build_certificate(
-    *, subject: str, key_size: int = 2048, days: int = DEFAULT_DAYS, now: dt.datetime | None = None
+    *,
+    subject: str,
+    key_size: int = 2048,
+    days: int = DEFAULT_DAYS,
+    now: dt.datetime | None = None,
+    key: rsa.RSAPrivateKey | None = None,
 ) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
-    """An RSA key and a self-signed SHA-256 certificate, backdated a few minutes against clock skew."""
-    check_key_size(key_size)
+    """An RSA key (`key`, else a new one) and a self-signed SHA-256 certificate, backdated a few minutes
+    against clock skew."""
+    check_key_size(key.key_size if key is not None else key_size)
     if not 1 <= days <= MAX_DAYS:
         raise UsageError(f"{days} days is out of range", hint=f"Choose 1 to {MAX_DAYS} days (365 is common).")
     name = parse_subject(subject)
-    key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     start = (now or dt.datetime.now(dt.timezone.utc)) - BACKDATE
     cert = (
         x509.CertificateBuilder()
@@ -127,7 +134,8 @@ def generate_certificate(
 ) -> GeneratedCertificate:
     """Write key (PKCS#8 PEM), certificate (.cer DER and .pem), PFX and combined key+cert PEM.
 
-    Key-bearing files are 0600. Nothing is overwritten unless `force` (then a backup is kept).
+    Key-bearing files are 0600. Nothing is overwritten unless `force` (then a backup is kept). The five
+    files are written as one set: if any cannot be written, none is left behind.
     """
     folder = Path(out_dir).expanduser()
     paths = {
@@ -138,7 +146,7 @@ def generate_certificate(
         "combined": folder / f"{name}.combined.pem",
     }
     if not force:
-        existing = [str(p) for p in paths.values() if p.exists()]
+        existing = [str(p) for p in paths.values() if os.path.lexists(p)]
         if existing:
             raise FileExistsRefusal(
                 existing[0], hint="Pass --force to replace them (backups are kept), or use --name."
@@ -161,10 +169,12 @@ def generate_certificate(
         "pfx": (pfx, True),
         "combined": (key_pem + cert_pem, True),
     }
-    files = {
-        role: write_atomic(paths[role], data, secret=is_secret, force=force)
-        for role, (data, is_secret) in contents.items()
-    }
+    # One set, all or none: a key without its certificate (or a PFX of another key) is worse than nothing.
+    roles = list(contents)
+    written = write_files(
+        [PlannedFile(paths[role], contents[role][0], contents[role][1]) for role in roles], force=force
+    )
+    files = dict(zip(roles, written, strict=True))
     return GeneratedCertificate(
         subject=cert.subject.rfc4514_string(),
         not_before=cert.not_valid_before_utc,

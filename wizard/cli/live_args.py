@@ -40,7 +40,9 @@ class LiveInput:
     registration: Registration | None = None
 
 
-def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> None:
+def add_live_arguments(
+    parser: argparse.ArgumentParser, *, via: bool = True, extra_via: tuple[str, ...] = ()
+) -> None:
     add_profile_arguments(parser, with_passphrase=True)
     g = parser.add_argument_group("live run")
     g.add_argument(
@@ -58,9 +60,14 @@ def add_live_arguments(parser: argparse.ArgumentParser, *, via: bool = True) -> 
     if via:
         g.add_argument(
             "--via",
-            choices=["msal", "azure-identity"],
+            choices=["msal", "azure-identity", *extra_via],
             default="msal",
-            help="client library that gets the token",
+            help="client library that gets the token"
+            + (
+                " (msgraph-sdk: azure-identity's credential and msgraph-sdk's typed client)"
+                if extra_via
+                else ""
+            ),
         )
     g.add_argument(
         "--thumbprint",

@@ -64,7 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
         const="default",
         default=None,
         metavar="SCENARIO",
-        help="open the TUI on an in-process sandbox tenant (offline practice)",
+        help="open the TUI on an in-process sandbox tenant (offline practice): a scenario file, or an app name",
+    )
+    parser.add_argument(
+        "--sandbox-app",
+        metavar="NAME",
+        default=None,
+        help="with --sandbox: the scenario's app the TUI opens on (default: its first)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _command_modules():
@@ -72,14 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run_tui(sandbox: str | None) -> int:
+def _run_tui(sandbox: str | None, sandbox_app: str | None = None) -> int:
     # The TUI is a separate front end; it is loaded by name so the core never depends on it.
     try:
         tui = importlib.import_module("screens.app")
     except ImportError as exc:  # pragma: no cover - only when installed without the TUI
         err(f"error: the TUI is not available ({exc.name} is missing)")
         return int(ExitCode.FAILURE)
-    result: int = tui.run(sandbox=sandbox)
+    if sandbox_app is not None and sandbox is None:
+        sandbox = "default"
+    result: int = tui.run(sandbox=sandbox, sandbox_app=sandbox_app)
     return result
 
 
@@ -110,10 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     degrade_unencodable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        return _run_tui(args.sandbox)
     as_json = bool(getattr(args, "json", False))
     try:
+        if args.command is None:
+            return _run_tui(args.sandbox, args.sandbox_app)
         code: int = args.handler(args)
         return code
     except WizardError as exc:

@@ -13,9 +13,11 @@ from wizard.configs import azure_identity, dotnet, federated_exports, java, node
 from wizard.configs.common import ExportResult, ImportReport, RenderContext, Rendering
 from wizard.configs.detect import detect_text, read_text
 from wizard.errors import ConfigFileError, FileExistsRefusal, UsageError, ValidationError, WizardError
+from wizard.gitcheck import git_exposure
 from wizard.profile import ApiKind, CredentialKind, Profile
-from wizard.safe_write import WrittenFile, git_exposure, write_atomic
-from wizard.secret import Secret, mask
+from wizard.redact import mask_config_text
+from wizard.safe_write import WrittenFile, write_atomic
+from wizard.secret import Secret
 
 _BASE = frozenset({"tenant_type", "cloud", "tenant", "client_id", "credential", "authority_override"})
 _ALL_TENANTS = frozenset(TenantType)
@@ -217,23 +219,31 @@ def get_format(name: str) -> ConfigFormat:
 
 
 def _masker(secrets: Iterable[str]) -> Callable[[str], str]:
-    values = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+    """Mask the given values, every secret the process knows, secret shapes and secret-ish keys' values."""
+    values = [s for s in secrets if s and len(s) >= 4]
 
     def apply(text: str) -> str:
-        for value in values:
-            text = text.replace(value, mask(value))
-        return text
+        return mask_config_text(text, known=values)
 
     return apply
 
 
 def _old_secrets(fmt: ConfigFormat, text: str) -> list[str]:
-    """Secret values in the file being replaced, so the diff never shows them."""
-    try:
-        report = fmt.parse(text)
-    except (WizardError, ValueError, TypeError):
-        return []
-    return [report.secret.reveal()] if report.secret else []
+    """Secret values in the file being replaced, read with its own format's parser (it may not be the
+    export's: a .env where parameters.json is written), so the diff never shows them."""
+    found: list[str] = []
+    parsers = [fmt.parse]
+    detected = detect_text(text)
+    if detected is not None and FORMATS[detected].parse is not fmt.parse:
+        parsers.insert(0, FORMATS[detected].parse)
+    for parse in parsers:
+        try:
+            report = parse(text)
+        except (WizardError, ValueError, TypeError, RecursionError):
+            continue
+        if report.secret:
+            found.append(report.secret.reveal())
+    return found
 
 
 def _require_identity(profile: Profile) -> None:
@@ -252,11 +262,16 @@ def _require_identity(profile: Profile) -> None:
         )
 
 
-def _target(fmt: ConfigFormat, out: Path | None) -> Path:
+def _target(fmt: ConfigFormat, out: Path | str | None) -> Path:
+    """The file to write: `out` itself, or the format's file inside it when `out` is a folder (an
+    existing one, or one named with a trailing slash: `--out newdir/`)."""
     if out is None:
         return Path.cwd() / fmt.filename
-    out = Path(out).expanduser()
-    return out / fmt.filename if out.is_dir() else out
+    raw = os.fspath(out)
+    path = Path(raw).expanduser()
+    if raw.endswith(("/", os.sep)) or path.is_dir():
+        return path / fmt.filename
+    return path
 
 
 def export_config(
@@ -264,7 +279,7 @@ def export_config(
     fmt: str,
     *,
     secret: Secret | None,
-    out: Path | None,
+    out: Path | str | None,
     force: bool = False,
     dry_run: bool = False,
     passphrase: Secret | None = None,

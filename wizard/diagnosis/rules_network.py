@@ -170,11 +170,15 @@ def _pattern(needles: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _detector(needles: tuple[str, ...]) -> object:
-    pattern = _pattern(needles)
+    compiled: list[re.Pattern[str]] = []  # on first use: a run without an error compiles none
 
     def detect(s: Signals) -> Hit | None:
         text = s.error_text
-        if not text or not pattern.search(text):
+        if not text:
+            return None
+        if not compiled:
+            compiled.append(_pattern(needles))
+        if not compiled[0].search(text):
             return None
         if "aadsts" in text:  # an Entra error wrapped in a network-looking message: other rules decide
             return Hit(HINT)

@@ -79,7 +79,8 @@ class Signals:
         return any(n in self.error_text for n in needles)
 
     def matches(self, pattern: str) -> re.Match[str] | None:
-        return re.search(pattern, self.error_text)
+        """The first match of `pattern` in the error text (none without an error: no regex compiled)."""
+        return re.search(pattern, self.error_text) if self.error_text else None
 
     @property
     def has_token_failure(self) -> bool:

@@ -8,7 +8,6 @@ the app has no credential at all; and the credential that would make the match t
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -221,6 +220,8 @@ def _audience_difference(presented: tuple[str, ...], expected: tuple[str, ...]) 
 
 
 def compare(token: ExternalToken, credential: Credential) -> Comparison:
+    import difflib  # only when credentials are compared, not on every diagnosis import
+
     diffs = [
         d
         for d in (

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from wizard.certs.load import LoadedCredential, load_reference
 from wizard.errors import CertificateError, SecretSourceError
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.certs.load import LoadedCredential
 
 ThumbprintMode = Literal["sha256", "sha1"]
 
@@ -26,6 +28,9 @@ class CertificateMaterial:
 
 def load_certificate(profile: Profile, *, passphrase: Secret | None = None) -> CertificateMaterial:
     """Key and certificate from --pfx, or from --key plus --certificate (or one PEM with both)."""
+    # cryptography is loaded here, not at import: a secret credential never needs it (~40 ms).
+    from wizard.certs.load import load_reference
+
     loaded = load_reference(profile.certificate, passphrase=passphrase)
     prints = loaded.thumbprints
     ref = profile.certificate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from wizard.errors import (
     WizardError,
 )
 from wizard.exitcodes import ExitCode
-from wizard.live.http import HttpSettings
+from wizard.live.http import SYSTEM_CLOCK, Clock, HttpSettings
 from wizard.live.results import ApiResult, Registration, TokenResult
 from wizard.live.summary import decode_claims, summarize_token
 from wizard.live.trace import Trace
@@ -38,6 +39,9 @@ class DoctorOptions:
     path: str | None = None
     crud: bool = False
     timeout: float = 30.0
+    #: Graph through msgraph-sdk's typed GraphServiceClient (`probe --via msgraph-sdk`); else the
+    #: sample's plain read, which needs none of msgraph-sdk's ~1,250 generated model modules.
+    typed_graph: bool = False
 
 
 @dataclass
@@ -124,7 +128,9 @@ def _probe(
     if profile.api.kind is ApiKind.GRAPH:
         from wizard.live.graph_probe import probe_graph
 
-        result, registration = probe_graph(profile, token, settings=settings, path=opts.path, trace=trace)
+        result, registration = probe_graph(
+            profile, token, settings=settings, path=opts.path, trace=trace, typed=opts.typed_graph
+        )
         return [result], registration
     from wizard.live.api_probe import crud_sequence, probe_api
 
@@ -191,17 +197,22 @@ def run_doctor(
     trace: Trace | None = None,
     cancel: threading.Event | None = None,
     registration: Registration | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> DoctorReport:
     """Run every step in a worker thread; return a report within `options.timeout` (plus a second).
 
     `registration` is the app's registration as read elsewhere (the sandbox's admin view, a signed-in admin):
-    the probe reads it too when the token may, and the one it reads wins.
+    the probe reads it too when the token may, and the one it reads wins. `clock` is what the time bound and
+    the retry waits go by (tests pass one that records the waits).
     """
     opts = options or DoctorOptions()
     trace = trace or Trace()
     if secret:
         trace.add_secret(secret.reveal())
-    settings = HttpSettings.bounded(opts.timeout, ca_file=ca_file, use_env_proxies=use_env_proxies)
+    _load_libraries(profile, opts)
+    settings = HttpSettings.bounded(
+        opts.timeout, ca_file=ca_file, use_env_proxies=use_env_proxies, clock=clock
+    )
     report = DoctorReport(
         verdict="fail",
         findings=[],
@@ -237,6 +248,21 @@ def run_doctor(
     report.duration_s = time.monotonic() - started
     _conclude(report)
     return report
+
+
+def _load_libraries(profile: Profile, opts: DoctorOptions) -> None:
+    """Import the client libraries before the time bound starts: on a cold or loaded machine msgraph-sdk
+    alone takes seconds, which must not turn into a `network-timeout` finding."""
+    try:
+        importlib.import_module("azure.identity" if opts.via == "azure-identity" else "msal")
+        if profile.api.kind is not ApiKind.GRAPH:
+            importlib.import_module("httpx")  # the own-API probe's client
+        elif opts.typed_graph:  # only the typed msgraph-sdk probe pays for its model graph
+            from wizard.live.graph_probe import load_sdk
+
+            load_sdk()
+    except ImportError:  # the step that needs the missing piece reports it, inside the run
+        return
 
 
 def _wait(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import os
+import re
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -18,17 +22,47 @@ from wizard.errors import TimeoutError_, UsageError
 from wizard.live.netmap import RETRYABLE, classify, not_json, parse_retry_after, service_error
 from wizard.live.trace import Trace, step_for_url
 
+_HASHED = re.compile(r"[0-9a-f]{8}\.[0-9]+")
+
+
+class Clock(Protocol):
+    """The time a run's deadline and its retry waits go by (tests inject one that only records)."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float, cancelled: threading.Event) -> None:
+        """Wait `seconds`, returning early once `cancelled` is set."""
+
+    async def asleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock: time.monotonic, and waits that a cancel wakes up."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float, cancelled: threading.Event) -> None:
+        cancelled.wait(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+
 
 class Deadline:
     """A time budget shared by every request of one run, and a way to cancel it from another thread."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, *, clock: Clock = SYSTEM_CLOCK) -> None:
         self.seconds = seconds
-        self._end = time.monotonic() + seconds
+        self.clock = clock
+        self._end = clock.monotonic() + seconds
         self._cancelled = threading.Event()
 
     def remaining(self) -> float:
-        return max(0.0, self._end - time.monotonic())
+        return max(0.0, self._end - self.clock.monotonic())
 
     def cancel(self) -> None:
         self._cancelled.set()
@@ -51,8 +85,12 @@ class Deadline:
             )
 
     def sleep(self, seconds: float) -> None:
-        """Wait, but wake up at once when cancelled."""
-        self._cancelled.wait(max(0.0, min(seconds, self.remaining())))
+        """Wait, but never past the deadline, and wake up at once when cancelled."""
+        self.clock.sleep(max(0.0, min(seconds, self.remaining())), self._cancelled)
+
+    async def asleep(self, seconds: float) -> None:
+        """The async wait of the httpx transport, never past the deadline."""
+        await self.clock.asleep(max(0.0, min(seconds, self.remaining())))
 
 
 @dataclass
@@ -69,8 +107,8 @@ class HttpSettings:
     deadline: Deadline = field(default_factory=lambda: Deadline(60.0))
 
     @classmethod
-    def bounded(cls, timeout: float, **kwargs: Any) -> HttpSettings:
-        """Settings whose whole run ends within `timeout` seconds.
+    def bounded(cls, timeout: float, *, clock: Clock = SYSTEM_CLOCK, **kwargs: Any) -> HttpSettings:
+        """Settings whose whole run ends within `timeout` seconds (as `clock` counts them).
 
         Connect and read timeouts follow the bound (a third of it, so a retry still fits): a slow link
         gets more time with a larger --timeout, instead of a fixed cap of a few seconds.
@@ -80,7 +118,7 @@ class HttpSettings:
             connect_timeout=read,
             read_timeout=read,
             total_timeout=timeout,
-            deadline=Deadline(timeout),
+            deadline=Deadline(timeout, clock=clock),
             **kwargs,
         )
 
@@ -99,20 +137,74 @@ class HttpSettings:
 
 
 def ssl_context(ca_file: str | None) -> ssl.SSLContext:
-    """System trust (plus certifi) and the explicit CA; TLS 1.2 at least. Environment variables cannot
-    replace an explicit CA here, because the context is built once and handed to every client."""
-    ctx = ssl.create_default_context()
-    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-    try:
-        import certifi
+    """System trust (else certifi) and the explicit CA; TLS 1.2 at least. Environment variables cannot
+    replace an explicit CA here, because the context is built once and handed to every client.
 
-        ctx.load_verify_locations(certifi.where())
-    except (ImportError, OSError, ssl.SSLError):  # pragma: no cover - system trust still applies
-        pass
-    if ca_file:
-        path = Path(ca_file).expanduser()
+    One context per CA file (and its modification time) per process: parsing a CA bundle costs 25-30 ms
+    of CPU, and a doctor run builds a client for the token and another for the API.
+    """
+    path = str(Path(ca_file).expanduser()) if ca_file else None
+    try:
+        stamp = os.stat(path).st_mtime_ns if path else 0
+    except OSError:
+        stamp = -1  # reported by _build_context
+    return _cached_context(path, stamp)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_context(path: str | None, stamp: int) -> ssl.SSLContext:
+    return _build_context(path)
+
+
+def _hashed_dir(folder: str | None) -> bool:
+    """True for an OpenSSL hashed certificate directory (`c_rehash`: files named like `5ad8a5d6.0`)."""
+    if not folder or not os.path.isdir(folder):
+        return False
+    try:
+        with os.scandir(folder) as entries:
+            return any(_HASHED.fullmatch(entry.name) for entry in entries)
+    except OSError:
+        return False
+
+
+def _system_trust(ctx: ssl.SSLContext) -> bool:
+    """Load the system's CAs; True when it has some.
+
+    A hashed directory is read lazily by OpenSSL (one certificate per lookup), so it is preferred over
+    parsing a whole bundle file (~30 ms): always when no bundle file is named, and when the named bundle
+    (SSL_CERT_FILE, or OpenSSL's default) lives in that directory, as Debian's and Alpine's
+    ca-certificates.crt does, built from the same certificates. Any other bundle is loaded as it is.
+    """
+    paths = ssl.get_default_verify_paths()
+    folder = os.environ.get(paths.openssl_capath_env) or paths.capath
+    bundle = os.environ.get(paths.openssl_cafile_env) or paths.cafile
+    if _hashed_dir(folder) and (not bundle or _inside(bundle, folder)):
+        ctx.load_verify_locations(capath=folder)
+        return True
+    ctx.set_default_verify_paths()
+    return bool(ctx.cert_store_stats().get("x509_ca")) or _hashed_dir(folder)
+
+
+def _inside(path: str, folder: str | None) -> bool:
+    if not folder:
+        return False
+    real, base = os.path.realpath(path), os.path.realpath(folder)
+    return os.path.dirname(real) == base or os.path.dirname(os.path.abspath(path)) == os.path.abspath(folder)
+
+
+def _build_context(path: str | None) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # create_default_context's settings, minus its loading
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if not _system_trust(ctx):
         try:
-            ctx.load_verify_locations(str(path))
+            import certifi
+
+            ctx.load_verify_locations(certifi.where())
+        except (ImportError, OSError, ssl.SSLError):  # pragma: no cover - nothing else to trust
+            pass
+    if path:
+        try:
+            ctx.load_verify_locations(path)
         except (OSError, ssl.SSLError) as exc:
             raise UsageError(
                 f"The CA file {path} cannot be read as PEM certificates",
@@ -147,10 +239,12 @@ class WizardSession(requests.Session):
     proxies from the environment (with NO_PROXY) are applied per request instead.
     """
 
-    def __init__(self, settings: HttpSettings, trace: Trace) -> None:
+    def __init__(self, settings: HttpSettings, trace: Trace, *, step: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.trace = trace
+        #: The trace step of every exchange (e.g. "api"); None names it from each URL.
+        self.step = step
         self.trust_env = False
         adapter = _ContextAdapter(ssl_context(settings.ca_file))
         self.mount("https://", adapter)
@@ -167,7 +261,7 @@ class WizardSession(requests.Session):
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         url = request.url or ""
-        step = step_for_url(url)
+        step = self.step or step_for_url(url)
         attempt = 1
         while True:
             self.settings.deadline.check(url)
@@ -192,6 +286,9 @@ class WizardSession(requests.Session):
                 raise problem
             if step in {"discovery", "token", "instance"} and not _is_json(response.content):
                 raise not_json(url, response.status_code)
+            said_json = "json" in response.headers.get("content-type", "")
+            if said_json and response.content and not _is_json(response.content):
+                raise not_json(url, response.status_code)  # an API answer claiming JSON (as the httpx path)
             return response
 
     def _record(

@@ -95,13 +95,27 @@ class _Tracing:
 
 
 class TracingTransport:
-    """A sync httpx transport that traces, retries on Retry-After and raises typed errors."""
+    """A sync httpx transport that traces, retries on Retry-After and raises typed errors.
 
-    def __init__(self, settings: HttpSettings, trace: Trace, step: str = "api") -> None:
+    `inner` replaces the network transport (tests pass an httpx.MockTransport); by default one
+    httpx.HTTPTransport per proxy the environment names.
+    """
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        trace: Trace,
+        step: str = "api",
+        *,
+        inner: httpx.BaseTransport | None = None,
+    ) -> None:
         self._t = _Tracing(settings, trace, step)
-        self._inner: dict[str | None, httpx.HTTPTransport] = {}
+        self._inner: dict[str | None, httpx.BaseTransport] = {}
+        self._given = inner
 
-    def _transport(self, request: httpx.Request) -> httpx.HTTPTransport:
+    def _transport(self, request: httpx.Request) -> httpx.BaseTransport:
+        if self._given is not None:
+            return self._given
         proxy = env_proxy_for(str(request.url), self._t.settings)
         if proxy not in self._inner:
             import httpx
@@ -142,16 +156,28 @@ class TracingTransport:
     def close(self) -> None:
         for inner in self._inner.values():
             inner.close()
+        if self._given is not None:
+            self._given.close()
 
 
 class AsyncTracingTransport:
     """The async twin of TracingTransport (msgraph-sdk and kiota use httpx.AsyncClient)."""
 
-    def __init__(self, settings: HttpSettings, trace: Trace, step: str = "api") -> None:
+    def __init__(
+        self,
+        settings: HttpSettings,
+        trace: Trace,
+        step: str = "api",
+        *,
+        inner: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self._t = _Tracing(settings, trace, step)
-        self._inner: dict[str | None, httpx.AsyncHTTPTransport] = {}
+        self._inner: dict[str | None, httpx.AsyncBaseTransport] = {}
+        self._given = inner
 
-    def _transport(self, request: httpx.Request) -> httpx.AsyncHTTPTransport:
+    def _transport(self, request: httpx.Request) -> httpx.AsyncBaseTransport:
+        if self._given is not None:
+            return self._given
         proxy = env_proxy_for(str(request.url), self._t.settings)
         if proxy not in self._inner:
             import httpx
@@ -160,8 +186,6 @@ class AsyncTracingTransport:
         return self._inner[proxy]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        import asyncio
-
         import httpx
 
         attempt = 1
@@ -178,7 +202,7 @@ class AsyncTracingTransport:
             wait = self._t.after(request, response, attempt)
             if wait is None:
                 return response
-            await asyncio.sleep(min(wait, self._t.settings.deadline.remaining()))
+            await self._t.settings.deadline.asleep(wait)
             attempt += 1
 
     @property
@@ -196,12 +220,19 @@ class AsyncTracingTransport:
             await inner.aclose()
 
 
-def httpx_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.Client:
-    """A sync httpx client for the own-API probe."""
+def httpx_client(
+    settings: HttpSettings,
+    trace: Trace,
+    *,
+    step: str = "api",
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """The sync httpx client of the core (the own-API probe, signature keys): the run's trust, proxies,
+    timeouts, retries and typed errors. `transport` swaps only the network underneath (tests)."""
     import httpx
 
-    transport = cast("httpx.BaseTransport", TracingTransport(settings, trace, step))
-    return httpx.Client(transport=transport, trust_env=False, follow_redirects=False)
+    traced = cast("httpx.BaseTransport", TracingTransport(settings, trace, step, inner=transport))
+    return httpx.Client(transport=traced, trust_env=False, follow_redirects=False)
 
 
 def httpx_async_client(settings: HttpSettings, trace: Trace, *, step: str = "api") -> httpx.AsyncClient:

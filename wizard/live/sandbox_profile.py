@@ -109,4 +109,4 @@ def running_sandbox(
         registration = sandbox_registration(sb, profile.client_id)
         yield SandboxProfile(sb, profile, secret, sb.ca_file, registration)
     finally:
-        sb.stop()
+        sb.stop(wait=False)  # the command is done with it: no need to wait for uvicorn's next tick

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from wizard.redact import redact_text
 from wizard.secret import mask
 
 #: Keys whose values are credentials or tokens, in forms, queries and JSON.
@@ -29,7 +29,6 @@ SENSITIVE_KEYS = frozenset(
     }
 )
 SENSITIVE_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "proxy-authorization"})
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 MAX_BODY = 4000
 
 
@@ -180,13 +179,10 @@ class Trace:
     # -- redaction -------------------------------------------------------------------------------
 
     def redact(self, text: str) -> str:
-        """Mask every known secret and anything shaped like a JWT."""
+        """Mask this trace's secrets, every secret the process knows, and secret-shaped text (one redactor)."""
         with self._lock:
-            secrets = sorted(self._secrets, key=len, reverse=True)
-        for value in secrets:
-            if value in text:
-                text = text.replace(value, mask(value))
-        return _JWT.sub(lambda m: mask(m.group(0)), text)
+            secrets = set(self._secrets)
+        return redact_text(text, extra=secrets)
 
     def redact_url(self, url: str) -> str:
         parts = urlsplit(url)

@@ -90,6 +90,7 @@ def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
         "id": app.spec.object_id,
         "appId": app.client_id,
         "displayName": app.spec.display_name,
+        "uniqueName": None,  # Graph's alternate key; null until an upsert sets it
         "createdDateTime": _CREATED,
         "signInAudience": "AzureADMyOrg",
         "identifierUris": [],
@@ -128,6 +129,7 @@ def api_registration(api: ApiSpec) -> dict[str, Any]:
         "id": api.object_id,
         "appId": api.app_id,
         "displayName": api.display_name,
+        "uniqueName": None,
         "createdDateTime": _CREATED,
         "signInAudience": "AzureADMyOrg",
         "identifierUris": [api.app_id_uri] if not api.app_id_uri.startswith("https://graph.") else [],

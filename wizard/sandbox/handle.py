@@ -130,8 +130,9 @@ class SandboxHandle:
         """Register a public certificate (PEM or DER) on the app, as the portal's upload does; its key id."""
         return self._sandbox.state.upload_certificate(client_id, certificate)
 
-    def stop(self) -> None:
-        self._sandbox.stop()
+    def stop(self, *, wait: bool = True) -> None:
+        """Shut the sandbox down; `wait=False` for a process about to exit (see `Sandbox.stop`)."""
+        self._sandbox.stop(wait=wait)
 
 
 def open_sandbox(scenario: str | None = None) -> SandboxHandle:

@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
@@ -74,11 +75,35 @@ class RequestLog:
 
     def __init__(self, maxlen: int = 10000) -> None:
         self._lock = threading.Lock()
+        self._added = threading.Condition(self._lock)
         self._entries: deque[RequestLogEntry] = deque(maxlen=maxlen)
+        #: Requests being answered right now (a hung or slow one is logged only when it ends).
+        self._in_flight = 0
+
+    def begin(self) -> None:
+        with self._added:
+            self._in_flight += 1
+
+    def end(self) -> None:
+        with self._added:
+            self._in_flight -= 1
+            self._added.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until no request is being answered (True) or `timeout` seconds pass (False): what the
+        log shows afterwards no longer changes because of an earlier, still running request."""
+        with self._added:
+            return self._added.wait_for(lambda: self._in_flight == 0, timeout)
 
     def add(self, entry: RequestLogEntry) -> None:
-        with self._lock:
+        with self._added:
             self._entries.append(entry)
+            self._added.notify_all()
+
+    def wait_for(self, predicate: Callable[[list[RequestLogEntry]], bool], timeout: float) -> bool:
+        """Block until `predicate(entries)` holds (True) or `timeout` seconds pass (False)."""
+        with self._added:
+            return self._added.wait_for(lambda: predicate(list(self._entries)), timeout)
 
     def entries(self) -> list[RequestLogEntry]:
         with self._lock:
@@ -136,7 +161,9 @@ class RequestLogMiddleware:
                     record()  # before the client can see the end of the answer
             await send(message)
 
+        self.log.begin()
         try:
             await self.app(scope, receive, wrapped)
         finally:
             record()
+            self.log.end()

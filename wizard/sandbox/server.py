@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -23,7 +24,7 @@ from wizard.sandbox.oidc_issuers import describe_issuers, find_issuer, mint_toke
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
-from wizard.sandbox.tls import data_root, issue_server_cert, load_or_create_ca
+from wizard.sandbox.tls import KeyStore, data_root, load_or_create_ca, server_cert
 from wizard.sandbox.tokens import issuer_v2
 from wizard.sandbox.users import describe_delegated
 from wizard.secret import mask
@@ -132,20 +133,22 @@ class Sandbox:
 
         if self._thread is not None:
             return self
-        ca = load_or_create_ca(data_root(self.data_dir))
+        root = data_root(self.data_dir)
+        ca = load_or_create_ca(root)
+        keys = KeyStore(root / "sandbox")  # RSA keys made once per user, reused: the slow part of a start
         self._ca_file = str(ca.cert_path)
-        self._workdir = Path(tempfile.mkdtemp(prefix="daemon-wizard-sandbox-"))
-        self._state = SandboxState(self.scenario, credentials_dir=self._workdir / "credentials")
         names = [self.host, "localhost", "127.0.0.1", "::1", *self.hostnames]
-        cert_file, key_file = issue_server_cert(ca, names, self._workdir)
+        server_pem = server_cert(ca, names, keys)
+        self._workdir = Path(tempfile.mkdtemp(prefix="daemon-wizard-sandbox-"))
+        self._state = SandboxState(self.scenario, credentials_dir=self._workdir / "credentials", keys=keys)
         known: set[str] = set()
         app = build_app(self._state, faults=self.faults, log=self._log, known_hosts=known)
         config = uvicorn.Config(
             app,
             host=self.host,
             port=self.requested_port,
-            ssl_certfile=str(cert_file),
-            ssl_keyfile=str(key_file),
+            ssl_certfile=str(server_pem),
+            ssl_keyfile=str(server_pem),
             log_level="warning",
             access_log=False,
             lifespan="off",
@@ -183,11 +186,15 @@ class Sandbox:
         except BaseException as exc:  # reported by start(): a thread cannot raise to its caller
             self._error = exc
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Shut the server down; `wait=False` returns at once (the server thread ends at uvicorn's next
+        tick, within 0.1 s) for a process about to exit. The temporary folder is removed either way."""
         self.faults.release.set()
         if self._server is not None:
             self._server.should_exit = True
-        if self._thread is not None:
+            if not wait:
+                self._server.force_exit = True
+        if self._thread is not None and wait:
             self._thread.join(timeout=0.5)
             if self._thread.is_alive() and self._server is not None:
                 # Idle keep-alive TLS connections would hold a graceful shutdown; nothing is lost here.
@@ -257,6 +264,16 @@ class Sandbox:
 
     def clear_request_log(self) -> None:
         self._log.clear()
+
+    def wait_for_request(
+        self, predicate: Callable[[list[RequestLogEntry]], bool], *, timeout: float = 30.0
+    ) -> bool:
+        """Wait until the request log satisfies `predicate` (a request was answered), at most `timeout` s."""
+        return self._log.wait_for(predicate, timeout)
+
+    def request_log_idle(self, *, timeout: float = 30.0) -> bool:
+        """Wait until no request is being answered (a hung or slow one from an earlier step has ended)."""
+        return self._log.wait_idle(timeout)
 
     def _tenant(self, ident: str) -> TenantState | None:
         if self._state is None:

@@ -10,6 +10,7 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
 from wizard.sandbox.delegated_sessions import DelegatedSessions
@@ -25,8 +26,11 @@ from wizard.sandbox.scenario import (
     TenantSpec,
 )
 from wizard.sandbox.signing import SigningKey, new_signing_key
-from wizard.sandbox.tls import AppCertificate, make_app_certificate, new_key
+from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key
 from wizard.sandbox.users import DelegatedDirectory
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -115,11 +119,14 @@ class TenantState:
 class SandboxState:
     """Thread-safe run-time directory built from a Scenario."""
 
-    def __init__(self, scenario: Scenario, *, credentials_dir: Path) -> None:
+    def __init__(self, scenario: Scenario, *, credentials_dir: Path, keys: KeyStore | None = None) -> None:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
-        self.signing_keys: list[SigningKey] = [new_signing_key(new_key()) for _ in range(2)]
+        #: Where the RSA keys come from: kept per user and reused (`keys`), else made for this run. Each
+        #: run wraps them in a new certificate, so the `kid`s (its SHA-1) differ from run to run.
+        self.keys = keys
+        self.signing_keys: list[SigningKey] = [new_signing_key(self._key(f"signing-{i}")) for i in range(2)]
         #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
         self.delegated = DelegatedDirectory(scenario.tenants)
         self.sessions = DelegatedSessions()
@@ -130,6 +137,9 @@ class SandboxState:
             for app in spec.apps:
                 tenant.apps[app.client_id.lower()] = self._build_app(spec, app, credentials_dir)
             self.tenants[spec.id] = tenant
+
+    def _key(self, purpose: str) -> rsa.RSAPrivateKey:
+        return self.keys.key(purpose) if self.keys is not None else new_key()
 
     @property
     def signing_key(self) -> SigningKey:
@@ -150,7 +160,12 @@ class SandboxState:
                 PasswordCredential(str(uuid.uuid4()), new_secret_value(), "sandbox secret", start, end)
             )
         if CERTIFICATE in app.credentials:
-            cert = make_app_certificate(f"CN={app.display_name}", folder / tenant.name, app.name)
+            cert = make_app_certificate(
+                f"CN={app.display_name}",
+                folder / tenant.name,
+                app.name,
+                key=self._key(f"app:{tenant.name}/{app.name}"),
+            )
             state.certificates.append(KeyCredential(str(uuid.uuid4()), cert))
         if app.consented:
             self._assign(tenant, state, None)

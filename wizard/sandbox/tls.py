@@ -1,8 +1,14 @@
-"""The sandbox's local CA (persisted), its server certificate, and app certificates for credentials."""
+"""The sandbox's local CA (persisted), its server certificate, and app certificates for credentials.
+
+The CA, the server certificate and every RSA key live in the per-user sandbox folder (0700) and are
+made once: the CA's key and certificate as one file renamed into place under the folder's lock
+(concurrent first runs all get the same CA), `ca.pem` beside it for clients to trust.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import ipaddress
 import os
 from dataclasses import dataclass
@@ -17,9 +23,15 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from wizard.certs.generate import LEAF_KEY_USAGE, build_certificate
 from wizard.certs.thumbprints import thumbprints
 from wizard.errors import CertificateError
+from wizard.sandbox.keystore import KeyStore, key_pem, load_key, locked, new_key, private_folder, write_atomic
 
 CA_NAME = "entra-daemon-wizard sandbox CA"
-_PRIVATE = 0o600
+CA_BUNDLE = "ca-bundle.pem"  # key + certificate, the one file that defines the CA
+CA_CERT = "ca.pem"  # the certificate alone, what clients trust
+_MIN_LEFT = dt.timedelta(days=2)
+SERVER_DAYS = 30
+
+__all__ = ["KeyStore", "key_pem", "new_key"]
 
 
 def data_root(data_dir: str | Path | None = None) -> Path:
@@ -38,27 +50,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def new_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def key_pem(key: rsa.RSAPrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-
-
 def cert_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
 def _write(path: Path, data: bytes, *, private: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, _PRIVATE if private else 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    write_atomic(path, data, private=private)
 
 
 @dataclass(frozen=True)
@@ -103,24 +101,45 @@ def _make_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     return cert, key
 
 
-def load_or_create_ca(root: Path) -> LocalCA:
-    """Reuse the persisted CA under `root/sandbox/`, or make one (key file mode 0600)."""
-    folder = root / "sandbox"
-    cert_path, key_path = folder / "ca.pem", folder / "ca-key.pem"
-    if cert_path.is_file() and key_path.is_file():
-        try:
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-            key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
-            if isinstance(key, rsa.RSAPrivateKey) and cert.not_valid_after_utc > _now() + dt.timedelta(
-                days=2
-            ):
-                return LocalCA(cert, key, cert_path)
-        except (ValueError, OSError):
-            pass  # unreadable or foreign files: make a fresh CA below
+def _usable(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> bool:
+    """The key belongs to the certificate, and the certificate is valid for a while yet."""
+    return cert.public_key() == key.public_key() and cert.not_valid_after_utc > _now() + _MIN_LEFT
+
+
+def _read_pair(data: bytes) -> tuple[x509.Certificate, rsa.RSAPrivateKey] | None:
+    """The certificate and key of a bundle (or of the concatenation of the two legacy files)."""
+    key = load_key(data)
     try:
-        cert, key = _make_ca()
-        _write(key_path, key_pem(key), private=True)
-        _write(cert_path, cert_pem(cert), private=False)
+        cert = x509.load_pem_x509_certificate(data)
+    except ValueError:
+        return None
+    return (cert, key) if key is not None and _usable(cert, key) else None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
+
+
+def load_or_create_ca(root: Path) -> LocalCA:
+    """Reuse the persisted CA under `root/sandbox/`, or make one; safe to call from many processes."""
+    folder = root / "sandbox"
+    bundle, cert_path = folder / CA_BUNDLE, folder / CA_CERT
+    try:
+        private_folder(folder)
+        with locked(folder):
+            pair = _read_pair(_read(bundle))
+            if pair is None:  # an earlier version kept ca-key.pem and ca.pem: keep trusting that CA
+                pair = _read_pair(_read(folder / "ca-key.pem") + _read(cert_path))
+                if pair is None:
+                    pair = _make_ca()
+                write_atomic(bundle, key_pem(pair[1]) + cert_pem(pair[0]), private=True)
+            cert, key = pair
+            if _read(cert_path) != cert_pem(cert):
+                write_atomic(cert_path, cert_pem(cert), private=False)
+            (folder / "ca-key.pem").unlink(missing_ok=True)
     except OSError as exc:
         raise CertificateError(
             f"Cannot write the sandbox CA under {folder}", hint=f"{exc.strerror}; pass another data_dir."
@@ -128,9 +147,29 @@ def load_or_create_ca(root: Path) -> LocalCA:
     return LocalCA(cert, key, cert_path)
 
 
-def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path, Path]:
-    """A server certificate for `names` (DNS names or IP addresses); returns (cert path, key path)."""
-    key = new_key()
+def server_cert(ca: LocalCA, names: list[str], keys: KeyStore) -> Path:
+    """A server certificate for `names`, reused while valid: one PEM file with the key and the chain.
+
+    It is named after the CA and the names it covers, and made under the folder's lock, like the CA.
+    """
+    wanted = sorted(dict.fromkeys(n.lower() for n in names))
+    ident = hashlib.sha256(
+        ca.cert.fingerprint(hashes.SHA256()) + "\n".join(wanted).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:32]
+    path = keys.folder / f"server-{ident}.pem"
+    with locked(keys.folder):
+        data = _read(path)
+        pair = _read_pair(data) if data else None
+        if pair is not None and pair[0].not_valid_after_utc > _now() + dt.timedelta(days=1):
+            return path
+    key = keys.key("server")
+    cert = _server_certificate(ca, names, key)
+    with locked(keys.folder):
+        write_atomic(path, key_pem(key) + cert_pem(cert), private=True)
+    return path
+
+
+def _server_certificate(ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey) -> x509.Certificate:
     sans: list[x509.GeneralName] = []
     for n in dict.fromkeys(names):
         try:
@@ -138,14 +177,14 @@ def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path
         except ValueError:
             sans.append(x509.DNSName(n))
     now = _now()
-    cert = (
+    return (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
         .issuer_name(ca.cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
-        .not_valid_after(now + dt.timedelta(days=30))
+        .not_valid_after(now + dt.timedelta(days=SERVER_DAYS))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.SubjectAlternativeName(sans), critical=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
@@ -156,6 +195,12 @@ def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path
         )
         .sign(ca.key, hashes.SHA256())
     )
+
+
+def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path, Path]:
+    """A new server certificate and key for `names` in `folder`; returns (cert path, key path)."""
+    key = new_key()
+    cert = _server_certificate(ca, names, key)
     cert_path, key_path = folder / "server.pem", folder / "server-key.pem"
     _write(key_path, key_pem(key), private=True)
     _write(cert_path, cert_pem(cert), private=False)
@@ -183,10 +228,14 @@ class AppCertificate:
         return self.cert.not_valid_after_utc
 
 
-def make_app_certificate(subject: str, folder: Path, stem: str) -> AppCertificate:
-    """Self-signed cert + key written as key PEM, cert PEM, combined PEM and PFX (no password)."""
+def make_app_certificate(
+    subject: str, folder: Path, stem: str, *, key: rsa.RSAPrivateKey | None = None
+) -> AppCertificate:
+    """Self-signed cert (with `key`, else a new one) written as key PEM, cert PEM, combined PEM and PFX."""
     key, cert = build_certificate(
-        subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(), days=365
+        subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(),
+        days=365,
+        key=key,
     )
     prints = thumbprints(cert)
     paths = {ext: folder / f"{stem}{ext}" for ext in (".key.pem", ".cert.pem", ".pem", ".pfx")}

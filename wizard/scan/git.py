@@ -7,20 +7,19 @@ import os
 import subprocess
 from pathlib import Path
 
-_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
+from wizard.gitcheck import GIT_SAFE_CONFIG, git_env
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in _KEEP}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_TERMINAL_PROMPT="0")
-    return env
+    """The one child environment for git (wizard.gitcheck): no credentials, no GIT_* overrides."""
+    return git_env()
 
 
 def tracked_files(root: Path, *, untracked: bool = False) -> set[str] | None:
     """Paths relative to `root` ('/' separators) that git tracks (with `untracked`: that git does not track
     and does not ignore, so `git add .` would commit them); None when `root` is not in a work tree."""
     folder = root if root.is_dir() else root.parent
-    base = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", "-C", str(folder)]
+    base = ["git", *GIT_SAFE_CONFIG, "-C", str(folder)]
     try:
         done = subprocess.run(
             [

@@ -1,27 +1,30 @@
-"""Verify a token's signature against its issuer's published keys (OpenID configuration -> JWKS)."""
+"""Check a token's signature with a trusted issuer's published keys (OpenID configuration -> JWKS).
+
+Pure: the documents are fetched by whoever calls (`fetch_json`), so this module never reaches the
+network itself; wizard.live.token_keys fetches them through the core's one HTTP client.
+"""
 
 from __future__ import annotations
 
-import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
+from urllib.parse import urlsplit
 
-from wizard.errors import (
-    ConnectError,
-    DnsError,
-    NetworkError,
-    ServiceUnavailable,
-    TimeoutError_,
-    TlsError,
-    TokenFormatError,
-    UsageError,
-)
+from wizard.errors import NetworkError, TokenFormatError
 from wizard.tokens.decode import DecodedToken, decode_token
+from wizard.tokens.issuers import (
+    UNTRUSTED,
+    TrustedIssuer,
+    UntrustedIssuer,
+    entra_issuer,
+    matches_named,
+    named_issuer,
+)
 from wizard.tokens.report import GRAPH_NOT_VERIFIABLE
-from wizard.urls import split_url
 
-if TYPE_CHECKING:  # httpx is imported lazily: importing it loads rich (its CLI) when rich is installed
-    import httpx
+#: GET an https URL and return its JSON object (raising wizard.errors.NetworkError subclasses).
+FetchJson = Callable[[str], dict[str, Any]]
 
 _ALLOWED_ALGS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 
@@ -46,83 +49,37 @@ class Verification:
         }
 
 
-def metadata_url_for(issuer: str) -> str:
-    """The OpenID configuration URL of a token's issuer (v1 `sts.windows.net` maps to its login host)."""
-    parts = split_url(issuer)  # a token's iss can be anything (`https://[::1`): never raises
-    if parts.scheme != "https" and parts.host not in {"127.0.0.1", "localhost"}:
+def _trusted(decoded: DecodedToken, issuer: str | None) -> TrustedIssuer | Verification:
+    iss = decoded.claims.get("iss")
+    if not isinstance(iss, str) or not iss:
+        raise TokenFormatError("The token has no issuer (iss) to fetch keys from")
+    try:
+        urlsplit(iss).port  # noqa: B018 - raises ValueError for `https://[::1` or a bad port
+    except ValueError:
         raise TokenFormatError(
             "The token's issuer is not a valid https URL", hint="Only Entra-issued tokens can be verified."
-        )
-    if parts.netloc.lower() == "sts.windows.net":
-        tenant = parts.path.strip("/").split("/")[0]
-        return f"https://login.microsoftonline.com/{tenant}/.well-known/openid-configuration"
-    return issuer.rstrip("/") + "/.well-known/openid-configuration"
-
-
-def _ssl_verify(verify: bool | str) -> bool | ssl.SSLContext:
-    """httpx's `verify`: True/False, or a context trusting the system CAs plus an extra CA file."""
-    if not isinstance(verify, str):
-        return verify
-    context = ssl.create_default_context()
+        ) from None
+    if issuer is not None:
+        return named_issuer(issuer)
+    tid = decoded.claims.get("tid")
     try:
-        context.load_verify_locations(cafile=verify)
-    except (OSError, ssl.SSLError) as exc:
-        raise UsageError(
-            f"The CA file {verify} cannot be read as PEM certificates", hint="Check --ca-file."
-        ) from exc
-    return context
+        return entra_issuer(iss, tid if isinstance(tid, str) else None)
+    except UntrustedIssuer as exc:
+        return Verification(False, UNTRUSTED, exc.reason)
 
 
-def _get_json(client: httpx.Client, url: str) -> dict[str, Any]:
-    import httpx
-
-    try:
-        response = client.get(url)
-    except httpx.TimeoutException as exc:
-        raise TimeoutError_(f"Timed out fetching {url}", url=url) from exc
-    except httpx.ConnectError as exc:
-        text = str(exc).lower()
-        if isinstance(exc.__cause__, ssl.SSLError) or "certificate" in text or "ssl" in text:
-            raise TlsError(
-                f"TLS failed fetching {url}",
-                url=url,
-                hint="Pass --ca-file with the CA that signed the server.",
-            ) from exc
-        if "name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
-            raise DnsError(f"Cannot resolve the host of {url}", url=url) from exc
-        raise ConnectError(f"Cannot connect to {url}", url=url) from exc
-    except httpx.HTTPError as exc:
-        raise NetworkError(f"Fetching {url} failed", url=url) from exc
-    if response.status_code == 429 or response.status_code >= 500:
-        raise ServiceUnavailable(
-            f"{url} answered {response.status_code}", url=url, status=response.status_code
-        )
-    if response.status_code != 200:
-        raise NetworkError(f"{url} answered {response.status_code}", url=url, status=response.status_code)
-    try:
-        data = response.json()
-    except ValueError as exc:
-        raise NetworkError(f"{url} did not answer JSON", url=url) from exc
-    if not isinstance(data, dict):
-        raise NetworkError(f"{url} did not answer a JSON object", url=url)
-    return data
-
-
-def verify_token(
+def check_signature(
     token: str | DecodedToken,
     *,
+    fetch_json: FetchJson,
     raw: str | None = None,
-    verify: bool | str = True,
-    timeout: float = 10.0,
-    metadata_url: str | None = None,
-    transport: httpx.BaseTransport | None = None,
+    issuer: str | None = None,
 ) -> Verification:
-    """Check the signature with the issuer's JWKS. Graph tokens and `alg: none` are reported, not fetched.
-
-    `verify` is httpx's: True, or a CA bundle path (`--ca-file`). Network problems raise wizard.errors
-    NetworkError subclasses; a bad signature is a result (verified=False), not an exception.
+    """Check the signature with the keys of a trusted issuer. Graph tokens and `alg: none` are reported,
+    not fetched; a token whose `iss` is not Entra's (for its `tid`) nor the `issuer` named is reported
+    "untrusted issuer", and `fetch_json` is never called. A bad signature is a result (verified=False),
+    not an exception.
     """
-    import httpx
     import jwt  # lazy: PyJWT + cryptography are only needed here
 
     decoded = token if isinstance(token, DecodedToken) else decode_token(token)
@@ -136,19 +93,30 @@ def verify_token(
     alg = decoded.header.get("alg")
     if not isinstance(alg, str) or alg not in _ALLOWED_ALGS:
         return Verification(False, "signature not verified", f"Unsupported or unexpected algorithm {alg!r}.")
-    issuer = decoded.claims.get("iss")
-    if not isinstance(issuer, str) or not issuer:
-        raise TokenFormatError("The token has no issuer (iss) to fetch keys from")
-    url = metadata_url or metadata_url_for(issuer)
+    trusted = _trusted(decoded, issuer)
+    if isinstance(trusted, Verification):
+        return trusted
+    iss = str(decoded.claims.get("iss"))
+    tid = decoded.claims.get("tid")
+    url = trusted.metadata_url
     kid = decoded.header.get("kid")
-    with httpx.Client(
-        verify=_ssl_verify(verify), timeout=timeout, transport=transport, follow_redirects=False
-    ) as client:
-        metadata = _get_json(client, url)
-        jwks_uri = metadata.get("jwks_uri")
-        if not isinstance(jwks_uri, str):
-            raise NetworkError(f"{url} has no jwks_uri", url=url)
-        jwks = _get_json(client, jwks_uri)
+    kid_text = kid if isinstance(kid, str) else None
+    metadata = fetch_json(url)
+    if trusted.named_by_user and not matches_named(
+        iss, tid if isinstance(tid, str) else None, trusted, metadata.get("issuer")
+    ):
+        return Verification(
+            False,
+            UNTRUSTED,
+            f"The token's issuer {iss} is not the issuer you named ({trusted.issuer}), nor the issuer "
+            "its metadata declares.",
+            url,
+            kid_text,
+        )
+    jwks_uri = metadata.get("jwks_uri")
+    if not isinstance(jwks_uri, str) or not jwks_uri.startswith("https://"):
+        raise NetworkError(f"{url} has no https jwks_uri", url=url)
+    jwks = fetch_json(jwks_uri)
     keys = jwks.get("keys")
     candidates = [k for k in keys if isinstance(k, dict)] if isinstance(keys, list) else []
     if isinstance(kid, str):
@@ -161,7 +129,7 @@ def verify_token(
             "workforce), or the API's own signing key (custom signing keys need ?appid= on the metadata "
             "URL).",
             url,
-            kid if isinstance(kid, str) else None,
+            kid_text,
         )
     for key_data in candidates:
         try:
@@ -181,12 +149,12 @@ def verify_token(
             )
         except (jwt.PyJWKError, jwt.InvalidTokenError):
             continue
-        return Verification(True, "signature verified", "", url, kid if isinstance(kid, str) else None)
+        return Verification(True, "signature verified", "", url, kid_text)
     return Verification(
         False,
         "signature invalid",
         "The signature does not match the issuer's published key: the token was altered or not issued by "
-        f"{issuer}.",
+        f"{iss}.",
         url,
-        kid if isinstance(kid, str) else None,
+        kid_text,
     )

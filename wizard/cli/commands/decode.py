@@ -1,4 +1,5 @@
-"""`daemon-wizard decode TOKEN|-`: explained header and claims; signature not verified unless --verify."""
+"""`daemon-wizard decode TOKEN|-`: explained header and claims; signature not verified unless --verify
+(against Entra's own issuers for the token's tenant, or the one named with --issuer)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ def register(sub: Any) -> None:
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
     parser.add_argument(
         "--verify", action="store_true", help="check the signature with the issuer's published keys"
+    )
+    parser.add_argument(
+        "--issuer",
+        metavar="URL",
+        help="trust this issuer's keys (the sandbox, a test IdP); by default only Entra ID's own issuers "
+        "for the token's cloud and tenant (tid) are trusted, whatever URL the token names",
     )
     parser.add_argument(
         "--ca-file",
@@ -62,10 +69,12 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(decoded)
     data = report.to_dict()
     if args.verify:
-        from wizard.tokens.verify import verify_token
+        from wizard.live.token_keys import verify_token
 
         verify: bool | str = args.ca_file if args.ca_file else True
-        result = verify_token(decoded, raw=_clean(raw), verify=verify, timeout=args.timeout)
+        result = verify_token(
+            decoded, raw=_clean(raw), verify=verify, timeout=args.timeout, issuer=args.issuer
+        )
         data["signature"] = result.to_dict()
     if args.json:
         emit_json(data)

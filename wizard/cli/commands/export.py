@@ -23,7 +23,12 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--format", dest="fmt", metavar="NAME", help="a format name, or 'all' (with --out DIR)"
     )
-    parser.add_argument("--out", type=Path, metavar="PATH", help="file to write (a folder for --format all)")
+    parser.add_argument(
+        "--out",
+        metavar="PATH",
+        help="file to write, or a folder (existing, or ending in /) to write the format's file in; "
+        "a folder for --format all",
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing file (keeps a .bak)")
     parser.add_argument("--dry-run", action="store_true", help="show the diff; write nothing")
     parser.add_argument("--list-formats", action="store_true", help="list the formats and exit")
@@ -86,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         results = export_all(
             profile,
             secret=secret,
-            out_dir=args.out,
+            out_dir=Path(args.out),
             force=args.force,
             dry_run=args.dry_run,
             passphrase=passphrase,

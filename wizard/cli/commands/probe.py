@@ -12,7 +12,7 @@ from wizard.exitcodes import ExitCode
 
 def register(sub: Any) -> None:
     p = sub.add_parser("probe", help="get a token and call the API with it")
-    add_live_arguments(p)
+    add_live_arguments(p, extra_via=("msgraph-sdk",))
     p.add_argument("--path", metavar="PATH", help="another path under the API base URL (e.g. users?$top=5)")
     p.add_argument("--crud", action="store_true", help="run the ToDo create/read/update/delete sequence")
     p.add_argument("--verbose", action="store_true", help="show the step trace (stderr, or in --json)")
@@ -24,7 +24,14 @@ def run(args: argparse.Namespace) -> int:
     from wizard.live.doctor import DoctorOptions, _acquire, _probe
     from wizard.live.summary import summarize_token
 
-    opts = DoctorOptions(via=args.via, thumbprint=args.thumbprint, path=args.path, crud=args.crud)
+    typed = args.via == "msgraph-sdk"  # as a msgraph-sdk daemon: azure-identity token, typed Graph client
+    opts = DoctorOptions(
+        via="azure-identity" if typed else args.via,
+        thumbprint=args.thumbprint,
+        path=args.path,
+        crud=args.crud,
+        typed_graph=typed,
+    )
     with live_input(args) as given:
         settings = settings_for(args, given)
         trace = trace_for(args, given)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 import threading
 from types import FrameType
 from typing import Any
 
-from wizard.cli.output import err, out
+from wizard.cli.output import emit_json, err, out, reveal_line
 from wizard.exitcodes import ExitCode
 
 
@@ -82,12 +81,12 @@ def run(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _on_signal)
     sandbox.start()
     try:
-        if args.json:
-            sys.stdout.write(json.dumps(sandbox.describe(show_secrets=True)) + "\n")
-            sys.stdout.flush()
+        if args.json:  # the ready line carries the apps' secrets on purpose (documented in cli.md)
+            emit_json(sandbox.describe(show_secrets=True), reveal=True, compact=True)
         else:
             for line in _summary(sandbox.describe(show_secrets=args.show_secrets)):
-                out(line)
+                # --show-secrets asks for the generated secrets: the one place they are printed
+                (reveal_line if args.show_secrets else out)(line)
             sys.stdout.flush()
         err("Sandbox ready. Press Ctrl-C to stop.")
         while not stop.is_set() and sandbox.running:

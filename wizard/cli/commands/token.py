@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from wizard.cli.live_args import add_live_arguments, live_input, settings_for, trace_for
-from wizard.cli.output import emit_json, err, out
+from wizard.cli.output import emit_json, err, out, reveal_line
 from wizard.exitcodes import ExitCode
 
 
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
                 client.close()
     first = results[0]
     if args.raw:
-        out(first.access_token.reveal())
+        reveal_line(first.access_token.reveal())  # --raw asks for the token itself
         return int(ExitCode.OK)
     summaries = [summarize_token(r) for r in results]
     if args.json:
