@@ -231,3 +231,22 @@ def test_the_external_token_never_shows(
     signature = token.rsplit(".", 1)[1]
     assert signature not in out + err
     assert token.split(".")[1] not in out + err
+
+
+def test_environment_alone_selects_the_federated_kind(
+    sandbox: Sandbox,
+    sandbox_http: httpx.Client,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Flags name no credential and no secret source: $AZURE_FEDERATED_TOKEN_FILE is the credential."""
+    app = sandbox.app(APP)
+    token_file = tmp_path / "token"
+    token_file.write_text(mint(sandbox, sandbox_http, "github-actions", GITHUB_SUBJECT))
+    monkeypatch.setenv("AZURE_FEDERATED_TOKEN_FILE", str(token_file))
+    monkeypatch.delenv("DAEMON_WIZARD_CLIENT_SECRET", raising=False)
+    flags = ("--authority", app.authority, "--client-id", app.client_id, "--ca-file", sandbox.ca_file)
+    code, out, err = _cli(capsys, "token", *flags, "--no-proxy", "--no-prompt", "--json")
+    assert code == 0, err
+    assert json.loads(out)["token"]["roles"] == ["User.Read.All"]
