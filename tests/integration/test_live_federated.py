@@ -167,18 +167,25 @@ def test_cli_bad_token_file_is_exit_2_without_traceback(
         assert says in err and "Traceback" not in err
 
 
-def test_cli_profile_with_federated_credential_reads_the_environment(
-    sandbox: Sandbox,
-    sandbox_http: httpx.Client,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    """A saved profile of kind federated and no path: $AZURE_FEDERATED_TOKEN_FILE, as on an AKS pod."""
-    app = sandbox.app(APP)
+@pytest.fixture
+def env_token(
+    sandbox: Sandbox, sandbox_http: httpx.Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """A good token of the github-actions issuer in a file named by $AZURE_FEDERATED_TOKEN_FILE."""
     token = mint(sandbox, sandbox_http, "github-actions", GITHUB_SUBJECT)
     token_file = tmp_path / "token"
     token_file.write_text(token)
+    monkeypatch.setenv("AZURE_FEDERATED_TOKEN_FILE", str(token_file))
+    monkeypatch.delenv("DAEMON_WIZARD_CLIENT_SECRET", raising=False)
+    return token
+
+
+def test_cli_profile_with_federated_credential_reads_the_environment(
+    sandbox: Sandbox, env_token: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A saved profile of kind federated and no path: $AZURE_FEDERATED_TOKEN_FILE, as on an AKS pod."""
+    app = sandbox.app(APP)
+    token = env_token
     profile = tmp_path / "profile.toml"
     profile.write_text(
         'format = "entra-daemon-wizard/profile/1"\n'
@@ -187,7 +194,6 @@ def test_cli_profile_with_federated_credential_reads_the_environment(
         f'[api]\nkind = "graph"\nbase_url = "{sandbox.graph_base_url}"\n',
         encoding="utf-8",
     )
-    monkeypatch.setenv("AZURE_FEDERATED_TOKEN_FILE", str(token_file))
     code, out, err = _cli(capsys, "probe", "--from", str(profile), "--ca-file", sandbox.ca_file, "--no-proxy")
     assert code == 0, err
     assert token not in out + err
@@ -234,18 +240,10 @@ def test_the_external_token_never_shows(
 
 
 def test_environment_alone_selects_the_federated_kind(
-    sandbox: Sandbox,
-    sandbox_http: httpx.Client,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    sandbox: Sandbox, env_token: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Flags name no credential and no secret source: $AZURE_FEDERATED_TOKEN_FILE is the credential."""
     app = sandbox.app(APP)
-    token_file = tmp_path / "token"
-    token_file.write_text(mint(sandbox, sandbox_http, "github-actions", GITHUB_SUBJECT))
-    monkeypatch.setenv("AZURE_FEDERATED_TOKEN_FILE", str(token_file))
-    monkeypatch.delenv("DAEMON_WIZARD_CLIENT_SECRET", raising=False)
     flags = ("--authority", app.authority, "--client-id", app.client_id, "--ca-file", sandbox.ca_file)
     code, out, err = _cli(capsys, "token", *flags, "--no-proxy", "--no-prompt", "--json")
     assert code == 0, err
