@@ -52,6 +52,7 @@ test-stress: install
 	tests/stress.sh $(BIN)/python
 
 bench: install
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 screenshots: install

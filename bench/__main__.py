@@ -9,10 +9,18 @@ import platform
 import sys
 from collections.abc import Callable
 
-from bench import sandbox_throughput, startup, token_overhead, ui_memory, whole_process
+from bench import (
+    audit_tenant,
+    sandbox_throughput,
+    scan_tree,
+    startup,
+    token_overhead,
+    ui_memory,
+    whole_process,
+)
 from bench.harness import Row, print_table
 
-GROUPS = ("whole", "startup", "token", "throughput", "ui")
+GROUPS = ("whole", "startup", "token", "throughput", "ui", "audit", "scan")
 
 
 def _whole(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
@@ -42,12 +50,22 @@ def _ui(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
     return ui_memory.run(rounds=1 if quick else 3)
 
 
+def _audit(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    return audit_tenant.run(apps=2_000 if quick else 10_000)
+
+
+def _scan(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
+    return scan_tree.run(files=2_000 if quick else 10_000, planted=50 if quick else 200)
+
+
 RUNNERS: dict[str, Callable[[bool, int], tuple[list[Row], list[str]]]] = {
     "whole": _whole,
     "startup": _startup,
     "token": _token,
     "throughput": _throughput,
     "ui": _ui,
+    "audit": _audit,
+    "scan": _scan,
 }
 
 

@@ -38,3 +38,21 @@ def existing_file(text: str) -> str:
     if not os.access(path, os.R_OK):
         raise argparse.ArgumentTypeError(f"{text} cannot be read (permission denied)")
     return text
+
+
+def days(text: str) -> int:
+    """A whole number of days from 0 to 3650 (`--expiring-within`, `--max-secret-age`)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+    if not 0 <= value <= 3650:
+        raise argparse.ArgumentTypeError("days must be between 0 and 3650")
+    return value
+
+
+def jobs(text: str) -> int:
+    """How many runs or requests at once (`--jobs`): a whole number from 1 to 64."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError("--jobs must be a whole number from 1 to 64")
+    return int(text)

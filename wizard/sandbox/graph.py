@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox import odata
+from wizard.sandbox.large_tenant import Throttle
 from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import base_url_of
@@ -115,6 +116,17 @@ def authenticate(request: Request) -> Caller | JSONResponse:
 Handler = Callable[[Request, Caller], Awaitable[Response]]
 
 
+def throttled(request: Request, caller: Caller) -> int | None:
+    """Seconds to tell the caller to wait when its tenant is past its Graph rate (scenario `throttle`)."""
+    spec = caller.tenant.spec.throttle
+    if spec.rate <= 0:
+        return None
+    throttle = getattr(request.app.state, "graph_throttle", None)
+    if throttle is None:
+        throttle = request.app.state.graph_throttle = Throttle()
+    return throttle.admit(caller.tenant.spec.id, spec)
+
+
 def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Handler], Route]:
     """Wrap a handler with token validation and, when `needs` is set, a roles check (403 otherwise)."""
 
@@ -123,6 +135,13 @@ def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Han
             caller = authenticate(request)
             if isinstance(caller, Response):
                 return caller
+            wait = throttled(request, caller)
+            if wait is not None:
+                response = graph_error(
+                    request, 429, "TooManyRequests", "Too many requests. Retry after the time given."
+                )
+                response.headers["Retry-After"] = str(wait)
+                return response
             if needs is not None and not caller.allowed(needs):
                 return graph_error(
                     request,
@@ -157,9 +176,17 @@ async def me(request: Request, caller: Caller) -> Response:
     )
 
 
-def page(request: Request, what: str, items: list[dict[str, Any]], type_name: str) -> JSONResponse:
+def page(
+    request: Request,
+    what: str,
+    items: list[dict[str, Any]],
+    type_name: str,
+    expand: dict[str, odata.Expander] | None = None,
+) -> JSONResponse:
     """A collection answer with Graph's query options and paging applied."""
-    body, suffix = odata.collection(request, items, type_name=type_name, base_url=base_url_of(request))
+    body, suffix = odata.collection(
+        request, items, type_name=type_name, base_url=base_url_of(request), expand=expand
+    )
     return ok(request, {"@odata.context": _ctx(request, what + suffix), **body})
 
 
@@ -208,7 +235,8 @@ async def user(request: Request, caller: Caller) -> Response:
 
 @graph_route("/applications", READ_APPS)
 async def applications(request: Request, caller: Caller) -> Response:
-    return page(request, "applications", G.all_applications(request, caller.tenant), APP)
+    owners = {"owners": lambda app: G.owners(caller.tenant, str(app["id"])) or []}
+    return page(request, "applications", G.all_applications(request, caller.tenant), APP, owners)
 
 
 @graph_route("/applications/$count", READ_APPS)
@@ -227,6 +255,15 @@ def _application(request: Request, caller: Caller, prop: str, value: str, shown:
 async def application(request: Request, caller: Caller) -> Response:
     oid = request.path_params["object_id"]
     return _application(request, caller, "id", oid, oid)
+
+
+@graph_route("/applications/{object_id}/owners", READ_APPS)
+async def application_owners(request: Request, caller: Caller) -> Response:
+    oid = request.path_params["object_id"]
+    found = G.owners(caller.tenant, oid)
+    if found is None:
+        return G.not_found(request, oid)
+    return page(request, f"applications('{oid}')/owners", found, "microsoft.graph.directoryObject")
 
 
 @graph_route("/applications(appId='{app_id}')", READ_APPS)
@@ -284,6 +321,7 @@ ROUTES: list[Route] = [
     applications,
     applications_count,
     application_by_app_id,
+    application_owners,
     application,
     service_principals,
     service_principals_count,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 
+from wizard.sandbox.large_tenant import GeneratedTenant, generated
 from wizard.sandbox.scenario import APPLICATION, GRAPH_API, ApiSpec, UserSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 
@@ -145,7 +146,36 @@ def all_applications(request: Request, tenant: TenantState) -> list[dict[str, An
     """Every app registration in the tenant (Microsoft Graph itself is not one)."""
     with request.app.state.sandbox_state.lock:
         apps = [app_registration(tenant, a) for a in tenant.apps.values()]
-    return apps + [api_registration(api) for api in tenant.spec.apis]
+    return (
+        apps + [api_registration(api) for api in tenant.spec.apis] + list(generated_of(tenant).applications)
+    )
+
+
+def generated_of(tenant: TenantState) -> GeneratedTenant:
+    """The tenant's generated apps (a large tenant), owned by its users."""
+    return generated(tenant.spec.generate, tuple(u.id for u in tenant.spec.users))
+
+
+def owners(tenant: TenantState, object_id: str) -> list[dict[str, Any]] | None:
+    """The owners of an application (by object ID) as directory objects, or None when there is no such app."""
+    key = object_id.lower()
+    owner_ids: tuple[str, ...] | None = None
+    for app in tenant.apps.values():
+        if app.spec.object_id.lower() == key:
+            owner_ids = app.spec.owners
+    if owner_ids is None and any(api.object_id.lower() == key for api in tenant.spec.apis):
+        owner_ids = ()
+    if owner_ids is None:
+        owner_ids = generated_of(tenant).owners.get(object_id)
+    if owner_ids is None:
+        return None
+    users = {u.id.lower(): u for u in tenant.spec.users}
+    return [
+        {"@odata.type": "#microsoft.graph.user", **user(users[o.lower()])}
+        if o.lower() in users
+        else {"@odata.type": "#microsoft.graph.user", "id": o}
+        for o in owner_ids
+    ]
 
 
 def _api_service_principal(api: ApiSpec) -> dict[str, Any]:
@@ -157,6 +187,8 @@ def _api_service_principal(api: ApiSpec) -> dict[str, Any]:
         "appRoleAssignmentRequired": api.assignment_required,
         "servicePrincipalType": "Application",
         "appRoles": _roles(api),
+        "passwordCredentials": [],
+        "keyCredentials": [],
     }
 
 
@@ -169,6 +201,8 @@ def _app_service_principal(app: AppState) -> dict[str, Any]:
         "appRoleAssignmentRequired": False,
         "servicePrincipalType": "Application",
         "appRoles": [],
+        "passwordCredentials": [],
+        "keyCredentials": [],
     }
 
 
@@ -176,7 +210,8 @@ def all_service_principals(request: Request, tenant: TenantState) -> list[dict[s
     """Every service principal in the tenant: the APIs' (Microsoft Graph's too) and the apps' that have one."""
     with request.app.state.sandbox_state.lock:
         apps = [_app_service_principal(a) for a in tenant.apps.values() if a.has_service_principal]
-    return [_api_service_principal(api) for api in tenant.apis()] + apps
+    extra = list(generated_of(tenant).service_principals)
+    return [_api_service_principal(api) for api in tenant.apis()] + apps + extra
 
 
 def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] | None:

@@ -10,6 +10,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,7 +57,7 @@ def select_fields(request: Request, fields: list[str], type_name: str) -> list[s
     raw = _param(request, "select")
     if not raw:
         return None
-    by_lower = {f.lower(): f for f in fields}
+    by_lower = {"id": "id", **{f.lower(): f for f in fields}}  # every entity has an id, even in an empty page
     out = []
     for name in (n.strip() for n in raw.split(",")):
         if not name:
@@ -146,11 +148,47 @@ def _filtered(
     return [o for o in items if keep(o)]
 
 
+#: A navigation property `$expand` may name: the related objects of one item.
+Expander = Callable[[dict[str, Any]], list[dict[str, Any]]]
+_EXPAND = re.compile(r"\s*(\w+)\s*(?:\(\s*\$?select\s*=\s*([^)]*)\))?\s*(?:,|$)", re.IGNORECASE)
+
+
+def expansions(
+    request: Request, known: dict[str, Expander], type_name: str
+) -> list[tuple[str, Expander, list[str] | None]]:
+    """`$expand=owners` or `$expand=owners($select=id,displayName)`: (property, expander, inner select)."""
+    raw = (_param(request, "expand") or "").strip()
+    out: list[tuple[str, Expander, list[str] | None]] = []
+    pos = 0
+    while pos < len(raw):
+        match = _EXPAND.match(raw, pos)
+        if match is None or match.end() == pos:
+            raise ODataError(400, "BadRequest", f"Invalid $expand: '{raw}'.")
+        pos = match.end()
+        name = next((k for k in known if k.lower() == match.group(1).lower()), None)
+        if name is None:
+            raise ODataError(
+                400,
+                "BadRequest",
+                f"Could not find a property named '{match.group(1)}' on type '{type_name}'.",
+            )
+        inner = [f.strip() for f in match.group(2).split(",") if f.strip()] if match.group(2) else None
+        out.append((name, known[name], inner))
+    return out
+
+
 def collection(
-    request: Request, items: list[dict[str, Any]], *, type_name: str, base_url: str
+    request: Request,
+    items: list[dict[str, Any]],
+    *,
+    type_name: str,
+    base_url: str,
+    expand: dict[str, Expander] | None = None,
 ) -> tuple[dict[str, Any], str]:
     """The page of `items` this request asks for, with `@odata.count` and `@odata.nextLink` as Graph adds
-    them, and the suffix the caller's `@odata.context` takes for the selection."""
+    them, `$expand` of the navigation properties in `expand`, and the suffix the caller's `@odata.context`
+    takes for the selection."""
+    expanded = expansions(request, expand or {}, type_name)
     fields = _fields(items)
     count = (_param(request, "count") or "").lower() == "true"
     items = _filtered(request, items, type_name, advanced=eventual(request) and count)
@@ -170,7 +208,18 @@ def collection(
         query.append(("$skiptoken", skiptoken(key, path, start + top)))
         body["@odata.nextLink"] = f"{base_url}{path}?{urlencode(query)}"
     body["value"] = [_project(o, select) for o in items[start : start + top]]
+    for name, related, inner in expanded:
+        for original, shown in zip(items[start : start + top], body["value"], strict=True):
+            shown[name] = [_expanded(r, inner) for r in related(original)]
     return body, context_suffix(select)
+
+
+def _expanded(item: dict[str, Any], select: list[str] | None) -> dict[str, Any]:
+    """A related object under `$expand`: its type annotation and the selected properties (id always)."""
+    if select is None:
+        return item
+    keep = {"@odata.type", "id", *select}
+    return {k: v for k, v in item.items() if k in keep}
 
 
 def raw_count(request: Request, items: list[dict[str, Any]], *, type_name: str) -> int:

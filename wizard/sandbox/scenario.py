@@ -11,6 +11,7 @@ from typing import Any
 
 from wizard.errors import ConfigFileError
 from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
+from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spec, throttle_spec
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -100,6 +101,8 @@ class AppSpec:
     disabled: bool = False
     service_principal: bool = True
     federated_credentials: tuple[FederatedCredentialSpec, ...] = ()
+    #: Object IDs of the users who own the registration (GET /applications/{id}/owners).
+    owners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,9 @@ class TenantSpec:
     public_clients: tuple[PublicClientSpec, ...] = ()
     #: Conditional Access blocks the device code flow (AADSTS53003), as many tenants do.
     block_device_code: bool = False
+    #: Generated app registrations (a large tenant) and Graph throttling, see large_tenant.
+    generate: GenerateSpec = field(default_factory=GenerateSpec)
+    throttle: ThrottleSpec = field(default_factory=ThrottleSpec)
 
 
 @dataclass(frozen=True)
@@ -265,6 +271,7 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
         disabled=_bool(d, "disabled", where),
         service_principal=_bool(d, "service_principal", where, True),
         federated_credentials=tuple(_fic(f, where) for f in _list(d, "federated_credentials", where)),
+        owners=_strings(d, "owners", where),
     )
 
 
@@ -352,6 +359,8 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 users=tuple(_user(u, where) for u in _list(t, "users", where)),
                 public_clients=tuple(_public_client(c, where) for c in _list(t, "public_clients", where)),
                 block_device_code=_bool(t, "block_device_code", where),
+                generate=generate_spec(t, where),
+                throttle=throttle_spec(t, where),
             )
         )
     if not tenants:

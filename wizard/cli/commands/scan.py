@@ -7,19 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from wizard.cli.arg_types import days, existing_file, jobs, seconds
 from wizard.cli.output import emit_json, err, out
 from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
-
-
-def _days(value: str) -> int:
-    try:
-        days = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from None
-    if not 0 <= days <= 3650:
-        raise argparse.ArgumentTypeError("days must be between 0 and 3650")
-    return days
 
 
 def register(sub: Any) -> None:
@@ -37,11 +28,20 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "--expiring-within",
         metavar="DAYS",
-        type=_days,
+        type=days,
         default=30,
         help="certificates expiring within DAYS warn",
     )
     parser.add_argument("--no-git", action="store_true", help="do not ask git which files it tracks")
+    live = parser.add_argument_group("live checks")
+    live.add_argument("--doctor", action="store_true", help="also run doctor on each valid config found")
+    live.add_argument("--jobs", type=jobs, default=4, metavar="N", help="doctor runs at once (default 4)")
+    live.add_argument(
+        "--ca-file", type=existing_file, metavar="PATH", help="extra CA to trust for --doctor (a sandbox)"
+    )
+    live.add_argument(
+        "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="time bound of each doctor run"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -77,8 +77,17 @@ def run(args: argparse.Namespace) -> int:
         _write(args.sarif, (json.dumps(to_sarif(report), indent=2) + "\n").encode("utf-8"))
     if args.junit:
         _write(args.junit, to_junit(report))
+    doctors = []
+    if args.doctor:
+        from wizard.scan.doctor_each import doctor_all
+
+        doctors = doctor_all(root, report.configs, jobs=args.jobs, ca_file=args.ca_file, timeout=args.timeout)
+    failed = [d for d in doctors if d.exit_code != int(ExitCode.OK)]
     if args.json:
-        emit_json(report.to_dict())
+        data = report.to_dict()
+        if args.doctor:
+            data["doctor"] = [d.to_dict() for d in doctors]
+        emit_json(data)
     else:
         current = None
         for res in report.results:
@@ -87,8 +96,12 @@ def run(args: argparse.Namespace) -> int:
                 out(res.path)
             out(f"  {res.line}:{res.column}  {res.effective_level.value:<7}  {res.rule.id}: {res.message}")
         warnings = sum(1 for r in report.results if r.effective_level is Level.WARNING)
+        for d in doctors:
+            codes = f" ({', '.join(d.findings)})" if d.findings else ""
+            out(f"doctor {d.path}: {d.verdict}{codes}" + (f"; {d.error}" if d.error and not codes else ""))
         err(
             f"{report.files_scanned} files, {len(report.configs)} daemon configs: "
             f"{report.errors} errors, {warnings} warnings"
+            + (f"; doctor: {len(doctors) - len(failed)} of {len(doctors)} work" if args.doctor else "")
         )
-    return int(ExitCode.FAILURE if report.errors else ExitCode.OK)
+    return int(ExitCode.FAILURE if report.errors or failed else ExitCode.OK)
