@@ -17,6 +17,8 @@ DEFAULT_GRAPH_PATH = "users"
 class CredentialKind(str, Enum):
     SECRET = "secret"
     CERTIFICATE = "certificate"
+    #: Workload identity federation: an external token (GitHub Actions, Kubernetes...) as the assertion.
+    FEDERATED = "federated"
     NONE = "none"
 
 
@@ -69,6 +71,12 @@ class Profile:
     api: ApiTarget = field(default_factory=ApiTarget)
     #: An explicit authority URL (sandbox, custom domain); overrides tenant type/cloud host.
     authority_override: str | None = None
+    #: Where the federated credential's external token is read from (never the token itself); None means
+    #: $AZURE_FEDERATED_TOKEN_FILE, as azure-identity reads it.
+    federated_token_file: str | None = None
+    #: The federated identity credential this daemon's external token must match (for the exports).
+    federated_issuer: str | None = None
+    federated_subject: str | None = None
 
     def with_(self, **changes: object) -> Profile:
         """A copy with some fields changed (profiles are immutable)."""

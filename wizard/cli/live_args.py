@@ -78,6 +78,18 @@ def add_live_arguments(
     g.add_argument(
         "--no-proxy", action="store_true", help="ignore HTTPS_PROXY/HTTP_PROXY from the environment"
     )
+    g.add_argument(
+        "--sandbox-subject",
+        metavar="SUB",
+        help="a federated sandbox app: the subject its issuer mints the external token for "
+        "(default: its first federated credential's)",
+    )
+    g.add_argument(
+        "--federated-token-file",
+        metavar="PATH",
+        help="federated credential: the external OIDC token's file, re-read for every request "
+        "(default $AZURE_FEDERATED_TOKEN_FILE when the profile's credential is federated)",
+    )
 
 
 @contextmanager
@@ -93,12 +105,15 @@ def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
         return
     from wizard.live.sandbox_profile import running_sandbox
 
-    with running_sandbox(args.sandbox, args.sandbox_app) as sp:
+    subject = getattr(args, "sandbox_subject", None)
+    with running_sandbox(args.sandbox, args.sandbox_app, subject=subject) as sp:
         profile = apply_flags(sp.profile, args)
         secret = sp.secret
         if profile.credential is CredentialKind.CERTIFICATE:
             # As without --sandbox: for a certificate, the secret is the key's passphrase (if encrypted).
             secret = passphrase_from_args(args)
+        elif profile.credential is CredentialKind.FEDERATED:
+            secret = None  # the external token is read from its file, never held
         elif args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
             secret, _ = read_secret(use_stdin=args.secret_stdin, file=args.secret_file)
         registration = sp.registration if profile.client_id == sp.profile.client_id else None

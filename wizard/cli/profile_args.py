@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +159,9 @@ def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
     if args.certificate or args.key or args.pfx:
         changes["credential"] = CredentialKind.CERTIFICATE
         changes["certificate"] = certificate_from_flags(profile.certificate, args)
+    if getattr(args, "federated_token_file", None):  # only the live commands have this flag
+        changes["credential"] = CredentialKind.FEDERATED
+        changes["federated_token_file"] = args.federated_token_file
     return profile.with_(**changes) if changes else profile
 
 
@@ -179,6 +183,20 @@ def certificate_from_flags(old: CertificateRef, args: argparse.Namespace) -> Cer
     )
 
 
+def _federated_from_environment(profile: Profile, args: argparse.Namespace) -> bool:
+    """$AZURE_FEDERATED_TOKEN_FILE (as azure-identity reads it) picks the federated kind for a live command
+    when nothing else names a credential: no certificate, no secret source."""
+    if not hasattr(args, "federated_token_file") or profile.credential is not CredentialKind.SECRET:
+        return False
+    if (
+        getattr(args, "secret_stdin", False)
+        or getattr(args, "secret_file", None)
+        or os.environ.get(ENV_CLIENT_SECRET)
+    ):
+        return False
+    return bool(os.environ.get("AZURE_FEDERATED_TOKEN_FILE", "").strip())
+
+
 def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> ProfileInput:
     """Saved profile, then config file, then flags; the secret from stdin, file, environment or prompt."""
     profile = Profile()
@@ -194,6 +212,8 @@ def profile_from_args(args: argparse.Namespace, *, need_secret: bool = True) -> 
         profile, secret, warnings = _from_file(args.from_file)
         source = f"file:{args.from_file}"
     profile = apply_flags(profile, args)
+    if secret is None and _federated_from_environment(profile, args):
+        profile = profile.with_(credential=CredentialKind.FEDERATED)
     if need_secret and profile.credential is CredentialKind.SECRET and hasattr(args, "secret_stdin"):
         given, more = read_secret(
             use_stdin=args.secret_stdin,

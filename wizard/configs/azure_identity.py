@@ -18,6 +18,8 @@ from wizard.secret import Secret
 
 SECRET_PLACEHOLDER = "Enter_the_Client_Secret_Here"
 PEM_FILE = "azure-identity-certificate.pem"
+#: Where the AKS workload identity webhook projects the service-account token.
+AKS_TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token"
 _TENANT_CHARS = re.compile(r"^[A-Za-z0-9.\-]+$")
 
 
@@ -36,7 +38,11 @@ def render(profile: Profile, secret: Secret | None, ctx: RenderContext) -> Rende
     text = "# Read by azure.identity.EnvironmentCredential (and DefaultAzureCredential).\n"
     text += _line("AZURE_TENANT_ID", tenant)
     text += _line("AZURE_CLIENT_ID", profile.client_id)
-    if profile.credential is CredentialKind.CERTIFICATE:
+    if profile.credential is CredentialKind.FEDERATED:
+        # WorkloadIdentityCredential (and DefaultAzureCredential) read these three; the token stays in its file.
+        text = text.replace("EnvironmentCredential", "WorkloadIdentityCredential", 1)
+        text += _line("AZURE_FEDERATED_TOKEN_FILE", profile.federated_token_file or AKS_TOKEN_FILE)
+    elif profile.credential is CredentialKind.CERTIFICATE:
         # Never an AZURE_CLIENT_SECRET line here, not even empty: an empty value counts as set and wins.
         if profile.certificate.pfx_path:
             path = str(Path(profile.certificate.pfx_path).expanduser().resolve())
@@ -60,6 +66,13 @@ def render(profile: Profile, secret: Secret | None, ctx: RenderContext) -> Rende
     if profile.instance != CLOUDS[Cloud.GLOBAL].login_url:
         text += _line("AZURE_AUTHORITY_HOST", profile.instance.rstrip("/"))
     out.text = text
+    if profile.credential is CredentialKind.FEDERATED:
+        out.next_steps = [
+            f"in the daemon: load_dotenv('{ctx.target}'); WorkloadIdentityCredential().get_token('{profile.scope}')",
+            "on AKS the workload identity webhook sets these variables itself (label the pod "
+            'azure.workload.identity/use: "true")',
+        ]
+        return out
     out.next_steps = [
         f"in the daemon, before creating the credential: from dotenv import load_dotenv; load_dotenv('{ctx.target}')",
         "then: EnvironmentCredential().get_token('" + profile.scope + "')  (or DefaultAzureCredential)",
@@ -89,6 +102,11 @@ def parse(text: str) -> ImportReport:
     secret: Secret | None = None
     has_secret = values.get("AZURE_CLIENT_SECRET") is not None
     cert_path = values.get("AZURE_CLIENT_CERTIFICATE_PATH")
+    token_file = values.get("AZURE_FEDERATED_TOKEN_FILE")
+    if token_file is not None and not has_secret and cert_path is None:
+        parts["credential"] = CredentialKind.FEDERATED
+        parts["federated_token_file"] = fields.text("AZURE_FEDERATED_TOKEN_FILE")
+        return fields.report("azure-identity", Profile().with_(**parts), None)
     if has_secret and cert_path is not None:
         fields.malformed.append(
             (

@@ -38,6 +38,10 @@ def read_text(path: Path) -> str | None:
 def detect_text(text: str) -> str | None:
     """The format name for this content, or None."""
     stripped = text.lstrip("\ufeff \t\r\n")
+    from wizard.configs.federated_exports import detect_federated
+
+    if federated := detect_federated(stripped):
+        return federated
     if stripped.startswith("{"):
         return _detect_json(stripped)
     if len(_CS_FIELD.findall(text)) >= 2:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wizard.clouds import TenantType
-from wizard.configs import azure_identity, dotnet, java, node, profile_toml, python_daemon
+from wizard.configs import azure_identity, dotnet, federated_exports, java, node, profile_toml, python_daemon
 from wizard.configs.common import ExportResult, ImportReport, RenderContext, Rendering
 from wizard.configs.detect import detect_text, read_text
 from wizard.errors import ConfigFileError, FileExistsRefusal, UsageError, ValidationError, WizardError
@@ -57,6 +57,33 @@ class ConfigFormat:
 _SECRET, _CERT = CredentialKind.SECRET, CredentialKind.CERTIFICATE
 _WF, _EXT = frozenset({TenantType.WORKFORCE}), frozenset({TenantType.EXTERNAL})
 _GRAPH = frozenset({ApiKind.GRAPH})
+
+
+def federated_formats() -> tuple[ConfigFormat, ...]:
+    """The workload identity federation exports (wizard.configs.federated_exports)."""
+    fx, app = federated_exports, frozenset({"tenant", "client_id", "credential"})
+    rows = (
+        ("github-actions", "GitHub Actions workflow (azure/login, OIDC)", "daemon-federated.yml", app),
+        ("kubernetes", "Kubernetes ServiceAccount + pod (workload identity)", "workload-identity.yaml", app),
+        (
+            "fic-json",
+            "Federated credential JSON (az ad app federated-credential create --parameters)",
+            "federated-credential.json",
+            frozenset({"cloud", "credential", "federated_issuer", "federated_subject"}),
+        ),
+    )
+    pairs = {
+        "github-actions": (fx.render_github, fx.parse_github),
+        "kubernetes": (fx.render_kubernetes, fx.parse_kubernetes),
+        "fic-json": (fx.render_fic, fx.parse_fic),
+    }
+    return tuple(
+        ConfigFormat(
+            name, title, filename, *pairs[name], False, CredentialKind.FEDERATED, _WF, carries=carries
+        )
+        for name, title, filename, carries in rows
+    )
+
 
 FORMATS: dict[str, ConfigFormat] = {
     f.name: f
@@ -167,7 +194,9 @@ FORMATS: dict[str, ConfigFormat] = {
             azure_identity.parse,
             True,
             None,
+            carries=_BASE | {"federated_token_file"},
         ),
+        *federated_formats(),
         ConfigFormat(
             "profile",
             "entra-daemon-wizard profile (TOML, no secrets)",

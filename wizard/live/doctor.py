@@ -21,7 +21,7 @@ from wizard.live.http import SYSTEM_CLOCK, Clock, HttpSettings
 from wizard.live.results import ApiResult, Registration, TokenResult
 from wizard.live.summary import decode_claims, summarize_token
 from wizard.live.trace import Trace
-from wizard.profile import ApiKind, Profile
+from wizard.profile import ApiKind, CredentialKind, Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
@@ -161,6 +161,11 @@ def _run(
         # The registration as an admin sees it: tells Delegated from Application even when the token cannot.
         report.registration = known
         report.evidence = replace(report.evidence, app_registration=known.to_evidence())
+    if profile.credential is CredentialKind.FEDERATED:
+        from wizard.live.federated_token import presented_claims
+
+        # The external token's claims (not its signature): the diagnosis diffs them against the app's FICs.
+        report.evidence = replace(report.evidence, client_assertion=presented_claims(profile))
     try:
         token = _acquire(profile, secret, settings, trace, opts)
     except TokenError as exc:

@@ -101,7 +101,13 @@ class MsalTokenClient:
         self.trace = trace or Trace()
         if secret:
             self.trace.add_secret(secret.reveal())
-        credential, self.credential_label = msal_credential(profile, secret, mode=thumbprint)
+        credential: Any
+        if profile.credential is CredentialKind.FEDERATED:
+            from wizard.live.federated_token import msal_federated_credential
+
+            credential, self.credential_label = msal_federated_credential(profile, self.trace)
+        else:
+            credential, self.credential_label = msal_credential(profile, secret, mode=thumbprint)
         if isinstance(credential, str):
             self.trace.add_secret(credential)
         self.session = WizardSession(settings, self.trace)

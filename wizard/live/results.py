@@ -111,7 +111,15 @@ class Registration:
 
     data: dict[str, Any]
 
-    KEYS = ("id", "appId", "displayName", "requiredResourceAccess", "passwordCredentials", "keyCredentials")
+    KEYS = (
+        "id",
+        "appId",
+        "displayName",
+        "requiredResourceAccess",
+        "passwordCredentials",
+        "keyCredentials",
+        "federatedIdentityCredentials",
+    )
 
     def to_evidence(self) -> dict[str, Any]:
         """The `app_registration` part of a diagnosis evidence document (no secret values exist here)."""

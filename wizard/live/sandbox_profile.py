@@ -59,9 +59,12 @@ def _api_target(sb: SandboxHandle, app_name: str) -> ApiTarget:
 
 
 def sandbox_app_profile(
-    sandbox: SandboxHandle | Sandbox, app_name: str = DEFAULT_APP
+    sandbox: SandboxHandle | Sandbox, app_name: str = DEFAULT_APP, *, subject: str | None = None
 ) -> tuple[Profile, Secret | None]:
-    """Profile for one app of the sandbox: authority on the sandbox, and the API its permissions are for."""
+    """Profile for one app of the sandbox: authority on the sandbox, and the API its permissions are for.
+
+    A federated app gets a token file its sandbox issuer minted, for its first credential's subject or
+    `subject` (to see what a wrong one gives)."""
     from wizard.sandbox import handle_for
 
     sb = handle_for(sandbox)
@@ -69,6 +72,10 @@ def sandbox_app_profile(
     external = sb.tenant_type(app.tenant_id) == "external"
     credential = CredentialKind.SECRET
     certificate = CertificateRef()
+    token_file = None
+    if app.secret is None and not app.cert_key_path and app.federated_credentials:
+        credential = CredentialKind.FEDERATED
+        token_file = sb.federated_token_file(app.name, subject=subject)
     if app.secret is None and app.cert_key_path:
         credential = CredentialKind.CERTIFICATE
         certificate = CertificateRef(
@@ -87,6 +94,7 @@ def sandbox_app_profile(
         certificate=certificate,
         api=_api_target(sb, app.name),
         authority_override=sb.authority(app.tenant_id),
+        federated_token_file=token_file,
     )
     return profile, (Secret(app.secret) if app.secret else None)
 
@@ -103,13 +111,15 @@ def sandbox_registration(sandbox: SandboxHandle | Sandbox, client_id: str) -> Re
 
 
 @contextmanager
-def running_sandbox(scenario: str | None = None, app_name: str = DEFAULT_APP) -> Iterator[SandboxProfile]:
+def running_sandbox(
+    scenario: str | None = None, app_name: str = DEFAULT_APP, *, subject: str | None = None
+) -> Iterator[SandboxProfile]:
     """A started sandbox (stopped on exit) and the profile of one of its apps."""
     from wizard.sandbox import open_sandbox
 
     sb = open_sandbox(scenario)
     try:
-        profile, secret = sandbox_app_profile(sb, app_name)
+        profile, secret = sandbox_app_profile(sb, app_name, subject=subject)
         registration = sandbox_registration(sb, profile.client_id)
         yield SandboxProfile(sb, profile, secret, sb.ca_file, registration)
     finally:

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from wizard.sandbox import azure_rm, discovery, graph, graph_writes, keyvault, sharepoint, todo
+from wizard.sandbox import azure_rm, discovery, graph, graph_writes, keyvault, oidc_issuers, sharepoint, todo
 from wizard.sandbox.admin_consent import admin_consent
 from wizard.sandbox.authorize import authorize
 from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
@@ -49,6 +49,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route(DEVICE_LOGIN_PATH, devicelogin, methods=["GET", "POST"]),
         Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
         Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
+        *oidc_issuers.ROUTES,
         *todo.ROUTES,
         *azure_rm.ROUTES,
         *keyvault.ROUTES,

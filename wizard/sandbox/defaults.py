@@ -15,10 +15,12 @@ from wizard.sandbox.scenario import (
     CERTIFICATE,
     DELEGATED,
     GRAPH_NAME,
+    SANDBOX_BASE,
     SECRET,
     ApiSpec,
     AppRole,
     AppSpec,
+    FederatedCredentialSpec,
     Permission,
     Scenario,
     TenantSpec,
@@ -26,6 +28,19 @@ from wizard.sandbox.scenario import (
 )
 from wizard.sandbox.sharepoint import sharepoint_api
 
+#: The federated-daemon's credentials: one per sandbox issuer (wizard.sandbox.oidc_issuers).
+FEDERATED_DAEMON_FICS = (
+    FederatedCredentialSpec(
+        "github-production",
+        f"{SANDBOX_BASE}/issuers/github-actions",
+        "repo:contoso/daemon:environment:production",
+    ),
+    FederatedCredentialSpec(
+        "aks-graph-reader",
+        f"{SANDBOX_BASE}/issuers/kubernetes/",
+        "system:serviceaccount:daemons:graph-reader",
+    ),
+)
 CONTOSO_ID = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
 FABRIKAM_ID = "5e1f2a7b-8c9d-4e3f-a1b2-0c0ffee00002"
 
@@ -219,6 +234,16 @@ def _contoso() -> TenantSpec:
             consented=True,
         ),
         *azure_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
+        _app(
+            p,
+            22,
+            "federated-daemon",
+            "Federated Daemon (workload identity federation)",
+            credentials=(),
+            permissions=(Permission(GRAPH_NAME, "User.Read.All"),),
+            consented=True,
+            federated_credentials=FEDERATED_DAEMON_FICS,
+        ),
     )
     return TenantSpec(
         name="contoso",

@@ -322,3 +322,81 @@ def assertion_type(value: str) -> EntraError:
         f"Client assertion type '{value}' is not supported. Use "
         "'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.",
     )
+
+
+# Federated credentials (workload identity federation) ------------------------------------------------
+_FIC_CHECK = "Please check your federated identity credential Subject, Audience and Issuer against the presented assertion."
+
+
+def federated_entra_token() -> EntraError:
+    return _e(
+        401, "invalid_client", 700222, "AAD-issued tokens may not be used for federated identity flows."
+    )
+
+
+def federated_no_credentials(client_id: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        70025,
+        f"The client '{client_id}' has no configured federated identity credentials.",
+    )
+
+
+def federated_issuer_unreachable() -> EntraError:
+    return _e(401, "invalid_client", 50166, "Request to External OIDC endpoint failed.")
+
+
+def federated_not_rs256() -> EntraError:
+    return assertion_malformed(
+        "Only issuers that provide tokens signed using the RS256 algorithm are supported"
+    )
+
+
+def federated_key_unknown(kid: str, issuer: str) -> EntraError:
+    return _e(
+        401,
+        "invalid_client",
+        7000272,
+        f"The certificate with identifier '{kid}' used to sign the federated credential could not be found "
+        f"in the metadata of identity provider '{issuer}'.",
+    )
+
+
+def federated_issuer_mismatch(issuer: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        700211,
+        f"No matching federated identity record found for presented assertion issuer '{issuer}'. {_FIC_CHECK}",
+    )
+
+
+def federated_subject_mismatch(subject: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        700213,
+        f"No matching federated identity record found for presented assertion subject '{subject}'. "
+        "Check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
+    )
+
+
+def federated_subject_case(subject: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        7002138,
+        f"No matching federated identity record found for presented assertion subject '{subject}'. The "
+        "subject matches with case-insensitive comparison, but not with case-sensitive comparison.",
+    )
+
+
+def federated_audience_mismatch(audience: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        700212,
+        f"No matching federated identity record found for presented assertion audience '{audience}'. "
+        + _FIC_CHECK,
+    )

@@ -121,7 +121,25 @@ class SandboxHandle:
         state = self._sandbox.state
         with state.lock:
             tenant, app = state.find_app(client_id)
-            return app_registration(tenant, app)
+            data = app_registration(tenant, app)
+        # Graph serves these at /applications/{id}/federatedIdentityCredentials; the portal shows them with
+        # the app. Only apps that have some carry the key, so other apps' evidence is as before.
+        if not app.spec.federated_credentials:
+            return data
+        data["federatedIdentityCredentials"] = [
+            {
+                "name": f.name,
+                "issuer": f.issuer_at(self.base_url),
+                "subject": f.subject,
+                "audiences": list(f.audiences),
+            }
+            for f in app.spec.federated_credentials
+        ]
+        return data
+
+    def federated_token_file(self, name: str, *, subject: str | None = None) -> str | None:
+        """A token file for the app's first federated credential (or `subject`); None without one."""
+        return self._sandbox.federated_token_file(name, subject=subject)
 
     # -- what an admin does ------------------------------------------------------------------------------
     def grant_consent(self, client_id: str) -> int:

@@ -67,6 +67,25 @@ class Permission:
     type: str = APPLICATION
 
 
+#: The placeholder a federated credential's issuer may start with: the sandbox's own base URL, at run time.
+SANDBOX_BASE = "{sandbox}"
+EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
+
+
+@dataclass(frozen=True)
+class FederatedCredentialSpec:
+    """A federated identity credential (FIC): Entra matches `iss`, `sub` and `aud` exactly against it."""
+
+    name: str
+    issuer: str
+    subject: str
+    audiences: tuple[str, ...] = (EXCHANGE_AUDIENCE,)
+
+    def issuer_at(self, base_url: str) -> str:
+        """The issuer with `{sandbox}` replaced by the sandbox's base URL."""
+        return self.issuer.replace(SANDBOX_BASE, base_url)
+
+
 @dataclass(frozen=True)
 class AppSpec:
     """A daemon app registration and its service principal."""
@@ -82,6 +101,7 @@ class AppSpec:
     secret_expired: bool = False
     disabled: bool = False
     service_principal: bool = True
+    federated_credentials: tuple[FederatedCredentialSpec, ...] = ()
     #: Object IDs of the users who own the registration (GET /applications/{id}/owners).
     owners: tuple[str, ...] = ()
 
@@ -253,7 +273,17 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
         secret_expired=_bool(d, "secret_expired", where),
         disabled=_bool(d, "disabled", where),
         service_principal=_bool(d, "service_principal", where, True),
+        federated_credentials=tuple(_fic(f, where) for f in _list(d, "federated_credentials", where)),
         owners=_strings(d, "owners", where),
+    )
+
+
+def _fic(d: dict[str, Any], where: str) -> FederatedCredentialSpec:
+    name = _str(d, "name", where)
+    where = f"{where} federated credential '{name}'"
+    audiences = _strings(d, "audiences", where) if "audiences" in d else (EXCHANGE_AUDIENCE,)
+    return FederatedCredentialSpec(
+        name=name, issuer=_str(d, "issuer", where), subject=_str(d, "subject", where), audiences=audiences
     )
 
 

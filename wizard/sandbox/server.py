@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import shutil
 import tempfile
 import threading
@@ -12,12 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 from wizard.errors import ConnectError, UsageError
 from wizard.sandbox.app import build_app
 from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
+from wizard.sandbox.oidc_issuers import describe_issuers, find_issuer, mint_token
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -62,6 +65,8 @@ class SandboxApp:
     cert_pfx_path: str | None = None
     thumbprint_sha1: str | None = None
     thumbprint_sha256: str | None = None
+    #: The app's federated identity credentials, issuers resolved against the sandbox's base URL.
+    federated_credentials: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
         secret = self.secret if show_secrets or self.secret is None else mask(self.secret)
@@ -85,6 +90,7 @@ class SandboxApp:
                 "thumbprint_sha1": self.thumbprint_sha1,
                 "thumbprint_sha256": self.thumbprint_sha256,
             },
+            "federated_credentials": [dict(f) for f in self.federated_credentials],
         }
 
 
@@ -297,6 +303,15 @@ class Sandbox:
             cert_pfx_path=cert.pfx_path if cert else None,
             thumbprint_sha1=cert.thumbprint_sha1 if cert else None,
             thumbprint_sha256=cert.thumbprint_sha256 if cert else None,
+            federated_credentials=tuple(
+                {
+                    "name": f.name,
+                    "issuer": f.issuer_at(self.base_url),
+                    "subject": f.subject,
+                    "audiences": list(f.audiences),
+                }
+                for f in app.spec.federated_credentials
+            ),
         )
 
     def app(self, name: str) -> SandboxApp:
@@ -306,6 +321,32 @@ class Sandbox:
         except UsageError:
             tenant, app = self.state.find_app(name)
         return self._app(tenant, app)
+
+    def federated_token_file(
+        self, name: str, *, subject: str | None = None, lifetime: int = 600
+    ) -> str | None:
+        """A file holding a token of the sandbox issuer the app's first federated credential trusts, for
+        that credential's subject (or `subject`), as a workload finds it; None when the app has none."""
+        try:
+            _, app = self.state.app_by_name(name)
+        except UsageError:
+            _, app = self.state.find_app(name)
+        for fic in app.spec.federated_credentials:
+            iss = fic.issuer_at(self.base_url)
+            found = find_issuer(self.state.oidc_issuers, iss, {urlsplit(self.base_url).netloc.lower()})
+            if found is None:
+                continue
+            body = {"sub": subject or fic.subject, "aud": fic.audiences[0], "lifetime": lifetime}
+            token = mint_token(found, self.base_url, body)
+            assert self._workdir is not None
+            folder = self._workdir / "federated"
+            folder.mkdir(mode=0o700, exist_ok=True)
+            path = folder / f"{app.spec.name}.jwt"
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(token)
+            return str(path)
+        return None
 
     def describe(self, *, show_secrets: bool = True) -> dict[str, Any]:
         """The ready line: where the sandbox is, what to trust, and every tenant, app and API."""
@@ -335,6 +376,7 @@ class Sandbox:
                         for api in t.apis()
                     ],
                     **describe_delegated(self.state.delegated, t.spec.id, show_secrets=show_secrets),
+                    "issuers": describe_issuers(self.state.oidc_issuers, self.base_url),
                 }
             )
         return {
@@ -343,4 +385,5 @@ class Sandbox:
             "graph_base_url": self.graph_base_url,
             "todo_base_url": self.todo_base_url,
             "tenants": tenants,
+            "issuers": describe_issuers(self.state.oidc_issuers, self.base_url),
         }

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from wizard.errors import UsageError
 from wizard.sandbox.delegated_sessions import DelegatedSessions
+from wizard.sandbox.oidc_issuers import new_issuers
 from wizard.sandbox.scenario import (
     APPLICATION,
     CERTIFICATE,
@@ -131,6 +132,8 @@ class SandboxState:
         #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
         self.delegated = DelegatedDirectory(scenario.tenants)
         self.sessions = DelegatedSessions()
+        #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
+        self.oidc_issuers = new_issuers()
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:

@@ -7,8 +7,9 @@ import binascii
 import hmac
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
+import jwt
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -16,10 +17,11 @@ from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
 from wizard.sandbox.delegated_grants import DELEGATED_GRANTS, delegated_token
+from wizard.sandbox.federation import is_federated, verify_federated
 from wizard.sandbox.first_party import first_party_audience, is_first_party
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
-from wizard.sandbox.tokens import IssuedToken, issue
+from wizard.sandbox.tokens import IssuedToken, issue, issuer_v2
 
 DEFAULT_SUFFIX = "/.default"
 OIDC = frozenset({"openid", "profile", "email", "offline_access"})
@@ -131,8 +133,36 @@ def _audiences(base: str, segment: str, tenant: TenantState) -> set[str]:
     return out
 
 
+def _verify_external(
+    state: SandboxState, assertion: str, app: AppState, base: str, known_hosts: set[str]
+) -> bool:
+    """Verify `assertion` as a federated one when its `iss` is not the client id; False when it is not."""
+    try:
+        header = jwt.get_unverified_header(assertion)
+        claims = jwt.decode(assertion, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return False  # verify_assertion gives the malformed-JWT error
+    if not is_federated(header, claims, app):
+        return False
+    entra = {issuer_v2(t, base).lower() for t in state.tenants.values()}
+    verify_federated(
+        assertion,
+        app=app,
+        base_url=base,
+        issuers=state.oidc_issuers,
+        known_hosts=known_hosts | {urlsplit(base).netloc.lower()},
+        entra_issuers=entra,
+    )
+    return True
+
+
 def authenticate(
-    state: SandboxState, req: TokenRequest, tenant: TenantState, base: str, segment: str
+    state: SandboxState,
+    req: TokenRequest,
+    tenant: TenantState,
+    base: str,
+    segment: str,
+    known_hosts: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[AppState, bool]:
     """The calling app and whether it used a certificate; raises the Entra error otherwise."""
     client_id = (req.client_id or "").strip()
@@ -148,6 +178,8 @@ def authenticate(
     if req.client_assertion:
         if req.client_assertion_type != JWT_BEARER:
             raise E.assertion_type(req.client_assertion_type or "")
+        if _verify_external(state, req.client_assertion, app, base, set(known_hosts)):
+            return app, True
         with state.lock:
             verify_assertion(
                 req.client_assertion,
@@ -202,7 +234,8 @@ def _read_request(request: Request, form: dict[str, str]) -> tuple[TenantState, 
 def _grant(request: Request, tenant: TenantState, req: TokenRequest, resource: str) -> Grant:
     state: SandboxState = request.app.state.sandbox_state
     base = base_url_of(request)
-    app, cert_auth = authenticate(state, req, tenant, base, request.path_params["tenant"])
+    known: set[str] = getattr(request.app.state, "known_hosts", set())
+    app, cert_auth = authenticate(state, req, tenant, base, request.path_params["tenant"], known)
     api = _resource(tenant, resource)
     if api.assignment_required and not state.has_assignment(app, api):
         raise E.not_assigned(app.client_id, app.spec.display_name, resource, api.display_name)

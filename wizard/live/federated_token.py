@@ -1,0 +1,91 @@
+"""The federated credential kind: the external token file, read afresh for every assertion, never stored."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from wizard.errors import SecretSourceError
+from wizard.live.trace import Trace
+from wizard.profile import Profile
+
+#: The variable azure-identity's WorkloadIdentityCredential (and the AKS webhook) use for the token's path.
+ENV_FEDERATED_TOKEN_FILE = "AZURE_FEDERATED_TOKEN_FILE"
+#: Larger than any OIDC token; a bigger file is not one.
+MAX_TOKEN_BYTES = 64 * 1024
+
+
+def token_file_of(profile: Profile) -> str:
+    """The token file: the profile's, else $AZURE_FEDERATED_TOKEN_FILE."""
+    path = profile.federated_token_file or os.environ.get(ENV_FEDERATED_TOKEN_FILE, "").strip()
+    if not path:
+        raise SecretSourceError(
+            "No federated token file given",
+            hint=f"Pass --federated-token-file PATH or set {ENV_FEDERATED_TOKEN_FILE} (the AKS webhook and "
+            "azure/login set it; in GitHub Actions write the OIDC token to a file first).",
+        )
+    return str(Path(path).expanduser())
+
+
+def read_token_file(path: str) -> str:
+    """The external token in `path`, stripped; a clear error when it is missing, empty or not a JWT."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_TOKEN_BYTES + 1)
+    except OSError as exc:
+        raise SecretSourceError(
+            f"The federated token file {path} cannot be read ({exc.strerror or type(exc).__name__})",
+            hint="Check the path; a projected service-account token appears once the pod runs.",
+        ) from None
+    if len(raw) > MAX_TOKEN_BYTES:
+        raise SecretSourceError(f"The federated token file {path} is too large to hold a token")
+    try:
+        token = raw.decode("ascii").strip()
+    except UnicodeDecodeError:
+        raise SecretSourceError(f"The federated token file {path} does not hold a JWT") from None
+    if not token:
+        raise SecretSourceError(
+            f"The federated token file {path} is empty",
+            hint="The issuer has not written a token yet, or the workflow lacks `permissions: id-token: write`.",
+        )
+    if token.count(".") != 2:
+        raise SecretSourceError(
+            f"The federated token file {path} does not hold a JWT (three dot-separated parts)",
+            hint="Write the raw token only: no JSON wrapper, no `Bearer ` prefix.",
+        )
+    return token
+
+
+def assertion_reader(profile: Profile, trace: Trace) -> Callable[[], str]:
+    """msal's `client_assertion` callable: re-reads the file on each call (issuers rotate it), and teaches
+    the trace the token so that it is redacted wherever it would appear."""
+    path = token_file_of(profile)
+    read_token_file(path)  # fail early, with our message, rather than inside msal
+
+    def assertion() -> str:
+        token = read_token_file(path)
+        trace.add_secret(token)
+        return token
+
+    return assertion
+
+
+def msal_federated_credential(profile: Profile, trace: Trace) -> tuple[dict[str, Any], str]:
+    """msal's `client_credential` for the federated kind, and the label reports show."""
+    reader = assertion_reader(profile, trace)
+    return {"client_assertion": reader}, f"federated token ({token_file_of(profile)})"
+
+
+def presented_claims(profile: Profile) -> dict[str, Any] | None:
+    """The external token's header and claims (no signature: not replayable), for the diagnosis' diff."""
+    import jwt
+
+    try:
+        token = read_token_file(token_file_of(profile))
+        header = jwt.get_unverified_header(token)
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except (SecretSourceError, jwt.PyJWTError):
+        return None
+    return {"header": header, "claims": claims}
