@@ -240,7 +240,8 @@ def upsert_application(request: Request, caller: Caller, body: dict[str, Any]) -
     writes = sandbox_state(request).writes
     need_permission(request, caller)
     app = by_unique_name(caller.tenant, unique)
-    if app is not None and writes.lagging(app.spec.object_id):
+    # Reads of a new app may hit a replica that lacks it; the upsert itself is resolved where it was written.
+    if app is not None and request.method == "GET" and writes.lagging(app.spec.object_id):
         raise not_found(unique)
     if request.method in ("GET", "DELETE"):
         if app is None:
