@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import jwt
 import msal
 import pytest
 from cryptography import x509
@@ -279,3 +280,48 @@ def test_identifier_uris_and_app_roles_follow_graphs_rules(
     assert http.patch(url, json={"appRoles": []}, headers=bearer(admin)).status_code == 204
     unknown = http.patch(url, json={"colour": "blue"}, headers=bearer(admin))
     assert error_of(unknown)[:2] == (400, "Request_BadRequest")
+
+
+def test_token_lag_holds_back_new_secrets_and_roles(
+    sb: Sandbox, http: httpx.Client, admin: str, settings: WriteSettings
+) -> None:
+    g = sb.graph_base_url
+    settings.update(token_lag=1)
+    app = create(sb, http, admin, "edw-token-lag")
+    sp = http.post(f"{g}/servicePrincipals", json={"appId": app["appId"]}, headers=bearer(admin)).json()
+    secret = http.post(f"{g}/applications/{app['id']}/addPassword", json={}, headers=bearer(admin)).json()
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": app["appId"],
+        "client_secret": secret["secretText"],
+        "scope": "https://graph.microsoft.com/.default",
+    }
+
+    def token() -> httpx.Response:
+        return http.post(f"{sb.authority('contoso')}/oauth2/v2.0/token", data=form)
+
+    early = token()
+    assert early.status_code == 401 and 7000215 in early.json()["error_codes"]
+    assert token().status_code == 200
+    graph_sp = http.get(
+        f"{g}/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')", headers=bearer(admin)
+    ).json()["id"]
+    grant = {
+        "principalId": sp["id"],
+        "resourceId": graph_sp,
+        "appRoleId": "df021288-bdef-4463-88db-98f22de89214",
+    }
+    assert (
+        http.post(
+            f"{g}/servicePrincipals/{graph_sp}/appRoleAssignedTo", json=grant, headers=bearer(admin)
+        ).status_code
+        == 201
+    )
+
+    def roles() -> list[str]:
+        claims = jwt.decode(token().json()["access_token"], options={"verify_signature": False})
+        found: list[str] = claims.get("roles", [])
+        return found
+
+    assert roles() == []
+    assert roles() == ["User.Read.All"]

@@ -63,6 +63,7 @@ def add_password(request: Request, caller: Caller, body: dict[str, Any]) -> Resp
         str(uuid.uuid4()), new_secret_value(), str(given.get("displayName") or ""), start, end
     )
     app.secrets.append(cred)
+    sandbox_state(request).writes.start_lag(caller.tenant.spec.id, cred.key_id, token=True)
     return json_answer(
         request,
         200,

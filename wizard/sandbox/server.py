@@ -107,6 +107,7 @@ class Sandbox:
         header_timeout: float = HEADER_TIMEOUT,
         state_path: str | Path | None = None,
         replication_lag: int | None = None,
+        token_lag: int | None = None,
     ) -> None:
         # A path (or "default") is accepted too, as `--sandbox [SCENARIO]` gives it.
         self.scenario = (
@@ -123,6 +124,8 @@ class Sandbox:
         self.state_path = Path(state_path) if state_path is not None else None
         #: `--replication-lag N`: new objects answer 404 for N reads, in every tenant.
         self.replication_lag = replication_lag
+        #: `--token-lag N`: new secrets and app role assignments reach tokens after N token requests.
+        self.token_lag = token_lag
         self.faults = Faults()
         self._log = RequestLog()
         self._state: SandboxState | None = None
@@ -193,9 +196,9 @@ class Sandbox:
 
     def _writes_setup(self, state: SandboxState) -> None:
         """The replication lag asked for, and the kept state of `--state` (loaded, then written to)."""
-        if self.replication_lag is not None:
-            for tenant_id in state.tenants:
-                state.writes.settings(tenant_id).update(replication_lag=self.replication_lag)
+        lags = {"replication_lag": self.replication_lag, "token_lag": self.token_lag}
+        for tenant_id in state.tenants:
+            state.writes.settings(tenant_id).update(**{k: v for k, v in lags.items() if v is not None})
         if self.state_path is not None:
             from wizard.sandbox.state_sqlite import SqliteStore
 

@@ -45,6 +45,12 @@ def register(sub: Any) -> None:
         metavar="N",
         help="new directory objects answer 404 for their first N Graph reads, as Entra's replicas do",
     )
+    p.add_argument(
+        "--token-lag",
+        type=_reads,
+        metavar="N",
+        help="new secrets and app role assignments reach the token endpoint only after N token requests",
+    )
     p.set_defaults(handler=run)
 
 
@@ -54,7 +60,9 @@ def _reads(value: str) -> int:
     except ValueError:
         n = -1
     if n < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of reads, 0 or more, got {value!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of reads (or requests), 0 or more, got {value!r}"
+        )
     return n
 
 
@@ -91,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
         data_dir=args.data_dir,
         state_path=args.state,
         replication_lag=args.replication_lag,
+        token_lag=args.token_lag,
     )
     if not sandbox.loopback:
         err(
