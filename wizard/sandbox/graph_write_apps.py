@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from wizard.guids import is_guid
 from wizard.sandbox import graph_objects as G
-from wizard.sandbox.graph import Caller
+from wizard.sandbox.graph import APP, Caller, page
 from wizard.sandbox.graph_credentials import replace_keys
 from wizard.sandbox.graph_directory import (
     DeletedApp,
@@ -308,17 +308,11 @@ def _binned(request: Request, caller: Caller) -> tuple[dict[str, DeletedApp], De
 
 @write_route("/directory/deletedItems/microsoft.graph.application", ["GET"])
 def deleted_applications(request: Request, caller: Caller, body: dict[str, Any]) -> Response:
+    """The recycle bin, with Graph's `$filter` (e.g. on uniqueName), `$select` and paging."""
     need_permission(request, caller)
     items = sandbox_state(request).writes.deleted[caller.tenant.spec.id].values()
     value = [_deleted_json(caller.tenant, g) for g in items]
-    return json_answer(
-        request,
-        200,
-        {
-            "@odata.context": context(request, "directory/deletedItems/microsoft.graph.application"),
-            "value": value,
-        },
-    )
+    return page(request, "directory/deletedItems/microsoft.graph.application", value, APP)
 
 
 @write_route("/directory/deletedItems/{object_id}", ["GET", "DELETE"])
