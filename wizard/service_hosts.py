@@ -1,7 +1,7 @@
 """Microsoft service host names the sandbox answers for, with the sandbox path each is served under.
 
 Pure data, shared by the sandbox (which routes by the Host header) and the HTTP client (which, in sandbox
-mode, connects these names to the sandbox's loopback address, as curl's `--connect-to` does).
+mode, connects these names to the sandbox's loopback address, as curl's connect-to option does).
 """
 
 from __future__ import annotations

@@ -179,3 +179,28 @@ def test_power_bi_token_without_roles_is_not_a_missing_permission() -> None:
     )
     assert result.codes[0] == "service-side-grant-missing"
     assert "roles-missing" not in result.codes
+
+
+def test_sql_server_not_configured_for_the_token_names_the_entra_admin_and_the_scope() -> None:
+    """Pasted alone (no scope to blame), the text itself says the server refused the token."""
+    result = diagnose(
+        "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Login failed for user '<token-identified "
+        "principal>'. The server is not currently configured to accept this token. (18456)",
+        strict=True,
+    )
+    assert result.codes[0] == "service-side-grant-missing"
+    assert "az sql server ad-admin create" in result.findings[0].fix
+    assert "https://database.windows.net//.default" in result.findings[0].fix
+
+
+def test_sql_token_refused_with_a_slashless_scope_blames_the_scope_first() -> None:
+    result = diagnose(
+        {
+            "config": {"credential_type": "secret", "scopes": ["https://database.windows.net/.default"]},
+            "client_error": "pyodbc.InterfaceError: ('28000', \"[28000] [Microsoft][ODBC Driver 18 for SQL "
+            "Server][SQL Server]Login failed for user '<token-identified principal>'. The server is not "
+            'currently configured to accept this token. (18456) (SQLDriverConnect)")',
+        },
+        strict=True,
+    )
+    assert result.codes[0] == "scope-v1-trailing-slash"

@@ -245,6 +245,17 @@ def _sql(s: Signals) -> Hit | None:
         return None  # the token's audience lacks SQL's trailing slash: scope-v1-trailing-slash comes first
     reg = s.evidence.app_registration or {}
     name = str(reg.get("displayName") or "<app display name>")
+    if "not currently configured to accept this token" in text:
+        return Hit(
+            API_SAYS,
+            explanation="Azure SQL refused the token itself: the logical server has no Microsoft Entra admin "
+            "(Entra authentication is not set up), or the token's audience is not SQL's "
+            "`https://database.windows.net/` (a scope without the double slash).",
+            fix="Set a Microsoft Entra admin on the server (`az sql server ad-admin create --resource-group <rg> "
+            "--server-name <server> --display-name <admin group> --object-id <its object id>`), ask for the "
+            "scope `https://database.windows.net//.default`, then as that admin in the database: "
+            f"`CREATE USER [{name}] FROM EXTERNAL PROVIDER; ALTER ROLE db_datareader ADD MEMBER [{name}];`.",
+        )
     return Hit(
         API_SAYS + 5,
         explanation="Azure SQL accepted the Entra token but has no database user for the app "

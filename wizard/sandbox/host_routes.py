@@ -2,7 +2,7 @@
 SharePoint's, ...) that reached the sandbox is routed to the imitation of that service.
 
 The client connects the real host name to the sandbox's loopback address (`connect_to`, as curl's
-`--connect-to`: TLS still names the real host, the Host header stays), so no /etc/hosts entry, proxy or
+connect-to option does: TLS still names the real host, the Host header stays), so no /etc/hosts entry, proxy or
 DNS change is needed, and the token's audience follows from the real host as it would in production. The
 sandbox's server certificate covers these names (`CERT_NAMES`); only clients trusting the sandbox's own CA
 accept it.
