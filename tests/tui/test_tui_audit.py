@@ -139,3 +139,23 @@ async def test_start_screen_opens_the_audit_of_the_sandbox_tenant() -> None:
         assert "Graph Daemon" in names
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, AuditScreen), "the start screen again")
+
+
+async def test_a_failed_read_says_why_without_a_traceback() -> None:
+    """A refused read (here a network failure) becomes a sentence with the hint; the view stays usable."""
+    from wizard.errors import ConnectError
+
+    def refused() -> AuditView:
+        raise ConnectError("Could not connect to graph.microsoft.com", hint="Check the network or the proxy.")
+
+    app = make_app(flow=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.push_screen(AuditScreen(reader=refused))
+        summary = app.screen.query_one("#audit-summary", Static)
+        await until(pilot, lambda: "could not read" in str(summary.content), "the failure")
+        assert "Could not connect to graph.microsoft.com" in str(summary.content)
+        assert "Check the network or the proxy." in str(summary.content)
+        assert "Traceback" not in str(summary.content)
+        assert app.screen.query_one(DataTable).row_count == 0
+        await pilot.press("ctrl+r")  # reading again is possible
+        await until(pilot, lambda: "could not read" in str(summary.content), "the failure again")
