@@ -60,7 +60,7 @@ def _pending(request: Request) -> dict[str, Pending]:
     store = getattr(request.app.state, "customer_consents", None)
     if store is None:
         store = request.app.state.customer_consents = {}
-    return store  # type: ignore[no-any-return]
+    return store
 
 
 def takes(state: SandboxState, segment: str, client_id: str) -> bool:
