@@ -85,6 +85,8 @@ class CheckResult:
     multi_tenant: bool | None
     sign_in_audience: str | None
     required_roles: tuple[str, ...] = field(default_factory=tuple)
+    #: The most customer runs that were in flight at once (never more than `jobs`).
+    peak_jobs: int = 0
 
     @property
     def exit_code(self) -> ExitCode:
@@ -105,6 +107,24 @@ class CheckResult:
             "home": self.home.to_dict(),
             "customers": [r.to_dict() for r in self.rows],
         }
+
+
+class _Gauge:
+    """Counts the runs in flight and remembers the most at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._now = 0
+        self.peak = 0
+
+    def __enter__(self) -> None:
+        with self._lock:
+            self._now += 1
+            self.peak = max(self.peak, self._now)
+
+    def __exit__(self, *exc: object) -> None:
+        with self._lock:
+            self._now -= 1
 
 
 def _resource_app_id(profile: Profile, registration: dict[str, Any]) -> str | None:
@@ -213,8 +233,14 @@ def check_customers(
     home_roles = _roles(home_report)
     count = required_role_count(profile, reg_data)
     customers = list(book.customers)
+    gauge = _Gauge()
+
+    def run_customer(c: Customer) -> DoctorReport:
+        with gauge:
+            return run(customer_profile(profile, c), reg)
+
     with ThreadPoolExecutor(max_workers=max(1, opts.jobs), thread_name_prefix="customers-check") as pool:
-        reports = list(pool.map(lambda c: run(customer_profile(profile, c), reg), customers))
+        reports = list(pool.map(run_customer, customers))
     base = CustomerEvidence(
         home_tenant=profile.tenant.lower() or book.home_tenant or None,
         multi_tenant=multi,
@@ -229,7 +255,7 @@ def check_customers(
         profile.tenant, profile.tenant if profile.tenant else None, ConsentState.CONSENTED, home_report, "",
         replace(base, customer_tenant=base.home_tenant),
     )  # fmt: skip
-    return CheckResult(home_row, rows, multi, audience, home_roles)
+    return CheckResult(home_row, rows, multi, audience, home_roles, peak_jobs=gauge.peak)
 
 
 def _customer_row(

@@ -31,6 +31,8 @@ def customer_authority(profile: Profile, tenant: str) -> str:
 def customer_profile(profile: Profile, customer: Customer) -> Profile:
     """The profile as it acts in one customer's tenant: same app, same credential, that tenant's authority."""
     tenant = customer.authority_tenant
+    if not profile.authority_override:
+        return profile.with_(tenant=tenant)
     return profile.with_(tenant=tenant, authority_override=customer_authority(profile, tenant))
 
 
