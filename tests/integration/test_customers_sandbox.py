@@ -17,7 +17,6 @@ from wizard.sandbox import customer_tenant as customers_admin
 from wizard.sandbox.defaults_customers import ISV_DAEMON, ISV_SINGLE_TENANT, NORTHWIND_ID
 
 
-
 def _row(doc: dict[str, Any], tenant: str = NORTHWIND_ID) -> dict[str, Any]:
     return next(r for r in doc["customers"] if r["tenant"] == tenant)
 
@@ -30,6 +29,7 @@ def test_before_consent_the_row_says_consent_missing_and_after_the_admin_accepts
     flags = ["--profile", "isv", "--ca-file", sb.ca_file, "--no-prompt"]
     code, added = run_json(capsys, ["customers", "add", NORTHWIND_ID, "--profile", "isv"])
     assert code == 0
+    assert added["customer"]["consent"] == "not-requested"  # type: ignore[index]
     client_id = sb.app(ISV_DAEMON).client_id
     code, doc = run_json(capsys, ["customers", "check", *flags])
     assert code == 1
@@ -43,7 +43,16 @@ def test_before_consent_the_row_says_consent_missing_and_after_the_admin_accepts
     assert tenant_url in row["findings"][0]["fix"]
 
     code, sent = run_json(
-        capsys, ["customers", "consent", NORTHWIND_ID, "--profile", "isv", "--redirect-uri", "http://localhost:8400/"]
+        capsys,
+        [
+            "customers",
+            "consent",
+            NORTHWIND_ID,
+            "--profile",
+            "isv",
+            "--redirect-uri",
+            "http://localhost:8400/",
+        ],
     )
     assert code == 0
     assert "&state=" in str(sent["consent_url"])
@@ -139,7 +148,12 @@ def _consented(sb: Sandbox) -> tuple[Any, Any, CustomerBook]:
 def _check(sb: Sandbox, profile: Any, secret: Any, book: CustomerBook, **kw: Any) -> Any:
     registration = sandbox_registration(sb, profile.client_id)
     return check_customers(
-        profile, book, secret=secret, ca_file=sb.ca_file, registration=registration, options=CheckOptions(**kw)
+        profile,
+        book,
+        secret=secret,
+        ca_file=sb.ca_file,
+        registration=registration,
+        options=CheckOptions(**kw),
     )
 
 
@@ -159,10 +173,16 @@ def test_a_permission_added_after_consent_needs_reconsent(make_sandbox: Callable
 
 
 @pytest.mark.parametrize("how", ["delete", "disable"])
-def test_a_revoked_service_principal_gives_consent_revoked(make_sandbox: Callable[..., Sandbox], how: str) -> None:
+def test_a_revoked_service_principal_gives_consent_revoked(
+    make_sandbox: Callable[..., Sandbox], how: str
+) -> None:
     sb = make_sandbox()
     profile, secret, book = _consented(sb)
-    revoke = customers_admin.remove_service_principal if how == "delete" else customers_admin.disable_service_principal
+    revoke = (
+        customers_admin.remove_service_principal
+        if how == "delete"
+        else customers_admin.disable_service_principal
+    )
     revoke(sb.state, NORTHWIND_ID, profile.client_id)
     row = _check(sb, profile, secret, book).rows[0]
     assert row.finding is not None and row.finding.code == "customer-consent-revoked"

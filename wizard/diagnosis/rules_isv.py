@@ -127,7 +127,8 @@ def _consent_missing(s: Signals) -> Hit | None:
     )
     if multi is None:
         explanation += " (The app's signInAudience could not be read, so it may also be single-tenant.)"
-    confidence = MORE_SPECIFIC if multi else INFERRED
+    # The home tenant gives a token with the same client ID: the ID is right, this tenant lacks the app.
+    confidence = MORE_SPECIFIC if multi else (MORE_SPECIFIC - 2 if c.home_ok else INFERRED)
     return Hit(confidence, explanation=explanation, fix=_url_fix(c, CONSENT_MISSING.fix))
 
 
@@ -147,7 +148,7 @@ def _not_multi_tenant(s: Signals) -> Hit | None:
         )
     if multi is None and _not_found(s) and _fleet_all_missing(c):
         return Hit(
-            INFERRED + 15,
+            MORE_SPECIFIC + 2,
             explanation=f"All {c.fleet_size} customer tenants answer AADSTS700016 while the home tenant "
             "issues tokens: the app is most likely single-tenant (its signInAudience could not be read).",
         )
