@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -32,6 +34,10 @@ class StartScreen(StepScreen[StartResult]):
     """Choose a path; Enter on a choice (or ctrl+n) goes on."""
 
     STEP = Step.START
+    #: The customers view of a multi-tenant daemon (screens.customers); off the footer, in the palette.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "customers", "Customers (multi-tenant)", id="wizard.customers", show=False)
+    ]
 
     def __init__(
         self,
@@ -104,6 +110,11 @@ class StartScreen(StepScreen[StartResult]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_next()
+
+    def action_customers(self) -> None:
+        from screens.customers import CustomersScreen
+
+        self.app.push_screen(CustomersScreen())
 
     def action_back(self) -> None:
         """The first step has nothing before it."""
