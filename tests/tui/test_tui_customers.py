@@ -3,11 +3,10 @@ worker (before and after the customer admin's consent), and snapshots at 80x24 a
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
+from customer_helpers import consent_in_browser
 from textual.pilot import Pilot
 from tui_helpers import CANARY, make_app, screen_text, type_text, until, wait_for, wait_for_text
 
@@ -28,9 +27,6 @@ from wizard.profile import Profile
 from wizard.profile_store import save_profile
 from wizard.sandbox import Sandbox
 from wizard.sandbox.defaults_customers import ISV_DAEMON, NORTHWIND_ID
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from customer_helpers import consent_in_browser  # noqa: E402
 
 HOME = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
 CLIENT = "c0c0a000-0031-4000-a000-00000000c11e"
