@@ -211,3 +211,48 @@ def test_two_hundred_customers_run_at_most_jobs_at_once(sandbox: Sandbox) -> Non
     assert {r.finding.code for r in result.rows[:199] if r.finding} == {"tenant-not-found"}
     assert result.rows[-1].finding is not None
     assert result.rows[-1].finding.code == "customer-consent-missing"
+
+
+def test_a_single_tenant_app_cannot_be_consented_in_the_customer_tenant(sandbox: Sandbox) -> None:
+    app = sandbox.app(ISV_SINGLE_TENANT)
+    from form_browser import FormBrowser
+
+    from wizard.sandbox.trust import httpx_client
+
+    with httpx_client(sandbox.ca_file, timeout=10) as http:
+        page = FormBrowser(http).open(
+            f"{sandbox.base_url}/{NORTHWIND_ID}/v2.0/adminconsent?client_id={app.client_id}"
+            "&scope=https://graph.microsoft.com/.default"
+        )
+    assert page.status == 400
+    assert not page.forms
+    assert (
+        f"AADSTS700016: Application with identifier &#x27;{app.client_id}&#x27; was not found in the directory "
+        f"&#x27;{NORTHWIND_ID}&#x27;. This can happen if the application has not been installed by the "
+        "administrator of the tenant or consented to by any user in the tenant."
+    ) in page.text
+
+
+def test_on_organizations_the_admin_consents_for_their_own_tenant(
+    make_sandbox: Callable[..., Sandbox],
+) -> None:
+    sb = make_sandbox()
+    app = sb.app(ISV_DAEMON)
+    url = (
+        f"{sb.base_url}/organizations/v2.0/adminconsent?client_id={app.client_id}"
+        "&scope=https://graph.microsoft.com/.default&redirect_uri=http://localhost/&state=s1"
+    )
+    location = consent_in_browser(sb, url)
+    assert f"tenant={NORTHWIND_ID}" in location and "state=s1" in location
+    assert NORTHWIND_ID.lower() in {t.spec.id for t in sb.state.tenants.values() if app.client_id in t.guests}
+
+
+def test_the_ready_line_lists_the_customer_tenant_its_admin_and_the_apps_audience(sandbox: Sandbox) -> None:
+    described = sandbox.describe()
+    northwind = next(t for t in described["tenants"] if t["id"] == NORTHWIND_ID)
+    admin = next(u for u in northwind["users"] if "Global Administrator" in u["roles"])
+    assert admin["user_principal_name"].endswith("@northwindtraders.onmicrosoft.com") and admin["password"]
+    apps = {a["name"]: a for t in described["tenants"] for a in t["apps"]}
+    assert apps[ISV_DAEMON]["sign_in_audience"] == "AzureADMultipleOrgs"
+    assert apps[ISV_SINGLE_TENANT]["sign_in_audience"] == "AzureADMyOrg"
+    assert northwind["apps"] == []  # contoso's daemon has no service principal there before consent

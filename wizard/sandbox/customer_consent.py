@@ -2,7 +2,7 @@
 
 Taken by the admin-consent endpoint when the app is not registered in the tenant named (a customer tenant),
 or when `/common` or `/organizations` is named: there the admin's own tenant is the one consenting. A
-single-tenant app is refused as Entra refuses it: AADSTS700016 in another tenant, AADSTS50194 on `/common`.
+single-tenant app is refused in another tenant as Entra refuses it (AADSTS700016).
 """
 
 from __future__ import annotations
@@ -35,17 +35,6 @@ _GRAPH_GRANTERS = frozenset({GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR
 _GRANTERS = _GRAPH_GRANTERS | {CLOUD_APPLICATION_ADMINISTRATOR, APPLICATION_ADMINISTRATOR}
 
 
-def not_multi_tenant(client_id: str, display_name: str) -> E.EntraError:
-    return E.EntraError(
-        400,
-        "invalid_request",
-        50194,
-        f"Application '{client_id}'({display_name}) is not configured as a multi-tenant application. Usage "
-        "of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a "
-        "tenant-specific endpoint or configure the application to be multi-tenant.",
-    )
-
-
 @dataclass
 class Pending:
     """A consent in progress: what was asked, and who signed in (once they have)."""
@@ -66,7 +55,9 @@ def _pending(request: Request) -> dict[str, Pending]:
 def takes(state: SandboxState, segment: str, client_id: str) -> bool:
     """True when this consent is a customer's (or a multi-organisation endpoint's), not the home tenant's."""
     if segment.lower() in MULTI_ORG:
-        return home_of(state, client_id) is not None
+        # A single-tenant app keeps the home tenant's page there (wizard.sandbox.admin_consent), as before.
+        found = home_of(state, client_id)
+        return found is not None and is_multi_tenant(found[1])
     tenant = state.tenant(segment)
     return tenant is not None and client_id.lower() not in tenant.apps
 
@@ -136,9 +127,7 @@ def _start(request: Request, state: SandboxState, params: dict[str, str]) -> Res
     if found is None:
         return P.error(E.app_not_found(client_id, segment))
     home_tenant, app = found
-    if not is_multi_tenant(app):
-        if segment.lower() in MULTI_ORG:
-            return P.error(not_multi_tenant(app.client_id, app.spec.display_name))
+    if not is_multi_tenant(app):  # in another tenant: Entra has no such app there
         return P.error(E.app_not_found(client_id, resolve_tenant(state, segment).spec.id))
     ctx = secrets.token_urlsafe(24)
     _pending(request)[ctx] = Pending(app.client_id, segment, dict(params))
