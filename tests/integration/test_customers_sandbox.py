@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +11,14 @@ import pytest
 from customer_helpers import consent_in_browser, run_cli, run_json, save_app_profile
 from fake_clock import FakeClock
 
-from wizard.customers import CheckOptions, CustomerBook, check_customers, consent_url, request_consent
+from wizard.customers import (
+    CheckOptions,
+    CustomerBook,
+    book_path,
+    check_customers,
+    consent_url,
+    request_consent,
+)
 from wizard.live.sandbox_profile import sandbox_app_profile, sandbox_registration
 from wizard.sandbox import Sandbox
 from wizard.sandbox import customer_tenant as customers_admin
@@ -69,9 +77,11 @@ def test_before_consent_the_row_says_consent_missing_and_after_the_admin_accepts
     assert row["consent"] == "consented"
     assert sorted(row["roles"]) == ["Application.Read.All", "User.Read.All"]
     assert row["api"].startswith("200 GET")
-    code, text, _ = run_cli(capsys, ["customers", "check", *flags])
+    code, text, err = run_cli(capsys, ["customers", "check", *flags])
     assert code == 0
     assert NORTHWIND_ID in text and "pass" in text
+    secret = sb.app(ISV_DAEMON).secret
+    assert secret and secret not in text + err + json.dumps(doc) + book_path("isv").read_text()
 
 
 def test_an_answer_replayed_or_for_no_request_is_refused(
@@ -107,8 +117,6 @@ def test_the_listener_catches_the_redirect_and_records_a_decline(
     stop = threading.Event()
     while "consent_url" not in seen and worker.is_alive() and not stop.wait(0.02):
         seen += capsys.readouterr().out
-    import json
-
     first = json.loads(seen.splitlines()[0])
     assert first["event"] == "consent_url"
     assert "redirect_uri=http%3A%2F%2Flocalhost%3A" in first["consent_url"]
