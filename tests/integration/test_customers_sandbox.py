@@ -20,9 +20,14 @@ from wizard.customers import (
     request_consent,
 )
 from wizard.live.sandbox_profile import sandbox_app_profile, sandbox_registration
+from wizard.profile import Profile
+from wizard.profile_store import save_profile
 from wizard.sandbox import Sandbox
 from wizard.sandbox import customer_tenant as customers_admin
 from wizard.sandbox.defaults_customers import ISV_DAEMON, ISV_SINGLE_TENANT, NORTHWIND_ID
+
+HOME_ID = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
+CLIENT_ID = "c0c0a000-0031-4000-a000-00000000c11e"
 
 
 def _row(doc: dict[str, Any], tenant: str = NORTHWIND_ID) -> dict[str, Any]:
@@ -264,3 +269,31 @@ def test_the_ready_line_lists_the_customer_tenant_its_admin_and_the_apps_audienc
     assert apps[ISV_DAEMON]["sign_in_audience"] == "AzureADMultipleOrgs"
     assert apps[ISV_SINGLE_TENANT]["sign_in_audience"] == "AzureADMyOrg"
     assert northwind["apps"] == []  # contoso's daemon has no service principal there before consent
+
+
+def test_check_with_every_tenant_unreachable_is_exit_3(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on: connection refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    save_profile(
+        Profile(
+            name="isv",
+            tenant=HOME_ID,
+            client_id=CLIENT_ID,
+            authority_override=f"https://127.0.0.1:{port}/{HOME_ID}",
+        )
+    )
+    monkeypatch.setenv("DAEMON_WIZARD_CLIENT_SECRET", "Cnry8Q~unreachable-secret-0123456789abcdef")
+    assert run_cli(capsys, ["customers", "add", NORTHWIND_ID, "--profile", "isv"])[0] == 0
+    code, out, _ = run_cli(
+        capsys, ["customers", "check", "--profile", "isv", "--no-prompt", "--timeout", "10", "--json"]
+    )
+    assert code == 3
+    doc = json.loads(out)
+    assert doc["exit_code"] == 3
+    assert doc["customers"][0]["token"] == "failed"
+    assert f"https://127.0.0.1:{port}/{NORTHWIND_ID}/v2.0/adminconsent" in doc["customers"][0]["consent_url"]
