@@ -34,9 +34,10 @@ class StartScreen(StepScreen[StartResult]):
     """Choose a path; Enter on a choice (or ctrl+n) goes on."""
 
     STEP = Step.START
-    #: The customers view of a multi-tenant daemon (screens.customers); off the footer, in the palette.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+l", "customers", "Customers (multi-tenant)", id="wizard.customers", show=False)
+        Binding("ctrl+a", "audit", "Audit credentials", id="start.audit"),
+        #: The customers view of a multi-tenant daemon (screens.customers); off the footer, in the palette.
+        Binding("ctrl+l", "customers", "Customers (multi-tenant)", id="start.customers", show=False),
     ]
 
     def __init__(
@@ -112,9 +113,16 @@ class StartScreen(StepScreen[StartResult]):
         self.action_next()
 
     def action_customers(self) -> None:
+        """The customer tenants of a multi-tenant daemon's saved profile (screens/customers.py)."""
         from screens.customers import CustomersScreen
 
         self.app.push_screen(CustomersScreen())
+
+    def action_audit(self) -> None:
+        """The tenant's credentials and their expiry (screens/audit.py), over the sandbox tenant."""
+        from screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen())
 
     def action_back(self) -> None:
         """The first step has nothing before it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wizard.sandbox.defaults_azure import azure_apps, contoso_azure
 from wizard.sandbox.defaults_customers import isv_apps, northwind
+from wizard.sandbox.defaults_services import service_apps
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
     APPLICATION_DEVELOPER,
@@ -235,6 +236,7 @@ def _contoso() -> TenantSpec:
             consented=True,
         ),
         *azure_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
+        *service_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
         _app(
             p,
             22,
