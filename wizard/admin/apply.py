@@ -356,6 +356,13 @@ def _role_models(roles: list[AppRoleSpec]) -> list[Any]:
     ]
 
 
+def will_add_secret(plan: RegistrationPlan) -> bool:
+    """True when apply adds a secret: none exists yet, or --rotate."""
+    if plan.request.credential != "secret":
+        return False
+    return plan.request.rotate or not (plan.facts.app or {}).get("passwordCredentials")
+
+
 def run_label() -> str:
     """A display name for what this run adds, unique enough to find it again (addPassword reconcile)."""
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -376,7 +383,7 @@ def apply(
     """
     report: Progress = progress or (lambda event: None)
     out = options.secret_out
-    if out is not None and plan.request.credential == "secret" and out.expanduser().exists():
+    if out is not None and will_add_secret(plan) and out.expanduser().exists():
         raise FileExistsRefusal(
             str(out), hint="A secret is written once and never over another file: give a new --secret-out."
         )
@@ -402,7 +409,8 @@ def apply(
             await writer.aclose()
 
     result = asyncio.run(go())
-    if result.ok and options.verify and result.client_id:
+    proof_possible = result.secret is not None or bool((result.certificate or {}).get("key_path"))
+    if result.ok and options.verify and result.client_id and proof_possible:
         from wizard.admin.verify import prove
 
         prove(plan, result, options, report)
