@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.fake_clock import FakeClock
-from tests.integration.delegated_helpers import enter_code, finish, person, private_sandbox, public_client, start
+from tests.integration.delegated_helpers import (
+    enter_code,
+    finish,
+    person,
+    private_sandbox,
+    public_client,
+    start,
+)
 from tests.integration.graph_write_helpers import user_token
 from wizard.admin.apply import ApplyOptions, ApplyResult, ProgressEvent, apply
 from wizard.admin.identity import AdminIdentity, AdminToken
@@ -42,16 +49,27 @@ def admin(sb: Sandbox, role: str | None) -> AdminToken:
 
 
 def plan(sb: Sandbox, token: AdminToken, request: RegistrationRequest, trace: Trace) -> RegistrationPlan:
-    reader = GraphReader(token, graph_url=sb.base_url, settings=HttpSettings.bounded(60, ca_file=sb.ca_file), trace=trace)
+    reader = GraphReader(
+        token, graph_url=sb.base_url, settings=HttpSettings.bounded(60, ca_file=sb.ca_file), trace=trace
+    )
     try:
         return make_plan(reader, token.identity, request, graph_url=sb.base_url)
     finally:
         reader.close()
 
 
-def run(sb: Sandbox, tmp: Path, token: AdminToken, request: RegistrationRequest, *, clock: FakeClock | None = None,
-        trace: Trace | None = None, progress: list[ProgressEvent] | None = None, secret: str = "s.secret",
-        on_event: object = None) -> ApplyResult:
+def run(
+    sb: Sandbox,
+    tmp: Path,
+    token: AdminToken,
+    request: RegistrationRequest,
+    *,
+    clock: FakeClock | None = None,
+    trace: Trace | None = None,
+    progress: list[ProgressEvent] | None = None,
+    secret: str = "s.secret",
+    on_event: object = None,
+) -> ApplyResult:
     trace = trace or Trace()
     events = progress if progress is not None else []
     clock = clock or FakeClock()
@@ -62,20 +80,34 @@ def run(sb: Sandbox, tmp: Path, token: AdminToken, request: RegistrationRequest,
             on_event(event)
 
     options = ApplyOptions(
-        journal_path=tmp / "journal.json", secret_out=tmp / secret, authority_host=sb.base_url,
-        ca_file=sb.ca_file, trace=trace, clock=clock, retry=RetryPolicy(clock=clock), verify_timeout=60,
+        journal_path=tmp / "journal.json",
+        secret_out=tmp / secret,
+        authority_host=sb.base_url,
+        ca_file=sb.ca_file,
+        trace=trace,
+        clock=clock,
+        retry=RetryPolicy(clock=clock),
+        verify_timeout=60,
     )
     return apply(plan(sb, token, request, trace), token, options, progress=report)
 
 
 @pytest.mark.parametrize(
     ("role", "consent"),
-    [(GA, "todo"), (PRA, "todo"), (APP_ADMIN, "blocked"), ("Cloud Application Administrator", "blocked"),
-     ("Application Developer", "blocked"), (None, "blocked")],
+    [
+        (GA, "todo"),
+        (PRA, "todo"),
+        (APP_ADMIN, "blocked"),
+        ("Cloud Application Administrator", "blocked"),
+        ("Application Developer", "blocked"),
+        (None, "blocked"),
+    ],
 )
 def test_each_role_plans_graph_consent_as_entra_allows(sb: Sandbox, role: str | None, consent: str) -> None:
     token = admin(sb, role)
-    steps = plan(sb, token, RegistrationRequest(name="edw-plan-only", roles=("User.Read.All",)), Trace()).steps
+    steps = plan(
+        sb, token, RegistrationRequest(name="edw-plan-only", roles=("User.Read.All",)), Trace()
+    ).steps
     assert {s.action: s.status for s in steps}["grant admin consent"] == consent
     assert {s.action: s.status for s in steps}["create application"] == "todo"
 
@@ -87,12 +119,17 @@ def test_apply_proves_the_app_then_changes_nothing_then_undo_removes_it(sb: Sand
     result = run(sb, tmp_path, token, request, trace=trace)
     assert result.ok, result.findings
     assert result.verified is True and result.doctor == {"verdict": "ok", "codes": ["ok"]}
-    assert [e.kind for e in result.created] == ["application", "service_principal", "app_role_assignment", "password"]
+    assert [e.kind for e in result.created] == [
+        "application",
+        "service_principal",
+        "app_role_assignment",
+        "password",
+    ]
     secret_file = Path(str(result.secret_file))
     value = secret_file.read_text().strip()
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     # Every Graph write went through msgraph-sdk on the traced client; the secret is in none of it.
-    writes = [x for x in trace.exchanges() if x.step == "graph-write"]
+    writes = [x for x in trace.exchanges if x.step == "graph-write"]
     assert {x.method for x in writes} == {"PATCH", "POST"}
     assert value not in json.dumps(trace.to_list()) + (tmp_path / "journal.json").read_text()
     assert value not in json.dumps(result.to_dict())
@@ -100,7 +137,7 @@ def test_apply_proves_the_app_then_changes_nothing_then_undo_removes_it(sb: Sand
     again_trace = Trace()
     again = run(sb, tmp_path, token, request, trace=again_trace, secret="second.secret")
     assert again.ok and again.created == [] and again.changed == []
-    assert [x for x in again_trace.exchanges() if x.method != "GET"] == []
+    assert [x for x in again_trace.exchanges if x.method != "GET"] == []
     # Undo: everything the journal lists, newest first, then the app is gone (and its name free: --purge).
     done = undo(Journal.load(tmp_path / "journal.json"), token, UndoOptions(ca_file=sb.ca_file, purge=True))
     assert done.ok and len(done.removed) == 4
@@ -123,8 +160,13 @@ def test_replication_lag_is_retried_for_new_objects(sb: Sandbox, tmp_path: Path)
     settings.update(replication_lag=2)
     try:
         clock = FakeClock()
-        result = run(sb, tmp_path, token, RegistrationRequest(name="edw-e2e-lag", roles=("User.Read.All",),
-                                                              credential="certificate"), clock=clock)
+        result = run(
+            sb,
+            tmp_path,
+            token,
+            RegistrationRequest(name="edw-e2e-lag", roles=("User.Read.All",), credential="certificate"),
+            clock=clock,
+        )
     finally:
         settings.update(replication_lag=0)
     assert result.ok, result.findings
@@ -140,15 +182,28 @@ def test_throttled_writes_honour_retry_after(sb: Sandbox, tmp_path: Path) -> Non
         if event.step == "create application" and event.status == "start":
             sb.faults.inject("graph", "429", retry_after=4, times=2)
 
-    result = run(sb, tmp_path, token, RegistrationRequest(name="edw-e2e-429", roles=("User.Read.All",)),
-                 clock=clock, on_event=throttle_once_writing)
+    result = run(
+        sb,
+        tmp_path,
+        token,
+        RegistrationRequest(name="edw-e2e-429", roles=("User.Read.All",)),
+        clock=clock,
+        on_event=throttle_once_writing,
+    )
     assert result.ok, result.findings
     assert [r["class"] for r in result.retries[:2]] == ["throttle", "throttle"]
     assert 4.0 in clock.sleeps
 
 
 def _cli(sb: Sandbox, role: str, *args: str) -> tuple[int, dict[str, object], str, str]:
-    flags = ["--authority", sb.authority("contoso"), "--ca-file", sb.ca_file, "--client-id", public_client(sb)]
+    flags = [
+        "--authority",
+        sb.authority("contoso"),
+        "--ca-file",
+        sb.ca_file,
+        "--client-id",
+        public_client(sb),
+    ]
     proc = start(["register", *args, "--device-code", "--json", "--graph-url", sb.base_url, *flags])
     assert proc.stdout is not None
     event = json.loads(proc.stdout.readline())
@@ -160,8 +215,20 @@ def _cli(sb: Sandbox, role: str, *args: str) -> tuple[int, dict[str, object], st
 
 def test_cli_apply_and_undo_keep_the_secret_in_its_file(sb: Sandbox, tmp_path: Path) -> None:
     journal, secret = tmp_path / "j.json", tmp_path / "daemon.secret"
-    code, result, out, err = _cli(sb, GA, "apply", "--yes", "--name", "edw-e2e-cli", "--role", "User.Read.All",
-                                  "--secret-out", str(secret), "--journal", str(journal))
+    code, result, out, err = _cli(
+        sb,
+        GA,
+        "apply",
+        "--yes",
+        "--name",
+        "edw-e2e-cli",
+        "--role",
+        "User.Read.All",
+        "--secret-out",
+        str(secret),
+        "--journal",
+        str(journal),
+    )
     assert code == 0, err
     assert set(result) >= {"client_id", "tenant_id", "object_id", "secret_file", "created", "findings"}
     assert result["secret_file"] == str(secret) and result["findings"] == []
