@@ -238,3 +238,49 @@ def test_cli_apply_and_undo_keep_the_secret_in_its_file(sb: Sandbox, tmp_path: P
     assert code == 0, err2
     assert len(undone["removed"]) == 4  # type: ignore[arg-type]
     assert value not in out2 + err2
+
+
+def test_own_api_registration_roles_and_consent_by_an_application_administrator(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    token = admin(sb, APP_ADMIN)
+    request = RegistrationRequest(
+        name="edw-e2e-own", roles=("Orders.Read.All",), resource="edw-e2e-orders-api"
+    )
+    steps = {s.action: s for s in plan(sb, token, request, Trace()).steps}
+    assert steps["grant admin consent"].status == "todo"  # other APIs' roles: Application Administrator may
+    assert steps["create API registration"].status == "todo"
+    result = run(sb, tmp_path, token, request)
+    assert result.ok, result.findings
+    assert result.verified is True
+    assert str(result.api_resource).startswith("api://")
+    kinds = [e.kind for e in result.created]
+    assert kinds == [
+        "application",
+        "service_principal",
+        "application",
+        "service_principal",
+        "app_role_assignment",
+        "password",
+    ]
+    again = run(sb, tmp_path, token, request, secret="again.secret")
+    assert again.created == [] and again.changed == []
+
+
+def test_rotate_adds_proves_then_removes_the_old_secret(sb: Sandbox, tmp_path: Path) -> None:
+    token = admin(sb, GA)
+    request = RegistrationRequest(name="edw-e2e-rotate", roles=("User.Read.All",))
+    first = run(sb, tmp_path, token, request, secret="one.secret")
+    assert first.ok, first.findings
+    rotated = run(
+        sb,
+        tmp_path,
+        token,
+        RegistrationRequest(name="edw-e2e-rotate", roles=("User.Read.All",), rotate=True),
+        secret="two.secret",
+    )
+    assert rotated.ok, rotated.findings
+    assert "removed 1 old credential(s)" in rotated.changed
+    app = plan(sb, token, request, Trace()).facts.app or {}
+    new_key = next(e.key_id for e in rotated.created if e.kind == "password")
+    assert [p["keyId"] for p in app.get("passwordCredentials", [])] == [new_key]

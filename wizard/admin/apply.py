@@ -84,6 +84,8 @@ class ApplyResult:
     verified: bool | None = None
     doctor: dict[str, Any] | None = None
     retries: list[dict[str, Any]] = field(default_factory=list)
+    #: The own API's App ID URI (the daemon's token audience), when --resource named one.
+    api_resource: str | None = None
     #: The new secret itself, for the token proof only (never in to_dict, masked in repr).
     secret: Secret | None = field(default=None, repr=False)
 
@@ -106,6 +108,7 @@ class ApplyResult:
             "verified": self.verified,
             "doctor": self.doctor,
             "retries": self.retries,
+            "api_resource": self.api_resource,
         }
 
 
@@ -181,6 +184,7 @@ class _Run:
             app = await self.call("read API registration", lambda: self.writer.get_app(str(api["id"])))
         self.say("create API registration", name, "done", f"appId {app.app_id}")
         oid = app.object_id
+        self.result.api_resource = app.identifier_uris[0] if app.identifier_uris else None
         if not app.identifier_uris:
             uri = (self.req.identifier_uri or "api://{appId}").replace("{appId}", app.app_id)
             self.say("set App ID URI", uri, "start")
@@ -188,6 +192,7 @@ class _Run:
                 "set App ID URI", lambda: self.writer.patch_app(oid, identifier_uris=[uri]), about=oid
             )
             self.result.changed.append(f"identifierUris of {name}")
+            self.result.api_resource = uri
             self.say("set App ID URI", uri, "done")
         have = {r.value: r.id for r in app.app_roles}
         missing = [v for v in self.req.roles if v not in have]

@@ -349,13 +349,13 @@ def make_plan(
     facts = read_tenant(
         reader, unique_name=request.name, app_id=request.app_id, resource_app_id=resource_app_id
     )
-    if request.resource and facts.resource is None:
+    if request.resource and (api_app is None or facts.resource is None):
         # The API (or its service principal) does not exist yet: its roles are the ones it will define.
         facts = replace(
             facts,
             resource={
                 "id": "",
-                "appId": resource_app_id if api_app else "",
+                "appId": resource_app_id if api_app else "(new API)",
                 "displayName": request.resource,
                 "appRoles": [{"value": v, "id": f"new:{v}"} for v in request.roles],
             },
