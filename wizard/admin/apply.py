@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.admin.apply_credentials import add_certificate, add_secret, remove_old
-from wizard.admin.graph_writes import AppObject, AppRoleSpec, GraphWriter
+from wizard.admin.graph_writes import AppObject, AppRoleSpec, GraphWriter, role_models
 from wizard.admin.journal import Entry, Journal
 from wizard.admin.registration import RegistrationPlan, fingerprint, make_plan
 from wizard.admin.retry import RetryClass, RetryPolicy
@@ -200,7 +200,7 @@ class _Run:
             self.say("add app role", f"{name} {', '.join(missing)}", "start")
             raw = await self.call("read API registration", lambda: self.writer.raw_app(oid), about=oid)
             new = [AppRoleSpec(v, str(uuid.uuid4()), v) for v in missing]
-            models = list(raw.app_roles or []) + _role_models(new)
+            models = list(raw.app_roles or []) + role_models(new)
             await self.call("add app role", lambda: self.writer.patch_app(oid, app_roles=models), about=oid)
             have.update({r.value: r.id for r in new})
             self.result.changed.append(f"appRoles of {name}: {', '.join(missing)}")
@@ -294,7 +294,9 @@ class _Run:
     def fail(self, step: str, target: str, exc: WizardError, **context: str) -> None:
         from wizard.diagnosis.rules_tenant_writes import findings_for_write
 
-        self.result.findings.extend(findings_for_write(exc, step=step, plan=self.plan, **context))
+        roles = [str(r) for r in self.plan.signed_in.get("roles") or []]
+        found = findings_for_write(exc, step=step, roles=roles, own_api=bool(self.req.resource), **context)
+        self.result.findings.extend(found)
         self.say(step, target, "failed", exc.title)
 
     async def run(self) -> ApplyResult:
@@ -343,22 +345,6 @@ async def add_credential(run: _Run, app: AppObject) -> list[str] | None:
     if run.req.credential == "certificate":
         return await add_certificate(run, app)
     return None
-
-
-def _role_models(roles: list[AppRoleSpec]) -> list[Any]:
-    from msgraph.generated.models.app_role import AppRole
-
-    return [
-        AppRole(
-            id=uuid.UUID(r.id),
-            allowed_member_types=["Application"],
-            value=r.value,
-            display_name=r.display_name or r.value,
-            description=r.display_name or r.value,
-            is_enabled=True,
-        )
-        for r in roles
-    ]
 
 
 def will_add_secret(plan: RegistrationPlan) -> bool:

@@ -58,9 +58,7 @@ def daemon_profile(plan: RegistrationPlan, result: ApplyResult, options: ApplyOp
     graph = plan.graph_url.rstrip("/")
     cloud = cloud_for_graph_host(urlsplit(graph).hostname or "")
     if plan.request.resource:
-        api = ApiTarget(
-            kind=ApiKind.OWN, resource=result.api_resource, required_roles=plan.request.roles
-        )
+        api = ApiTarget(kind=ApiKind.OWN, resource=result.api_resource, required_roles=plan.request.roles)
     else:
         base = graph if graph.endswith("/v1.0") else graph + "/v1.0"
         api = ApiTarget(kind=ApiKind.GRAPH, base_url=base, required_roles=plan.request.roles)

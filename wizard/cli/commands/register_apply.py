@@ -68,17 +68,11 @@ def registration_request(args: argparse.Namespace) -> RegistrationRequest:
 
 
 def read_plan(args: argparse.Namespace, token: AdminToken, request: RegistrationRequest) -> RegistrationPlan:
-    from wizard.admin.registration import make_plan
-    from wizard.admin.tenant_reads import GraphReader
-    from wizard.live.http import HttpSettings
-    from wizard.live.trace import Trace
+    from wizard.admin.registration import read_plan as plan_now
 
-    settings = HttpSettings.bounded(min(args.timeout, 120.0), ca_file=args.ca_file)
-    reader = GraphReader(token, graph_url=args.graph_url, settings=settings, trace=Trace())
-    try:
-        return make_plan(reader, token.identity, request, graph_url=args.graph_url)
-    finally:
-        reader.close()
+    return plan_now(
+        token, request, graph_url=args.graph_url, ca_file=args.ca_file, timeout=min(args.timeout, 120.0)
+    )
 
 
 def _confirm(args: argparse.Namespace, plan: RegistrationPlan) -> bool:
