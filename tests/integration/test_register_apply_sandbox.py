@@ -284,3 +284,41 @@ def test_rotate_adds_proves_then_removes_the_old_secret(sb: Sandbox, tmp_path: P
     app = plan(sb, token, request, Trace()).facts.app or {}
     new_key = next(e.key_id for e in rotated.created if e.kind == "password")
     assert [p["keyId"] for p in app.get("passwordCredentials", [])] == [new_key]
+
+
+def test_tenant_policy_refusals_become_findings(sb: Sandbox, tmp_path: Path) -> None:
+    token = admin(sb, GA)
+    settings = sb.state.writes.settings(token.identity.tenant_id)
+    settings.update(password_credentials=False)
+    try:
+        result = run(
+            sb, tmp_path, token, RegistrationRequest(name="edw-e2e-nosecret", roles=("User.Read.All",))
+        )
+    finally:
+        settings.update(password_credentials=True)
+    assert [f.code for f in result.findings] == ["policy-blocks-secret"]
+    assert "--credential certificate" in result.findings[0].fix
+    assert result.secret_file is None and not (tmp_path / "s.secret").exists()
+
+
+def test_creating_an_app_without_the_role_when_users_may_not(sb: Sandbox, tmp_path: Path) -> None:
+    token = admin(sb, None)
+    settings = sb.state.writes.settings(token.identity.tenant_id)
+    settings.update(users_can_register_apps=False)
+    try:
+        result = run(sb, tmp_path, token, RegistrationRequest(name="edw-e2e-noreg"))
+    finally:
+        settings.update(users_can_register_apps=True)
+    assert [f.code for f in result.findings] == ["role-cannot-register"]
+    assert result.created == []
+
+
+def test_plan_predicts_a_unique_name_held_by_a_deleted_app(sb: Sandbox, tmp_path: Path) -> None:
+    token = admin(sb, GA)
+    request = RegistrationRequest(name="edw-e2e-deleted", roles=("User.Read.All",))
+    assert run(sb, tmp_path, token, request).ok
+    undo(Journal.load(tmp_path / "journal.json"), token, UndoOptions(ca_file=sb.ca_file))  # soft delete
+    create = {s.action: s for s in plan(sb, token, request, Trace()).steps}["create application"]
+    assert create.status == "blocked" and "deleted app" in create.reason
+    result = run(sb, tmp_path / "again", token, request)
+    assert [f.code for f in result.findings] == ["unique-name-taken"]
