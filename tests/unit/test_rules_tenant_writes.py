@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,60 +27,16 @@ def evidence(method: str, url: str, status: int, code: str, message: str, **conf
     }
 
 
-@pytest.mark.parametrize(
-    ("ev", "code"),
-    [
-        (
-            evidence(
-                "POST",
-                "/v1.0/servicePrincipals/abc/appRoleAssignedTo",
-                403,
-                "Authorization_RequestDenied",
-                DENIED,
-            ),
-            "role-cannot-consent-graph",
-        ),
-        (
-            evidence(
-                "PATCH", "/v1.0/applications(uniqueName='x')", 403, "Authorization_RequestDenied", DENIED
-            ),
-            "role-cannot-register",
-        ),
-        (
-            evidence(
-                "POST",
-                "/v1.0/applications/abc/addPassword",
-                400,
-                "CredentialTypeNotAllowedAsPerAppPolicy",
-                "Password credentials are not allowed as per assigned policy.",
-            ),
-            "policy-blocks-secret",
-        ),
-        (
-            evidence(
-                "PATCH",
-                "/v1.0/applications(uniqueName='x')",
-                400,
-                "Request_BadRequest",
-                "Another object with the same value for property uniqueName already exists.",
-            ),
-            "unique-name-taken",
-        ),
-        (
-            evidence(
-                "PATCH",
-                "/v1.0/applications/abc",
-                400,
-                "HostNameNotOnVerifiedDomain",
-                "Values of identifierUris property must use a verified domain of the organization or its "
-                "subdomain: 'https://contoso.example'",
-            ),
-            "identifier-uri-not-verified",
-        ),
-    ],
+CASES: list[dict[str, Any]] = json.loads(
+    (Path(__file__).resolve().parent / "data" / "diagnosis_tenant_writes_cases.json").read_text(
+        encoding="utf-8"
+    )
 )
-def test_each_refusal_is_explained(ev: dict[str, Any], code: str) -> None:
-    assert code in [f.code for f in diagnose(ev, strict=True).findings]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+def test_each_refusal_is_explained_first(case: dict[str, Any]) -> None:
+    assert diagnose(case["evidence"], strict=True).findings[0].code in case["expect"]
 
 
 def test_a_daemons_own_403_is_not_a_directory_role_problem() -> None:

@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
         help="plan the daemon's registration: what exists, what will be done, what your roles forbid",
         description="`register plan` reads the tenant as the signed-in user (after `daemon-wizard login`, or a "
         "sign-in now, kept in memory) and lists every step with its Graph scope and the directory role it needs. "
-        "`apply` executes it after confirmation (--yes for scripts), refusing a plan the tenant has outgrown, then "
+        "`daemon-wizard register apply` executes it after confirmation (--yes for scripts), refusing a plan the tenant has outgrown, then "
         "proves a token and runs doctor on the app; `undo` removes what the journal says apply created.",
     )
     parser.add_argument(
