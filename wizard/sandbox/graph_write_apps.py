@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from wizard.guids import is_guid
 from wizard.sandbox import graph_objects as G
-from wizard.sandbox.graph import Caller
+from wizard.sandbox.graph import APP, Caller, page
 from wizard.sandbox.graph_credentials import replace_keys
 from wizard.sandbox.graph_directory import (
     DeletedApp,
@@ -240,7 +240,8 @@ def upsert_application(request: Request, caller: Caller, body: dict[str, Any]) -
     writes = sandbox_state(request).writes
     need_permission(request, caller)
     app = by_unique_name(caller.tenant, unique)
-    if app is not None and writes.lagging(app.spec.object_id):
+    # Reads of a new app may hit a replica that lacks it; the upsert itself is resolved where it was written.
+    if app is not None and request.method == "GET" and writes.lagging(app.spec.object_id):
         raise not_found(unique)
     if request.method in ("GET", "DELETE"):
         if app is None:
@@ -307,17 +308,11 @@ def _binned(request: Request, caller: Caller) -> tuple[dict[str, DeletedApp], De
 
 @write_route("/directory/deletedItems/microsoft.graph.application", ["GET"])
 def deleted_applications(request: Request, caller: Caller, body: dict[str, Any]) -> Response:
+    """The recycle bin, with Graph's `$filter` (e.g. on uniqueName), `$select` and paging."""
     need_permission(request, caller)
     items = sandbox_state(request).writes.deleted[caller.tenant.spec.id].values()
     value = [_deleted_json(caller.tenant, g) for g in items]
-    return json_answer(
-        request,
-        200,
-        {
-            "@odata.context": context(request, "directory/deletedItems/microsoft.graph.application"),
-            "value": value,
-        },
-    )
+    return page(request, "directory/deletedItems/microsoft.graph.application", value, APP)
 
 
 @write_route("/directory/deletedItems/{object_id}", ["GET", "DELETE"])
