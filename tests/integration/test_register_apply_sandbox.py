@@ -322,3 +322,31 @@ def test_plan_predicts_a_unique_name_held_by_a_deleted_app(sb: Sandbox, tmp_path
     assert create.status == "blocked" and "deleted app" in create.reason
     result = run(sb, tmp_path / "again", token, request)
     assert [f.code for f in result.findings] == ["unique-name-taken"]
+
+
+def test_the_proof_waits_for_the_token_side_then_says_replication_pending(
+    sb: Sandbox, tmp_path: Path
+) -> None:
+    token = admin(sb, GA)
+    settings = sb.state.writes.settings(token.identity.tenant_id)
+    settings.update(token_lag=2)
+    try:
+        clock = FakeClock()
+        late = run(
+            sb,
+            tmp_path,
+            token,
+            RegistrationRequest(name="edw-e2e-lagged", roles=("User.Read.All",)),
+            clock=clock,
+        )
+        assert late.ok and late.verified is True, late.findings
+        assert clock.sleeps[:2] == [1.0, 2.0]  # two refused token requests, then the token
+        settings.update(token_lag=1000)
+        never = run(
+            sb, tmp_path / "never", token, RegistrationRequest(name="edw-e2e-never", roles=("User.Read.All",))
+        )
+    finally:
+        settings.update(token_lag=0)
+    assert never.verified is False
+    assert [f.code for f in never.findings] == ["replication-pending"]
+    assert "5 minutes" in never.findings[0].explanation

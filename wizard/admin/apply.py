@@ -91,7 +91,8 @@ class ApplyResult:
 
     @property
     def ok(self) -> bool:
-        return not any(f.severity == "error" for f in self.findings)
+        # Not proven (replication-pending) is not ok either: a script must not use the app yet.
+        return self.verified is not False and not any(f.severity == "error" for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
