@@ -4,6 +4,7 @@ directory role, the token proof and doctor on the new app, idempotence, lag and 
 from __future__ import annotations
 
 import json
+import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -238,6 +239,11 @@ def test_cli_apply_and_undo_keep_the_secret_in_its_file(sb: Sandbox, tmp_path: P
     assert code == 0, err2
     assert len(undone["removed"]) == 4  # type: ignore[arg-type]
     assert value not in out2 + err2
+    # Nor in any file the runs left (logs, journal, caches), in the tool's home or beside the secret.
+    home = Path(os.environ["DAEMON_WIZARD_HOME"])
+    for path in [*home.rglob("*"), *tmp_path.rglob("*")]:
+        if path.is_file() and path != secret:
+            assert value.encode() not in path.read_bytes(), path
 
 
 def test_own_api_registration_roles_and_consent_by_an_application_administrator(
