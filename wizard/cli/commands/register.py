@@ -82,7 +82,8 @@ def _token(args: argparse.Namespace, request: SignInRequest) -> AdminToken:
 def signed_in(args: argparse.Namespace) -> AdminToken | int:
     """The admin token for this run, or the exit code of a sign-in failure (already reported)."""
     if args.step is None and args.action in ("apply", "undo"):
-        args.step = ["apply", "consent"] if args.action == "apply" else ["apply"]
+        # undo also revokes the app role assignments apply granted (AppRoleAssignment.ReadWrite.All)
+        args.step = ["apply", "consent"]
     request = SignInRequest.from_args(args)
     try:
         return _token(args, request)
