@@ -60,6 +60,7 @@ class StartChoice(str, Enum):
     EXTERNAL = "external"
     IMPORT = "import"
     SANDBOX = "sandbox"
+    ADMIN = "admin"
 
 
 @dataclass(frozen=True)
