@@ -12,6 +12,7 @@ from typing import Any
 from wizard.errors import ConfigFileError
 from wizard.sandbox.azure_spec import AzureSpec, azure_from_dict
 from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
+from wizard.sandbox.graph_policy import WriteSpec, write_spec
 from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spec, throttle_spec
 
 if sys.version_info >= (3, 11):
@@ -142,6 +143,8 @@ class TenantSpec:
     #: Generated app registrations (a large tenant) and Graph throttling, see large_tenant.
     generate: GenerateSpec = field(default_factory=GenerateSpec)
     throttle: ThrottleSpec = field(default_factory=ThrottleSpec)
+    #: What Graph writes obey: app registration by users, secret policy, replication lag (graph_policy).
+    writes: WriteSpec = field(default_factory=WriteSpec)
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,16 @@ GRAPH_API = ApiSpec(
             "Application.ReadWrite.All", "1bfefb4e-e0b5-418b-a88f-73c46d2cc8e9", "Read and write all apps"
         ),
         AppRole("Mail.Send", "b633e1c5-b582-4048-a93e-9f11b44c7e96", "Send mail as any user"),
+        AppRole(
+            "Application.ReadWrite.OwnedBy",
+            "18a4783c-866b-4cc7-a460-3d5e5662c884",
+            "Manage apps that this app creates or owns",
+        ),
+        AppRole(
+            "AppRoleAssignment.ReadWrite.All",
+            "06b708a9-e830-4db3-a914-8e69da51d44f",
+            "Manage app permission grants and app role assignments",
+        ),
     ),
     delegated_scopes=(
         AppRole("User.Read", "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "Sign in and read user profile"),
@@ -365,6 +378,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 azure=azure_from_dict(t.get("azure"), where, {a.name for a in apps}),
                 generate=generate_spec(t, where),
                 throttle=throttle_spec(t, where),
+                writes=write_spec(t, where),
             )
         )
     if not tenants:

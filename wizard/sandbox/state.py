@@ -11,11 +11,12 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
 from wizard.sandbox.delegated_sessions import DelegatedSessions
 from wizard.sandbox.delegated_written import written_client
+from wizard.sandbox.graph_directory import WriteDirectory
 from wizard.sandbox.oidc_issuers import new_issuers
 from wizard.sandbox.scenario import (
     APPLICATION,
@@ -72,6 +73,8 @@ class KeyCredential:
 
     key_id: str
     certificate: AppCertificate
+    #: The name given when uploaded through Graph (keyCredentials[].displayName); else the subject.
+    display_name: str = ""
 
 
 @dataclass
@@ -86,6 +89,8 @@ class AppState:
     has_service_principal: bool = True
     #: (resource app id, app role id, assignment id, created) — the consented application permissions.
     assignments: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
+    #: Application properties written through Graph (uniqueName, identifierUris, appRoles, ...), as JSON.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def client_id(self) -> str:
@@ -104,7 +109,10 @@ class TenantState:
         return self.spec.type == "external"
 
     def apis(self) -> tuple[ApiSpec, ...]:
-        return (GRAPH_API, *self.spec.apis)
+        """Microsoft Graph, the scenario's APIs, and apps registered through Graph that expose an API."""
+        from wizard.sandbox.graph_directory import written_apis
+
+        return (GRAPH_API, *self.spec.apis, *written_apis(list(self.apps.values())))
 
     def api_by_name(self, name: str) -> ApiSpec | None:
         return next((a for a in self.apis() if a.name == name), None)
@@ -137,6 +145,8 @@ class SandboxState:
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
         self.oidc_issuers = new_issuers()
+        #: What Graph writes keep beside the apps: tenant settings, deleted items, replication lag.
+        self.writes = WriteDirectory(scenario.tenants)
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
