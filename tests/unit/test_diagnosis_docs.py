@@ -31,11 +31,6 @@ def test_every_rule_is_documented_with_fix_and_text() -> None:
 #: multi-tenant daemons) whose rules have not landed yet. A code leaves this set when its rule lands; every
 #: other reference code must be a rule.
 NOT_YET_RULES = {
-    "role-cannot-consent-graph",
-    "role-cannot-register",
-    "policy-blocks-secret",
-    "unique-name-taken",
-    "identifier-uri-not-verified",
     "customer-consent-missing",
     "app-not-multi-tenant",
     "customer-reconsent-needed",
