@@ -129,11 +129,14 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         todo = sum(1 for s in plan.steps if s.status == "todo")
         blocked = len(plan.blocked)
         summary = f"{todo} to do, {sum(1 for s in plan.steps if s.status == 'done')} in place"
+        lines = [summary + ". Apply (ctrl+g) asks before it changes anything."]
+        for step in plan.blocked:  # the table cuts long reasons: the refusals are spelled out here
+            lines.append(f"not allowed for your role: {step.action} {step.target}: {step.reason}")
         if blocked:
-            summary += f", {blocked} not allowed for your role: sign in as someone who holds the role named"
-        self.query_one("#plan-status", Static).update(
-            summary + ". Apply (ctrl+g) asks before it changes anything."
-        )
+            lines.append(
+                "Sign in as someone who holds the role named for those steps, or apply the rest now."
+            )
+        self.query_one("#plan-status", Static).update("\n".join(lines))
         self.query_one("#plan-apply", Button).disabled = todo == 0
 
     def allows(self, action: str) -> bool | None:
