@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from screens.admin_services import STATUS_WORDS, AdminSession, make_plan
@@ -45,7 +45,7 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield StepBar(self.STEP, note=self.note)
-        with Vertical(id="admin-plan-body"):
+        with VerticalScroll(id="admin-plan-body"):
             yield Static(f"Signed in: {self.session.who}", id="plan-who", markup=False)
             with Horizontal(classes="plan-fields"):
                 with Vertical():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from wizard.admin.apply import ApplyResult, ProgressEvent
     from wizard.admin.registration import RegistrationPlan
 
+Runner = Callable[[Callable[["ProgressEvent"], None]], "ApplyResult"]
 #: How each progress status reads on the screen.
 WORDS = {"start": "running…", "done": "done", "skipped": "in place", "waiting": "waiting", "failed": "FAILED"}
 
@@ -30,13 +32,23 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
     STEP = Step.CONSENT
 
     def __init__(
-        self, session: AdminSession, plan: RegistrationPlan, *, folder: Path, note: str = ""
+        self,
+        session: AdminSession,
+        plan: RegistrationPlan,
+        *,
+        folder: Path,
+        note: str = "",
+        runner: Runner | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.plan = plan
         self.folder = folder
         self.note = note
+        #: What applies the plan (reporting progress); the real apply unless a test passes another.
+        self.runner: Runner = runner or (
+            lambda progress: apply_plan(self.session, self.plan, folder=self.folder, progress=progress)
+        )
         self.outcome: ApplyResult | None = None
         self._rows: dict[tuple[str, str], object] = {}
         self.running = True
@@ -62,12 +74,7 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-apply")
     def _apply(self) -> None:
         try:
-            result = apply_plan(
-                self.session,
-                self.plan,
-                folder=self.folder,
-                progress=lambda event: self.app.call_from_thread(self._event, event),
-            )
+            result = self.runner(lambda event: self.app.call_from_thread(self._event, event))
         except WizardError as exc:
             self.app.call_from_thread(self._failed, exc)
             return
