@@ -20,7 +20,7 @@ from wizard.secret import Secret
 if TYPE_CHECKING:
     from textual.app import App
 
-    from wizard.admin.registration import RegistrationPlan
+    from wizard.admin.registration import RegistrationPlan, RegistrationRequest
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,27 @@ class AdminFlow:
                 continue  # back to the plan (read again: the tenant changed)
             profile, secret = applied_profile(session, result, name=plan.request.name or "daemon")
             return AdminOutcome(profile, secret, session)
+
+    async def fix(self, session: AdminSession, request: RegistrationRequest) -> AdminOutcome | None:
+        """ "Fix it now": the plan for `request` (read at once), confirmation, progress; None if abandoned."""
+        from screens.admin_plan import AdminPlanScreen
+        from screens.admin_progress import AdminProgressScreen
+
+        plan = await self.app.push_screen_wait(AdminPlanScreen(session, request=request, note=self.note))
+        if isinstance(plan, Back):
+            return None
+        folder = output_folder(self.target.ca_file is not None)
+        result = await self.app.push_screen_wait(
+            AdminProgressScreen(session, plan, folder=folder, note=self.note)
+        )
+        if isinstance(result, Back):
+            return None
+        secret = (
+            Secret(Path(result.secret_file).read_text(encoding="utf-8").strip())
+            if result.secret_file
+            else None
+        )
+        return AdminOutcome(Profile(), secret, session)
 
     async def run(self) -> AdminOutcome | None:
         """The whole path; None when the person went back from the sign-in."""

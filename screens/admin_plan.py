@@ -18,7 +18,7 @@ from screens.widgets.stepbar import StepBar
 from wizard.errors import WizardError
 
 if TYPE_CHECKING:
-    from wizard.admin.registration import RegistrationPlan
+    from wizard.admin.registration import RegistrationPlan, RegistrationRequest
 
 DEFAULT_ROLES = "User.Read.All"
 
@@ -33,9 +33,17 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
     ]
 
     def __init__(
-        self, session: AdminSession, *, name: str = "", roles: str = DEFAULT_ROLES, note: str = ""
+        self,
+        session: AdminSession,
+        *,
+        name: str = "",
+        roles: str = DEFAULT_ROLES,
+        note: str = "",
+        request: RegistrationRequest | None = None,
     ) -> None:
         super().__init__()
+        #: "Fix it now": the request is given (the app adopted by appId); the plan is read at once.
+        self.fixed = request
         self.session = session
         self.initial_name = name
         self.initial_roles = roles
@@ -69,6 +77,13 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         super().on_mount()
         table = self.query_one("#plan-steps", DataTable)
         table.add_columns("Status", "Step", "Target", "Needs", "Why")
+        if self.fixed is not None:
+            name, roles = self.query_one("#plan-name", Input), self.query_one("#plan-roles", Input)
+            name.value, roles.value = self.fixed.app_id or self.fixed.name or "", ", ".join(self.fixed.roles)
+            name.disabled = roles.disabled = True
+            self.query_one("#plan-status", Static).update("Reading the tenant…")
+            self._read_request(self.fixed)
+            return
         self.query_one("#plan-name", Input).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -82,7 +97,7 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         # A plan is for the name and roles it was read with: editing them asks for a new one.
-        if self.plan is not None:
+        if self.plan is not None and self.fixed is None:
             self.plan = None
             self.query_one("#plan-apply", Button).disabled = True
             self.query_one("#plan-status", Static).update("Changed: Plan again before applying.")
@@ -96,6 +111,15 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
             return
         self.query_one("#plan-status", Static).update("Reading the tenant…")
         self._read(name, roles)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
+    def _read_request(self, request: RegistrationRequest) -> None:
+        try:
+            plan = make_plan(self.session, request=request)
+        except WizardError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
     def _read(self, name: str, roles: tuple[str, ...]) -> None:

@@ -19,7 +19,7 @@ from wizard.secret import Secret
 
 if TYPE_CHECKING:
     from wizard.admin.apply import ApplyResult, ProgressEvent
-    from wizard.admin.registration import RegistrationPlan
+    from wizard.admin.registration import RegistrationPlan, RegistrationRequest
     from wizard.admin.signin import DeviceCodePrompt
     from wizard.sandbox import SandboxHandle
 
@@ -103,16 +103,21 @@ def sign_in(
 
 
 def make_plan(
-    session: AdminSession, *, name: str, roles: tuple[str, ...], credential: str
+    session: AdminSession,
+    *,
+    name: str = "",
+    roles: tuple[str, ...] = (),
+    credential: str = "secret",
+    request: RegistrationRequest | None = None,
 ) -> RegistrationPlan:
     """Read the tenant and plan the daemon's registration (read-only). Blocking."""
-    from wizard.admin.registration import RegistrationRequest
+    from wizard.admin.registration import RegistrationRequest as Request
     from wizard.admin.registration import make_plan as plan
     from wizard.admin.tenant_reads import GraphReader
     from wizard.live.http import HttpSettings
     from wizard.live.trace import Trace
 
-    request = RegistrationRequest(name=name, roles=roles, credential=credential)
+    request = request or Request(name=name, roles=roles, credential=credential)
     settings = HttpSettings.bounded(120.0, ca_file=session.target.ca_file)
     reader = GraphReader(session.token, graph_url=session.target.graph_url, settings=settings, trace=Trace())
     try:
@@ -128,7 +133,7 @@ def apply_plan(
     from wizard.admin.apply import ApplyOptions, apply
 
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = plan.request.name or "daemon"
+    name = plan.request.name or plan.request.app_id or "daemon"
     authority_host = session.target.authority.rstrip("/").rsplit("/", 1)[0]
     options = ApplyOptions(
         journal_path=folder / f"{name}.journal.json",

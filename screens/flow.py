@@ -13,7 +13,16 @@ from textual.worker import WorkerFailed
 from screens import services
 from screens.dialogs.error import error_dialog
 from screens.services import DoctorView, SandboxSession, TraceStep
-from screens.state import Back, CredentialResult, GoTo, StartChoice, StartResult, Step, WizardState
+from screens.state import (
+    Back,
+    CredentialResult,
+    FixNow,
+    GoTo,
+    StartChoice,
+    StartResult,
+    Step,
+    WizardState,
+)
 from wizard.clouds import TenantType
 from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
@@ -149,9 +158,13 @@ class Flow:
 
             if self.report is None:
                 return Step.TEST
-            goto = await self.app.push_screen_wait(DiagnosisScreen(self.report, note=self.note))
+            goto = await self.app.push_screen_wait(
+                DiagnosisScreen(self.report, note=self.note, fix_now=self.admin_session is not None)
+            )
             if isinstance(goto, Back):
                 return goto
+            if isinstance(goto, FixNow):
+                return await self._fix_now(goto)
             assert isinstance(goto, GoTo)
             s.focus = goto.focus
             return goto.step
@@ -178,6 +191,20 @@ class Flow:
         s = self.state
         s.profile, s.secret, s.passphrase = outcome.profile, outcome.secret, None
         s.sandbox_app = outcome.profile.name if self.sandbox else None
+        return Step.TEST
+
+    async def _fix_now(self, fix: FixNow) -> Step:
+        """The signed-in admin fixes a finding: the same plan and confirmation, then the test again."""
+        from screens.admin_fix import fix_request
+        from screens.admin_flow import AdminFlow
+
+        session = self.admin_session
+        flow = AdminFlow(self.app, session.target, opener=self.admin_opener, note=session.target.label)
+        fixed = await flow.fix(session, fix_request(fix.code, self.state.profile))
+        if fixed is None:
+            return Step.DIAGNOSIS
+        if fixed.secret is not None:
+            self.state.secret = fixed.secret
         return Step.TEST
 
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:

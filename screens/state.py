@@ -90,6 +90,13 @@ class GoTo:
     focus: str | None = None
 
 
+@dataclass(frozen=True)
+class FixNow:
+    """A diagnosis action: let the signed-in admin fix this finding (plan, confirmation, apply)."""
+
+    code: str
+
+
 @dataclass
 class WizardState:
     """Everything the flow carries from one step to the next; the profile holds the non-secret part."""

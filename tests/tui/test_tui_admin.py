@@ -15,6 +15,7 @@ from screens.admin_plan import AdminPlanScreen
 from screens.admin_progress import AdminProgressScreen
 from screens.admin_signin import AdminSignInScreen
 from screens.app import WizardApp
+from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.confirm import ConfirmDialog
 from screens.start import StartScreen
 from screens.token_test import TokenTestScreen
@@ -145,5 +146,78 @@ async def test_back_from_the_sign_in_returns_to_the_start() -> None:
             await wait_for(pilot, AdminSignInScreen)
             await pilot.press("escape")
             await wait_for(pilot, StartScreen)
+    finally:
+        app.flow.close()
+
+
+async def test_fix_it_now_grants_the_missing_permission() -> None:
+    """The admin made the app without any permission: the token test finds roles-missing, and "Fix it now"
+    (same plan and confirmation) grants it; the test then passes."""
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await admin_signed_in(pilot, "Global Administrator")
+            app.screen.query_one("#plan-roles").value = ""  # type: ignore[attr-defined]
+            await plan(pilot, "edw-tui-fixme")
+            await pilot.press("ctrl+g")
+            await wait_for(pilot, ConfirmDialog)
+            await pilot.press("y")
+            await wait_for(pilot, AdminProgressScreen)
+            progress = app.screen
+            assert isinstance(progress, AdminProgressScreen)
+            await until(pilot, lambda: progress.outcome is not None, "apply's end", seconds=180)
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, TokenTestScreen)
+            test = app.screen
+            assert isinstance(test, TokenTestScreen)
+            await until(pilot, lambda: test.report is not None, "the token test's end", seconds=120)
+            assert test.report is not None and "roles-missing" in [f.code for f in test.report.findings]
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, DiagnosisScreen)
+            await wait_for_text(pilot, "Fix it now")
+            await pilot.press("n")
+            await wait_for(pilot, AdminPlanScreen)
+            fixing = app.screen
+            assert isinstance(fixing, AdminPlanScreen)
+            await until(pilot, lambda: fixing.plan is not None, "the fix's plan")
+            shown = await wait_for_text(pilot, "grant admin consent")
+            assert "User.Read.All" in shown
+            await pilot.press("ctrl+g")
+            await wait_for(pilot, ConfirmDialog)
+            await pilot.press("y")
+            await wait_for(pilot, AdminProgressScreen)
+            progress = app.screen
+            assert isinstance(progress, AdminProgressScreen)
+            await until(pilot, lambda: progress.outcome is not None, "the fix's end", seconds=180)
+            assert progress.outcome is not None and progress.outcome.ok, progress.outcome.findings
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, TokenTestScreen)
+            test = app.screen
+            assert isinstance(test, TokenTestScreen)
+            await until(pilot, lambda: test.report is not None, "the second token test", seconds=120)
+            assert test.report is not None and test.report.verdict == "ok", test.report.findings
+    finally:
+        app.flow.close()
+
+
+async def test_no_fix_it_now_without_an_admin() -> None:
+    """A sandbox app with a finding, nobody signed in as admin: no "Fix it now"."""
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await start_on(pilot, "unconsented-daemon")
+            for _ in range(3):
+                await pilot.press("ctrl+n")
+            await wait_for(pilot, TokenTestScreen)
+            test = app.screen
+            assert isinstance(test, TokenTestScreen)
+            await until(pilot, lambda: test.report is not None, "the token test's end", seconds=120)
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, DiagnosisScreen)
+            diagnosis = app.screen
+            assert isinstance(diagnosis, DiagnosisScreen)
+            assert "roles-missing" in [f.code for f in diagnosis.report.findings]
+            assert "Fix it now" not in screen_text(app)
+            assert diagnosis.fixable is None
     finally:
         app.flow.close()
