@@ -183,6 +183,7 @@ GRAPH_API = ApiSpec(
             "06b708a9-e830-4db3-a914-8e69da51d44f",
             "Manage app permission grants and app role assignments",
         ),
+        AppRole("Mail.Read", "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "Read mail in all mailboxes"),
     ),
     delegated_scopes=(
         AppRole("User.Read", "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "Sign in and read user profile"),
