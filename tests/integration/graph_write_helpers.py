@@ -23,7 +23,20 @@ SCOPES = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All openid offli
 def user_token(sb: Sandbox, role: str | None, *, scope: str = SCOPES, client: str = "wizard-admin") -> str:
     """The Graph access token of the contoso user holding `role` (None: a user without a role)."""
     who = person(sb, role)
-    client_id = public_client(sb, client)
+    return sign_in(
+        sb.ca_file,
+        sb.authority("contoso"),
+        public_client(sb, client),
+        who["user_principal_name"],
+        who["password"],
+        scope,
+    )
+
+
+def sign_in(
+    ca_file: str, authority: str, client_id: str, login: str, password: str, scope: str = SCOPES
+) -> str:
+    """Authorization code + PKCE through the sign-in form, as a person in a browser; the access token."""
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     params = {
@@ -35,12 +48,10 @@ def user_token(sb: Sandbox, role: str | None, *, scope: str = SCOPES, client: st
         "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
-    authority = sb.authority("contoso")
-    with httpx_client(sb.ca_file, timeout=30) as http:
+    with httpx_client(ca_file, timeout=30) as http:
         page = FormBrowser(http).open(f"{authority}/oauth2/v2.0/authorize?{urlencode(params)}")
         form = page.form("signin")
-        fields = {**form.fields, "login": who["user_principal_name"], "passwd": who["password"]}
-        answer = http.post(form.action, data=fields)
+        answer = http.post(form.action, data={**form.fields, "login": login, "passwd": password})
         assert answer.status_code == 302, answer.text
         code = parse_qs(urlsplit(answer.headers["location"]).query)["code"][0]
         token = http.post(

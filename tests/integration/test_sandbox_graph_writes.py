@@ -137,6 +137,11 @@ def test_raw_requests_register_a_daemon_end_to_end(sb: Sandbox, http: httpx.Clie
     assert http.get(f"{g}/applications/{app['id']}", headers=bearer(admin)).status_code == 404
     binned = http.get(f"{g}/directory/deletedItems/microsoft.graph.application", headers=bearer(admin)).json()
     assert [d["id"] for d in binned["value"]] == [app["id"]] and binned["value"][0]["deletedDateTime"]
+    deleted = f"{g}/directory/deletedItems/microsoft.graph.application"
+    for unique, found in (("edw-raw", [app["id"]]), ("edw-other", [])):
+        params = {"$filter": f"uniqueName eq '{unique}'", "$select": "id,uniqueName"}
+        filtered = http.get(deleted, params=params, headers=bearer(admin)).json()["value"]
+        assert [d["id"] for d in filtered] == found
     held = http.patch(url, json=body, headers=bearer(admin, **UPSERT))
     assert error_of(held) == (
         400,

@@ -270,7 +270,7 @@ def test_creating_apps_refused_names_the_role(tmp_path: Path) -> None:
 
 def test_an_unknown_role_is_refused_before_any_write(tmp_path: Path) -> None:
     graph = FakeGraph()
-    with pytest.raises(UsageError, match="No.Such"):
+    with pytest.raises(UsageError, match=r"No\.Such"):
         run(tmp_path, graph, PRA, request=RegistrationRequest(name="edw-x", roles=("No.Such",)))
     assert graph.writes() == []
 

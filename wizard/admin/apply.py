@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.admin.apply_credentials import add_certificate, add_secret, remove_old
-from wizard.admin.graph_writes import AppObject, AppRoleSpec, GraphWriter
+from wizard.admin.graph_writes import AppObject, AppRoleSpec, GraphWriter, role_models
 from wizard.admin.journal import Entry, Journal
 from wizard.admin.registration import RegistrationPlan, fingerprint, make_plan
 from wizard.admin.retry import RetryClass, RetryPolicy
@@ -84,6 +84,8 @@ class ApplyResult:
     verified: bool | None = None
     doctor: dict[str, Any] | None = None
     retries: list[dict[str, Any]] = field(default_factory=list)
+    #: The own API's App ID URI (the daemon's token audience), when --resource named one.
+    api_resource: str | None = None
     #: The new secret itself, for the token proof only (never in to_dict, masked in repr).
     secret: Secret | None = field(default=None, repr=False)
 
@@ -106,6 +108,7 @@ class ApplyResult:
             "verified": self.verified,
             "doctor": self.doctor,
             "retries": self.retries,
+            "api_resource": self.api_resource,
         }
 
 
@@ -181,6 +184,7 @@ class _Run:
             app = await self.call("read API registration", lambda: self.writer.get_app(str(api["id"])))
         self.say("create API registration", name, "done", f"appId {app.app_id}")
         oid = app.object_id
+        self.result.api_resource = app.identifier_uris[0] if app.identifier_uris else None
         if not app.identifier_uris:
             uri = (self.req.identifier_uri or "api://{appId}").replace("{appId}", app.app_id)
             self.say("set App ID URI", uri, "start")
@@ -188,6 +192,7 @@ class _Run:
                 "set App ID URI", lambda: self.writer.patch_app(oid, identifier_uris=[uri]), about=oid
             )
             self.result.changed.append(f"identifierUris of {name}")
+            self.result.api_resource = uri
             self.say("set App ID URI", uri, "done")
         have = {r.value: r.id for r in app.app_roles}
         missing = [v for v in self.req.roles if v not in have]
@@ -195,7 +200,7 @@ class _Run:
             self.say("add app role", f"{name} {', '.join(missing)}", "start")
             raw = await self.call("read API registration", lambda: self.writer.raw_app(oid), about=oid)
             new = [AppRoleSpec(v, str(uuid.uuid4()), v) for v in missing]
-            models = list(raw.app_roles or []) + _role_models(new)
+            models = list(raw.app_roles or []) + role_models(new)
             await self.call("add app role", lambda: self.writer.patch_app(oid, app_roles=models), about=oid)
             have.update({r.value: r.id for r in new})
             self.result.changed.append(f"appRoles of {name}: {', '.join(missing)}")
@@ -289,7 +294,9 @@ class _Run:
     def fail(self, step: str, target: str, exc: WizardError, **context: str) -> None:
         from wizard.diagnosis.rules_tenant_writes import findings_for_write
 
-        self.result.findings.extend(findings_for_write(exc, step=step, plan=self.plan, **context))
+        roles = [str(r) for r in self.plan.signed_in.get("roles") or []]
+        found = findings_for_write(exc, step=step, roles=roles, own_api=bool(self.req.resource), **context)
+        self.result.findings.extend(found)
         self.say(step, target, "failed", exc.title)
 
     async def run(self) -> ApplyResult:
@@ -340,20 +347,11 @@ async def add_credential(run: _Run, app: AppObject) -> list[str] | None:
     return None
 
 
-def _role_models(roles: list[AppRoleSpec]) -> list[Any]:
-    from msgraph.generated.models.app_role import AppRole
-
-    return [
-        AppRole(
-            id=uuid.UUID(r.id),
-            allowed_member_types=["Application"],
-            value=r.value,
-            display_name=r.display_name or r.value,
-            description=r.display_name or r.value,
-            is_enabled=True,
-        )
-        for r in roles
-    ]
+def will_add_secret(plan: RegistrationPlan) -> bool:
+    """True when apply adds a secret: none exists yet, or --rotate."""
+    if plan.request.credential != "secret":
+        return False
+    return plan.request.rotate or not (plan.facts.app or {}).get("passwordCredentials")
 
 
 def run_label() -> str:
@@ -376,7 +374,7 @@ def apply(
     """
     report: Progress = progress or (lambda event: None)
     out = options.secret_out
-    if out is not None and plan.request.credential == "secret" and out.expanduser().exists():
+    if out is not None and will_add_secret(plan) and out.expanduser().exists():
         raise FileExistsRefusal(
             str(out), hint="A secret is written once and never over another file: give a new --secret-out."
         )
@@ -402,7 +400,8 @@ def apply(
             await writer.aclose()
 
     result = asyncio.run(go())
-    if result.ok and options.verify and result.client_id:
+    proof_possible = result.secret is not None or bool((result.certificate or {}).get("key_path"))
+    if result.ok and options.verify and result.client_id and proof_possible:
         from wizard.admin.verify import prove
 
         prove(plan, result, options, report)

@@ -212,24 +212,13 @@ class GraphWriter:
     ) -> tuple[AppObject, bool]:
         """PATCH /applications(uniqueName=...) with Prefer: create-if-missing: (the app, True if created)."""
         from msgraph.generated.models.api_application import ApiApplication
-        from msgraph.generated.models.app_role import AppRole
         from msgraph.generated.models.application import Application
 
         body = Application(display_name=display_name, sign_in_audience="AzureADMyOrg", notes=MANAGED_NOTE)
         if requested:
             body.required_resource_access = _rra(requested)
         if app_roles:
-            body.app_roles = [
-                AppRole(
-                    id=uuid.UUID(r.id),
-                    allowed_member_types=["Application"],
-                    value=r.value,
-                    display_name=r.display_name or r.value,
-                    description=r.display_name or r.value,
-                    is_enabled=True,
-                )
-                for r in app_roles
-            ]
+            body.app_roles = role_models(app_roles)
         if token_version is not None:
             body.api = ApiApplication(requested_access_token_version=token_version)
         path = f"/applications(uniqueName='{unique_name}')"
@@ -385,3 +374,20 @@ def certificate_key(der: bytes, display_name: str) -> Any:
     from msgraph.generated.models.key_credential import KeyCredential
 
     return KeyCredential(type="AsymmetricX509Cert", usage="Verify", key=der, display_name=display_name)
+
+
+def role_models(roles: list[AppRoleSpec]) -> list[Any]:
+    """msgraph AppRole models for new application permissions (enabled, allowed to applications)."""
+    from msgraph.generated.models.app_role import AppRole
+
+    return [
+        AppRole(
+            id=uuid.UUID(r.id),
+            allowed_member_types=["Application"],
+            value=r.value,
+            display_name=r.display_name or r.value,
+            description=r.display_name or r.value,
+            is_enabled=True,
+        )
+        for r in roles
+    ]

@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from wizard.admin.identity import AdminIdentity
@@ -15,6 +15,10 @@ from wizard.admin.plan import APP_ADMIN, APP_DEV, CLOUD_APP_ADMIN, GA, WRITE, St
 from wizard.admin.tenant_reads import GRAPH_APP_ID, GraphReader, TenantFacts, read_tenant
 from wizard.errors import ApiError, UsageError
 from wizard.guids import is_guid
+
+if TYPE_CHECKING:
+    from wizard.admin.identity import AdminToken
+    from wizard.live.trace import Trace
 
 DEFAULT_SECRET_DAYS = 180
 _UNIQUE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
@@ -349,13 +353,13 @@ def make_plan(
     facts = read_tenant(
         reader, unique_name=request.name, app_id=request.app_id, resource_app_id=resource_app_id
     )
-    if request.resource and facts.resource is None:
+    if request.resource and (api_app is None or facts.resource is None):
         # The API (or its service principal) does not exist yet: its roles are the ones it will define.
         facts = replace(
             facts,
             resource={
                 "id": "",
-                "appId": resource_app_id if api_app else "",
+                "appId": resource_app_id if api_app else "(new API)",
                 "displayName": request.resource,
                 "appRoles": [{"value": v, "id": f"new:{v}"} for v in request.roles],
             },
@@ -386,3 +390,24 @@ def make_plan(
         graph_url,
         identity.to_dict(),
     )
+
+
+def read_plan(
+    token: AdminToken,
+    request: RegistrationRequest,
+    *,
+    graph_url: str,
+    ca_file: str | None = None,
+    timeout: float = 120.0,
+    trace: Trace | None = None,
+) -> RegistrationPlan:
+    """Read the tenant with the admin's token and plan `request` (read-only; the CLI's and TUI's entry)."""
+    from wizard.live.http import HttpSettings
+    from wizard.live.trace import Trace
+
+    settings = HttpSettings.bounded(timeout, ca_file=ca_file)
+    reader = GraphReader(token, graph_url=graph_url, settings=settings, trace=trace or Trace())
+    try:
+        return make_plan(reader, token.identity, request, graph_url=graph_url)
+    finally:
+        reader.close()

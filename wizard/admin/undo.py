@@ -130,7 +130,7 @@ def undo(
                         continue
                     from wizard.diagnosis.rules_tenant_writes import findings_for_write
 
-                    result.findings.extend(findings_for_write(exc, step=f"remove {entry.kind}", plan=None))
+                    result.findings.extend(findings_for_write(exc, step=f"remove {entry.kind}"))
                     report(ProgressEvent(f"remove {entry.kind}", label, "failed", exc.title))
                     return
                 if entry.kind == "application":

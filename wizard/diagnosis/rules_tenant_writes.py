@@ -12,7 +12,6 @@ from wizard.diagnosis.rules_admin import SECTION, is_delegated_sign_in
 from wizard.diagnosis.signals import Signals
 
 if TYPE_CHECKING:
-    from wizard.admin.registration import RegistrationPlan
     from wizard.diagnosis.model import Finding
     from wizard.errors import WizardError
 
@@ -181,18 +180,22 @@ def _conclude(rule: Rule, s: Signals) -> Hit | None:
 
 
 def findings_for_write(
-    exc: WizardError, *, step: str, plan: RegistrationPlan | None, resource_app_id: str = ""
+    exc: WizardError,
+    *,
+    step: str,
+    roles: list[str] | None = None,
+    own_api: bool = False,
+    resource_app_id: str = "",
 ) -> list[Finding]:
     """A refused Graph write as findings: ours when one fits (with who you are), else the engine's."""
     from wizard.diagnosis.engine import diagnose
     from wizard.diagnosis.evidence import parse_evidence
     from wizard.diagnosis.model import Finding
 
-    resource = resource_app_id or (GRAPH_APP_ID if plan is None or not plan.request.resource else "own-api")
+    resource = resource_app_id or ("own-api" if own_api else GRAPH_APP_ID)
     s = Signals(parse_evidence(_evidence(exc, resource)))
     you = ""
-    if plan is not None:
-        roles = plan.signed_in.get("roles") or []
+    if roles is not None:
         you = f" You are {', '.join(roles)}." if roles else " You hold no directory role."
     out = []
     for rule in OURS:

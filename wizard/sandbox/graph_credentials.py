@@ -63,6 +63,7 @@ def add_password(request: Request, caller: Caller, body: dict[str, Any]) -> Resp
         str(uuid.uuid4()), new_secret_value(), str(given.get("displayName") or ""), start, end
     )
     app.secrets.append(cred)
+    sandbox_state(request).writes.start_lag(caller.tenant.spec.id, cred.key_id, token=True)
     return json_answer(
         request,
         200,
@@ -90,17 +91,20 @@ def remove_password(request: Request, caller: Caller, body: dict[str, Any]) -> R
     return no_content(request)
 
 
-def _certificate(entry: dict[str, Any]) -> AppCertificate:
+_BAD_KEY = "Invalid value specified for property 'key' of resource 'KeyCredential'."
+
+
+def public_certificate(raw: bytes) -> AppCertificate | None:
+    """A certificate (DER or PEM) as an uploaded key credential: no private key, no files; None if unreadable."""
     from wizard.certs.load import load_bytes
 
     try:
-        raw = base64.b64decode(str(entry.get("key")), validate=True)
         loaded = load_bytes(raw)
-    except (binascii.Error, ValueError, Exception):  # any unreadable key is Graph's one 400
-        raise bad_request("Invalid value specified for property 'key' of resource 'KeyCredential'.") from None
+    except Exception:  # any unreadable upload is the same answer to the caller
+        return None
     cert, prints = loaded.certificate, loaded.thumbprints
     if cert is None or prints is None:
-        raise bad_request("Invalid value specified for property 'key' of resource 'KeyCredential'.")
+        return None
     return AppCertificate(
         cert=cert,
         key_path="",  # only the public part is ever uploaded
@@ -110,6 +114,17 @@ def _certificate(entry: dict[str, Any]) -> AppCertificate:
         thumbprint_sha1=prints.sha1_hex,
         thumbprint_sha256=prints.sha256_hex,
     )
+
+
+def _certificate(entry: dict[str, Any]) -> AppCertificate:
+    try:
+        raw = base64.b64decode(str(entry.get("key")), validate=True)
+    except (binascii.Error, ValueError):
+        raise bad_request(_BAD_KEY) from None
+    cert = public_certificate(raw)
+    if cert is None:
+        raise bad_request(_BAD_KEY)
+    return cert
 
 
 def replace_keys(app: AppState, entries: Any) -> None:
@@ -124,7 +139,7 @@ def replace_keys(app: AppState, entries: Any) -> None:
         if entry.get("key") in (None, ""):
             kept = existing.get(key_id)
             if kept is None:
-                raise bad_request("Invalid value specified for property 'key' of resource 'KeyCredential'.")
+                raise bad_request(_BAD_KEY)
             if entry.get("displayName"):
                 kept.display_name = str(entry["displayName"])
             result.append(kept)

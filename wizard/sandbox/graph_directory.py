@@ -55,9 +55,11 @@ class WriteDirectory:
         return self._settings[tenant_id]
 
     # -- replication lag -------------------------------------------------------------------------------
-    def start_lag(self, tenant_id: str, *idents: str) -> None:
-        """New objects stay invisible for the tenant's `replication_lag` reads (each identifier counts)."""
-        reads = self._settings[tenant_id].current.replication_lag
+    def start_lag(self, tenant_id: str, *idents: str, token: bool = False) -> None:
+        """New objects stay invisible for the tenant's `replication_lag` reads (each identifier counts);
+        with `token`, new credentials and assignments for its `token_lag` token requests."""
+        current = self._settings[tenant_id].current
+        reads = current.token_lag if token else current.replication_lag
         if reads <= 0:
             return
         with self._lock:

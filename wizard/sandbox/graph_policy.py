@@ -8,6 +8,8 @@ A scenario tenant may carry a `[tenants.writes]` table::
     password_credentials = true         # false: the tenant's app management policy forbids secrets
     max_password_lifetime_days = 0      # > 0: secrets may live at most this many days
     replication_lag = 0                 # new objects answer 404 for this many reads (counted, not timed)
+    token_lag = 0                       # new secrets and app role assignments are not honoured by the
+                                        # token endpoint for this many token requests
 
 Each can be changed at run time: `SandboxState.writes.settings(tenant_id).update(...)`.
 """
@@ -34,6 +36,7 @@ class WriteSpec:
     password_credentials: bool = True
     max_password_lifetime_days: int = 0
     replication_lag: int = 0
+    token_lag: int = 0
 
 
 class WriteSettings:
@@ -103,4 +106,5 @@ def write_spec(d: dict[str, Any], where: str) -> WriteSpec:
         password_credentials=_flag(table, "password_credentials", where, True),
         max_password_lifetime_days=_count(table, "max_password_lifetime_days", where),
         replication_lag=_count(table, "replication_lag", where),
+        token_lag=_count(table, "token_lag", where),
     )

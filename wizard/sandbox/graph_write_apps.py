@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from wizard.guids import is_guid
 from wizard.sandbox import graph_objects as G
-from wizard.sandbox.graph import Caller
+from wizard.sandbox.graph import APP, Caller, page
 from wizard.sandbox.graph_credentials import replace_keys
 from wizard.sandbox.graph_directory import (
     DeletedApp,
@@ -232,18 +233,21 @@ def _update(request: Request, caller: Caller, app: AppState, body: dict[str, Any
     return no_content(request)
 
 
-@write_route("/applications(uniqueName='{unique_name}')", ["GET", "PATCH"])
+@write_route("/applications(uniqueName='{unique_name}')", ["GET", "PATCH", "DELETE"])
 def upsert_application(request: Request, caller: Caller, body: dict[str, Any]) -> Response:
     """GET by the alternate key; PATCH updates (204) or, with `Prefer: create-if-missing`, creates (201)."""
     unique = request.path_params["unique_name"]
     writes = sandbox_state(request).writes
     need_permission(request, caller)
     app = by_unique_name(caller.tenant, unique)
-    if app is not None and writes.lagging(app.spec.object_id):
+    # Reads of a new app may hit a replica that lacks it; the upsert itself is resolved where it was written.
+    if app is not None and request.method == "GET" and writes.lagging(app.spec.object_id):
         raise not_found(unique)
-    if request.method == "GET":
+    if request.method in ("GET", "DELETE"):
         if app is None:
             raise not_found(unique)
+        if request.method == "DELETE":
+            return _soft_delete(request, caller, app)
         return _answer(request, caller.tenant, app, 200)
     if body.get("uniqueName") and str(body["uniqueName"]).lower() != unique.lower():
         raise bad_request("The uniqueName in the body does not match the one in the request URL.")
@@ -268,6 +272,11 @@ def change_application(request: Request, caller: Caller, body: dict[str, Any]) -
     app = _by_path(request, caller)
     if request.method == "PATCH":
         return _update(request, caller, app, body)
+    return _soft_delete(request, caller, app)
+
+
+def _soft_delete(request: Request, caller: Caller, app: AppState) -> Response:
+    """DELETE: to the recycle bin, keeping uniqueName and identifierUris until purged."""
     if not may_manage(caller, app):
         raise denied()
     del caller.tenant.apps[app.client_id.lower()]
@@ -299,17 +308,11 @@ def _binned(request: Request, caller: Caller) -> tuple[dict[str, DeletedApp], De
 
 @write_route("/directory/deletedItems/microsoft.graph.application", ["GET"])
 def deleted_applications(request: Request, caller: Caller, body: dict[str, Any]) -> Response:
+    """The recycle bin, with Graph's `$filter` (e.g. on uniqueName), `$select` and paging."""
     need_permission(request, caller)
     items = sandbox_state(request).writes.deleted[caller.tenant.spec.id].values()
     value = [_deleted_json(caller.tenant, g) for g in items]
-    return json_answer(
-        request,
-        200,
-        {
-            "@odata.context": context(request, "directory/deletedItems/microsoft.graph.application"),
-            "value": value,
-        },
-    )
+    return page(request, "directory/deletedItems/microsoft.graph.application", value, APP)
 
 
 @write_route("/directory/deletedItems/{object_id}", ["GET", "DELETE"])
@@ -364,6 +367,8 @@ ROUTES = [
     upsert_application,
     change_application,
     deleted_applications,
+    # msgraph-sdk names the type by Graph's namespace alias
+    Route("/v1.0/directory/deletedItems/graph.application", deleted_applications.endpoint, methods=["GET"]),
     restore_item,
     deleted_item,
 ]

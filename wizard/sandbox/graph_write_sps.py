@@ -173,6 +173,7 @@ def _grant(
         raise bad_request("Permission being assigned already exists on the object")
     assignment_id = base64.urlsafe_b64encode(secrets.token_bytes(33)).decode()
     principal.assignments.append((resource.app_id, canonical, assignment_id, utcnow()))
+    sandbox_state(request).writes.start_lag(caller.tenant.spec.id, assignment_id, token=True)
     row = next(
         r for r in G.assignments(sandbox_state(request), caller.tenant, principal) if r["id"] == assignment_id
     )

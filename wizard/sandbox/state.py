@@ -211,7 +211,9 @@ class SandboxState:
     def roles_for(self, app: AppState, api: ApiSpec) -> list[str]:
         """The app role values assigned to the app's service principal on this API."""
         with self.lock:
-            ids = {role_id for res, role_id, _, _ in app.assignments if res == api.app_id}
+            rows = [(role_id, aid) for res, role_id, aid, _ in app.assignments if res == api.app_id]
+        # An assignment just made through Graph may not have reached the token service yet (token_lag).
+        ids = {role_id for role_id, aid in rows if not self.writes.lagging(aid)}
         return [r.value for r in api.roles if r.id in ids]
 
     def has_assignment(self, app: AppState, api: ApiSpec) -> bool:
