@@ -17,6 +17,7 @@ FAMILIES = (
     "diagnosis_beyond_token_cases.json",
     "diagnosis_federated_cases.json",
     "diagnosis_tenant_writes_cases.json",
+    "diagnosis_isv_cases.json",
 )
 
 

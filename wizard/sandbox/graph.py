@@ -109,7 +109,8 @@ def authenticate(request: Request) -> Caller | JSONResponse:
     tenant = state.tenant(str(claims.get("tid", "")))
     if tenant is None:
         return graph_error(request, 401, "InvalidAuthenticationToken", _MESSAGES["issuer"])
-    app = tenant.apps.get(str(claims.get("appid", "")).lower())
+    appid = str(claims.get("appid", "")).lower()
+    app = tenant.apps.get(appid) or tenant.guests.get(appid)
     return Caller(tenant, app, claims)
 
 

@@ -93,7 +93,7 @@ def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
         "displayName": app.spec.display_name,
         "uniqueName": None,  # Graph's alternate key; null until an upsert sets it
         "createdDateTime": _CREATED,
-        "signInAudience": "AzureADMyOrg",
+        "signInAudience": app.spec.sign_in_audience,
         "identifierUris": [],
         "appRoles": [],
         "requiredResourceAccess": _required_resource_access(tenant, app),

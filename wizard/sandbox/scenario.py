@@ -105,6 +105,8 @@ class AppSpec:
     federated_credentials: tuple[FederatedCredentialSpec, ...] = ()
     #: Object IDs of the users who own the registration (GET /applications/{id}/owners).
     owners: tuple[str, ...] = ()
+    #: Who may use it: AzureADMyOrg (single tenant) or AzureADMultipleOrgs (customers consent in their tenant).
+    sign_in_audience: str = "AzureADMyOrg"
 
 
 @dataclass(frozen=True)
@@ -289,7 +291,18 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
         service_principal=_bool(d, "service_principal", where, True),
         federated_credentials=tuple(_fic(f, where) for f in _list(d, "federated_credentials", where)),
         owners=_strings(d, "owners", where),
+        sign_in_audience=_audience(d, where),
     )
+
+
+SIGN_IN_AUDIENCES = ("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount")
+
+
+def _audience(d: dict[str, Any], where: str) -> str:
+    value = _str(d, "sign_in_audience", where, SIGN_IN_AUDIENCES[0])
+    if value not in SIGN_IN_AUDIENCES:
+        raise ConfigFileError(f"{where}: sign_in_audience must be one of {', '.join(SIGN_IN_AUDIENCES)}")
+    return value
 
 
 def _fic(d: dict[str, Any], where: str) -> FederatedCredentialSpec:

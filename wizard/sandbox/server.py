@@ -68,6 +68,7 @@ class SandboxApp:
     thumbprint_sha256: str | None = None
     #: The app's federated identity credentials, issuers resolved against the sandbox's base URL.
     federated_credentials: tuple[dict[str, Any], ...] = ()
+    sign_in_audience: str = "AzureADMyOrg"
 
     def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
         secret = self.secret if show_secrets or self.secret is None else mask(self.secret)
@@ -92,6 +93,7 @@ class SandboxApp:
                 "thumbprint_sha256": self.thumbprint_sha256,
             },
             "federated_credentials": [dict(f) for f in self.federated_credentials],
+            "sign_in_audience": self.sign_in_audience,
         }
 
 
@@ -346,6 +348,7 @@ class Sandbox:
                 }
                 for f in app.spec.federated_credentials
             ),
+            sign_in_audience=app.spec.sign_in_audience,
         )
 
     def app(self, name: str) -> SandboxApp:

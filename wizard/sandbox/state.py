@@ -103,6 +103,8 @@ class TenantState:
 
     spec: TenantSpec
     apps: dict[str, AppState] = field(default_factory=dict)  # by client id (lower case)
+    #: Service principals of other tenants' multi-tenant apps, made by admin consent here (wizard.sandbox.customer_tenant).
+    guests: dict[str, AppState] = field(default_factory=dict)  # by client id (lower case)
 
     @property
     def external(self) -> bool:

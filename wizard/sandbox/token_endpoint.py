@@ -170,7 +170,7 @@ def authenticate(
     client_id = (req.client_id or "").strip()
     if not is_guid(client_id):
         raise E.invalid_client_id(client_id)
-    app = tenant.apps.get(client_id.lower())
+    app = tenant.apps.get(client_id.lower()) or tenant.guests.get(client_id.lower())
     if app is None:
         raise E.app_not_found(client_id, tenant.spec.id)
     if not app.has_service_principal:
