@@ -186,6 +186,11 @@ class GraphWriter:
         except Exception as exc:  # msgraph raises its APIError subclasses; ours pass through
             raise _graph_error(exc, method, path) from None
 
+    async def call(self, method: str, path: str, coro: Any) -> Any:
+        """Await one msgraph-sdk request made on `self.client`; its failure as our GraphWriteError
+        (for writes this class has no method for, such as `login bootstrap`'s public client)."""
+        return await self._call(method, path, coro)
+
     @staticmethod
     def _prefer_create() -> Any:
         from kiota_abstractions.base_request_configuration import RequestConfiguration
