@@ -1,4 +1,8 @@
-"""The command palette provider: every binding of the current screen and the app, as "Wizard: <action>"."""
+"""The command palette provider: the wizard's own actions on the current screen and the app, "Wizard: <action>".
+
+Only bindings whose id is the wizard's (`wizard.*`, `app.*`) are listed: a focused widget's bindings (an
+Input's "Scroll Left", a list's "Page Down") are keys of that widget, not things the wizard does.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
+
+#: The binding id prefixes of the wizard's own actions.
+WIZARD_IDS = ("wizard.", "app.")
 
 
 class WizardCommands(Provider):
@@ -18,6 +25,8 @@ class WizardCommands(Provider):
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            if not (binding.id or "").startswith(WIZARD_IDS):
                 continue
             seen.add(binding.action)
             title = f"Wizard: {binding.description}"
