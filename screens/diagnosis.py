@@ -119,8 +119,10 @@ def claims_rich(report: DoctorView) -> Table:
     """The claims as a table whose meaning column wraps, so it fits 80 columns."""
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
     table.add_column("claim", no_wrap=True, style="bold")
-    table.add_column("value", overflow="fold", ratio=2)
-    table.add_column("meaning", ratio=3)
+    # A value (a GUID, a URL) is kept whole up to 40 cells; the meaning is what wraps.
+    widest = max((len(c.value) for c in report.claims), default=5)
+    table.add_column("value", overflow="fold", min_width=min(40, widest))
+    table.add_column("meaning", ratio=1)
     for claim in report.claims:
         table.add_row(claim.name, claim.value, inline_rich(claim.meaning))
     return table

@@ -154,7 +154,11 @@ class ExportScreen(StepScreen[bool]):
         return self.profile
 
     def copy_items(self) -> list[tuple[str, str]]:
-        commands = [(f"Next step {i + 1}", step.split(": ", 1)[-1]) for i, step in enumerate(self.next_steps)]
+        commands = [
+            (f"Command ({step.split(': ', 1)[0]})", step.split("run: ", 1)[1])
+            for step in self.next_steps
+            if "run: " in step
+        ]
         return commands + super().copy_items()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -163,6 +167,9 @@ class ExportScreen(StepScreen[bool]):
         output = self.query_one("#export-output", Static)
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, str):
             output.update(event.worker.result)
+            # The summary (or the preview) is what the user asked for: bring it into view.
+            body = self.query_one("#export-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_end, animate=False)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, WizardError):

@@ -46,7 +46,7 @@ _ABOUT = {
         "Nothing you do there touches a real tenant."
     ),
     StartChoice.PROFILE: (
-        "Continue with a profile saved earlier (ctrl+s on any step, or the CLI's --save). A profile "
+        "Continue with a profile saved earlier (f3 on any step, or the CLI's --save). A profile "
         "never holds the secret: you give it again on the credential step."
     ),
 }

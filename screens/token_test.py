@@ -116,7 +116,8 @@ class TokenTestScreen(StepScreen[DoctorView]):
             return
         self._frame += 1
         spin = self.SPINNER[self._frame % len(self.SPINNER)]
-        elapsed = max(0.0, self.clock() - self._started)
+        # Snapshots freeze the clock too: what they show must not depend on the machine's speed.
+        elapsed = 0.0 if getattr(self.app, "still", False) else max(0.0, self.clock() - self._started)
         status = self.query_one("#test-status", Static)
         status.set_classes("")
         status.update(f"{spin} Running: {self._current}… {elapsed:.0f} s of {self.timeout:.0f} s · x cancels")
@@ -139,6 +140,8 @@ class TokenTestScreen(StepScreen[DoctorView]):
     def on_token_test_screen_step_recorded(self, message: StepRecorded) -> None:
         self.query_one(TraceTable).add_step(message.step)
         self._current = f"after {message.step.step}"
+        if self.running:
+            self._tick()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "token-test" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):

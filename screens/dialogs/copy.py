@@ -6,6 +6,7 @@ over SSH too) and closes; Escape closes. A secret is never offered.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, OptionList
@@ -15,6 +16,14 @@ from screens.dialogs.base import Dialog
 
 #: (what it is, the value): "Consent URL", "https://login…".
 CopyItem = tuple[str, str]
+
+
+def _line(what: str, value: str) -> Text:
+    """One line per item, cut at the edge rather than wrapped: the whole value is what gets copied."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{what}: ", style="bold")
+    text.append(value)
+    return text
 
 
 class CopyDialog(Dialog[str]):
@@ -27,7 +36,7 @@ class CopyDialog(Dialog[str]):
         border: thick $accent; background: $surface;
     }
     CopyDialog Label { text-style: bold; margin-bottom: 1; }
-    CopyDialog OptionList { height: auto; max-height: 16; }
+    CopyDialog OptionList { height: auto; max-height: 16; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, items: list[CopyItem]) -> None:
@@ -38,7 +47,7 @@ class CopyDialog(Dialog[str]):
         with Vertical():
             yield Label("Copy to the clipboard (Enter copies, Esc closes)")
             yield OptionList(
-                *(Option(f"{what}: {value}", id=str(i)) for i, (what, value) in enumerate(self.items)),
+                *(Option(_line(what, value), id=str(i)) for i, (what, value) in enumerate(self.items)),
                 id="copy-items",
             )
 

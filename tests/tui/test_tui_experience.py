@@ -346,7 +346,7 @@ async def test_the_last_step_ends_with_a_summary(tmp_path: Path) -> None:
         assert CANARY not in text
         await pilot.press("ctrl+y")
         await wait_for(pilot, CopyDialog)
-        await wait_for_text(pilot, "Next step 1")
+        await wait_for_text(pilot, "Command (python-secret): pip install")
 
 
 # --- the whole sandbox flow at 80x24 --------------------------------------------------------------------
