@@ -26,6 +26,7 @@ from screens.state import (
 from wizard.clouds import TenantType
 from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
+from wizard.secret import Secret
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
@@ -38,6 +39,15 @@ def saved_profiles() -> tuple[str, ...]:
 
     folder = config_dir() / "profiles"
     return tuple(sorted(p.stem for p in folder.glob("*.toml"))) if folder.is_dir() else ()
+
+
+def _load_saved(name: str) -> tuple[Profile, Secret | None]:
+    """A saved profile, and its secret when the user chose to keep it in the OS keyring (thread worker)."""
+    from wizard.profile_store import load_profile
+    from wizard.secret_keyring import recall_secret
+
+    profile = load_profile(name)
+    return profile, recall_secret(name) if profile.credential is CredentialKind.SECRET else None
 
 
 class Flow:
@@ -250,13 +260,12 @@ class Flow:
             return await self._start_sandbox(start.sandbox_app)
         s.sandbox_app = None
         if start.choice is StartChoice.PROFILE:
-            from wizard.profile_store import load_profile
-
-            loaded = await self._in_thread(partial(load_profile, start.profile_name), "import")
+            loaded = await self._in_thread(partial(_load_saved, start.profile_name), "import")
             if loaded is None:
                 return False
-            s.profile, s.secret, s.passphrase = loaded, None, None
-            self.app.notify(f"Profile {start.profile_name} loaded; give the secret on the credential step.")
+            (s.profile, s.secret), s.passphrase = loaded, None
+            where = "its secret from the OS keyring" if s.secret else "give the secret on the credential step"
+            self.app.notify(f"Profile {start.profile_name} loaded; {where}.")
             return True
         if start.choice is StartChoice.IMPORT:
             imported = await self._in_thread(partial(services.import_config, start.import_path), "import")

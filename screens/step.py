@@ -11,7 +11,7 @@ Two guards live here so that no key, however fast, can act on the wrong screen:
 from __future__ import annotations
 
 import webbrowser
-from typing import ClassVar, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, Union
 
 from textual import work
 from textual.await_complete import AwaitComplete
@@ -26,6 +26,10 @@ from screens.dialogs.copy import CopyDialog, CopyItem
 from screens.state import BACK, Back, Settings, Step, WizardState
 from wizard.admin_center import admin_center_url
 from wizard.profile import Profile
+from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from screens.dialogs.save_profile import SaveRequest
 
 T = TypeVar("T")
 
@@ -167,19 +171,29 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         from screens.dialogs.save_profile import SaveProfileDialog
 
         profile = self.current_profile()
+        state = self.wizard_state
+        secret = state.secret if state is not None else None
 
-        def named(answer: tuple[str, bool] | None) -> None:
-            if answer is not None:
-                self._save_profile(profile, *answer)
+        def named(request: SaveRequest | None) -> None:
+            if request is not None:
+                self._save_profile(profile, request, secret if request.keyring else None)
 
-        self.app.push_screen(SaveProfileDialog(profile.name or "daemon"), callback=named)
+        dialog = SaveProfileDialog(profile.name or "daemon", has_secret=secret is not None)
+        self.app.push_screen(dialog, callback=named)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save-profile")
-    def _save_profile(self, profile: Profile, name: str, replace: bool) -> None:
+    def _save_profile(self, profile: Profile, request: SaveRequest, secret: Secret | None) -> None:
         from wizard.profile_store import save_profile
 
-        written = save_profile(profile, name=name, force=replace)
-        self.app.call_from_thread(self.notify, f"Profile {name} saved to {written.path} (no secret in it).")
+        written = save_profile(profile, name=request.name, force=request.replace)
+        self.app.call_from_thread(
+            self.notify, f"Profile {request.name} saved to {written.path} (no secret in it)."
+        )
+        if secret is not None:
+            from wizard.secret_keyring import remember_secret
+
+            backend = remember_secret(request.name, secret, allow_plaintext=request.plaintext)
+            self.app.call_from_thread(self.notify, f"The secret is in the OS keyring ({backend}).")
 
     # --- Back and Next -------------------------------------------------------------------------------
 

@@ -398,3 +398,31 @@ async def test_the_whole_sandbox_flow_at_80x24(tmp_path: Path, monkeypatch: pyte
         app.flow.close()
     assert app.return_code in (0, None)
     assert (tmp_path / "daemon-config-sandbox").is_dir()
+
+
+async def test_f3_can_keep_the_secret_in_the_os_keyring_and_continue_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    from fake_keyring import MemoryKeyring
+
+    store = MemoryKeyring()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: store)
+    app = make_app(flow=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.state.profile, app.state.secret = PROFILE.with_(credential=CredentialKind.SECRET), Secret(CANARY)
+        await app.push_screen(CredentialScreen(app.state.profile))
+        await wait_for(pilot, CredentialScreen)
+        await pilot.press("f3")
+        await wait_for(pilot, SaveProfileDialog)
+        app.screen.query_one("#keyring").value = True  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(store.items), "the secret in the keyring")
+        assert CANARY not in screen_text(app)
+    assert CANARY not in profile_path("mydaemon").read_text("utf-8")
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Continue with mydaemon")
+        await pilot.press("enter")
+        await wait_for(pilot, RegistrationScreen)
+        assert again.state.secret == Secret(CANARY)

@@ -212,3 +212,13 @@ def test_export_summary(
         )
 
     assert snap_compare(make_app(flow=False), terminal_size=size, run_before=written)
+
+
+@SIZES
+def test_light_theme_diagnosis(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The light theme: step list, headings and the verdict in colours that keep their contrast."""
+    app = make_app(flow=False)
+    app.theme = "textual-light"
+    assert snap_compare(
+        app, terminal_size=size, run_before=_push(lambda: DiagnosisScreen(REFUSED), done=Step.DIAGNOSIS)
+    )
