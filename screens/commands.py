@@ -1,7 +1,8 @@
 """The command palette provider: the wizard's own actions on the current screen and the app, "Wizard: <action>".
 
-Only bindings whose id is the wizard's (`wizard.*`, `app.*`) are listed: a focused widget's bindings (an
-Input's "Scroll Left", a list's "Page Down") are keys of that widget, not things the wizard does.
+Only bindings with an id are listed: every binding the wizard declares has one (`wizard.*`, `app.*`,
+`start.*`, …), and Textual's widgets declare theirs without: a focused widget's bindings (an Input's
+"Delete right", a list's "Page Down") are keys of that widget, not things the wizard does.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
-
-#: The binding id prefixes of the wizard's own actions.
-WIZARD_IDS = ("wizard.", "app.")
 
 
 class WizardCommands(Provider):
@@ -26,7 +24,7 @@ class WizardCommands(Provider):
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
                 continue
-            if not (binding.id or "").startswith(WIZARD_IDS):
+            if not binding.id:
                 continue
             seen.add(binding.action)
             title = f"Wizard: {binding.description}"
