@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -141,6 +142,13 @@ class CredentialScreen(StepScreen[CredentialResult]):
                     value=self.secret.reveal() if self.secret else "",
                     password=True,
                     hint="Certificates & secrets > Client secrets > Value (not the Secret ID).",
+                )
+                yield Field(
+                    "Expires on (optional)",
+                    name="secret-expires",
+                    value=self.profile.secret_expires or "",
+                    placeholder="YYYY-MM-DD",
+                    hint="The Expires column beside the secret; saved in the profile for a reminder.",
                 )
                 yield Static(SECRET_ADVICE, classes="advice", markup=False)
             with TabPane("New certificate", id="tab-generate"), VerticalScroll():
@@ -389,8 +397,14 @@ class CredentialScreen(StepScreen[CredentialResult]):
             if errors:
                 self.notify(errors[0], severity="error", title="Client secret")
                 return None
+            expires = self._field("secret-expires").value.strip()
+            try:
+                expires = date.fromisoformat(expires).isoformat() if expires else ""
+            except ValueError:
+                self.notify("The expiry date must be YYYY-MM-DD.", severity="error", title="Client secret")
+                return None
             return CredentialResult(
-                self.profile.with_(credential=CredentialKind.SECRET),
+                self.profile.with_(credential=CredentialKind.SECRET, secret_expires=expires or None),
                 secret=Secret(self._field("secret").value),
             )
         if tab == "tab-generate":

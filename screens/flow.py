@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
@@ -39,6 +40,21 @@ def saved_profiles() -> tuple[str, ...]:
 
     folder = config_dir() / "profiles"
     return tuple(sorted(p.stem for p in folder.glob("*.toml"))) if folder.is_dir() else ()
+
+
+def expiry_reminder(expires: str | None, today: date, *, within_days: int = 30) -> str | None:
+    """A reminder when the recorded secret expiry is past or within `within_days`; else None."""
+    if not expires:
+        return None
+    try:
+        left = (date.fromisoformat(expires) - today).days
+    except ValueError:
+        return None
+    if left < 0:
+        return f"The client secret expired on {expires}: create a new one under Certificates & secrets."
+    if left <= within_days:
+        return f"The client secret expires on {expires} ({left} days): rotate it before then."
+    return None
 
 
 def _load_saved(name: str) -> tuple[Profile, Secret | None]:
@@ -266,6 +282,9 @@ class Flow:
             (s.profile, s.secret), s.passphrase = loaded, None
             where = "its secret from the OS keyring" if s.secret else "give the secret on the credential step"
             self.app.notify(f"Profile {start.profile_name} loaded; {where}.")
+            reminder = expiry_reminder(s.profile.secret_expires, date.today())
+            if reminder:
+                self.app.notify(reminder, title="Client secret", severity="warning", timeout=30)
             return True
         if start.choice is StartChoice.IMPORT:
             imported = await self._in_thread(partial(services.import_config, start.import_path), "import")

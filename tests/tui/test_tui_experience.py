@@ -426,3 +426,40 @@ async def test_f3_can_keep_the_secret_in_the_os_keyring_and_continue_with_it(
         await pilot.press("enter")
         await wait_for(pilot, RegistrationScreen)
         assert again.state.secret == Secret(CANARY)
+
+
+async def test_the_secret_expiry_is_recorded_and_reminded_on_continue() -> None:
+    from datetime import date, timedelta
+
+    from screens.flow import expiry_reminder
+
+    app = make_app(flow=False)
+    soon = (date.today() + timedelta(days=10)).isoformat()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = CredentialScreen(PROFILE)
+        await app.push_screen(screen)
+        await wait_for(pilot, CredentialScreen)
+        screen.query_one("#secret").value = CANARY  # type: ignore[attr-defined]
+        screen.query_one("#secret-expires").value = "31/12/2026"  # type: ignore[attr-defined]
+        assert screen.result() is None  # not a date: refused with the format
+        screen.query_one("#secret-expires").value = soon  # type: ignore[attr-defined]
+        result = screen.result()
+        assert result is not None and result.profile.secret_expires == soon
+    save_profile(result.profile)
+    assert load_profile("mydaemon").secret_expires == soon
+    assert (
+        expiry_reminder(soon, date.today())
+        == f"The client secret expires on {soon} (10 days): rotate it before then."
+    )
+    assert "expired on" in str(expiry_reminder("2020-01-01", date.today()))
+    assert expiry_reminder((date.today() + timedelta(days=90)).isoformat(), date.today()) is None
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await wait_for_text(pilot, "Continue with mydaemon")
+        await pilot.press("enter")
+        await wait_for(pilot, RegistrationScreen)
+        await until(
+            pilot,
+            lambda: any("rotate it before then" in n.message for n in again._notifications),
+            "the expiry reminder",
+        )
