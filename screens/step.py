@@ -10,7 +10,6 @@ Two guards live here so that no key, however fast, can act on the wrong screen:
 
 from __future__ import annotations
 
-import webbrowser
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, Union
 
 from textual import work
@@ -149,6 +148,8 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
     def open_in_browser(self, url: str) -> None:
+        import webbrowser  # not before the first paint: it loads subprocess and shlex
+
         if not webbrowser.open(url):  # no browser (SSH, a container): the URL stays one copy away
             self.app.call_from_thread(
                 self.notify, f"No browser could be opened here; ctrl+y copies it.\n{url}", severity="warning"
