@@ -29,8 +29,11 @@ class WizardApp(App[int]):
     CSS_PATH = stylesheets()  # type: ignore[assignment]  # Textual accepts a list of paths
     COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle_theme")
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="app.toggle_theme"),
     ]
+    #: Below 100 columns the step list collapses to a bar (`Screen.-narrow` in the step bar's CSS).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012  # Textual's own type
 
     def __init__(
         self,

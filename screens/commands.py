@@ -1,4 +1,9 @@
-"""The command palette provider: every binding of the current screen and the app, as "Wizard: <action>"."""
+"""The command palette provider: the wizard's own actions on the current screen and the app, "Wizard: <action>".
+
+Only bindings with an id are listed: every binding the wizard declares has one (`wizard.*`, `app.*`,
+`start.*`, …), and Textual's widgets declare theirs without: a focused widget's bindings (an Input's
+"Delete right", a list's "Page Down") are keys of that widget, not things the wizard does.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ class WizardCommands(Provider):
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.description or binding.action in seen or not active.enabled:
+                continue
+            if not binding.id:
                 continue
             seen.add(binding.action)
             title = f"Wizard: {binding.description}"

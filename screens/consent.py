@@ -72,6 +72,16 @@ class ConsentScreen(StepScreen[Profile]):
             )
         return "\n".join(lines)
 
+    def current_profile(self) -> Profile:
+        return self.profile
+
+    def copy_items(self) -> list[tuple[str, str]]:
+        return [
+            ("Admin-consent URL", self.links.v2),
+            ("Admin-consent URL (classic)", self.links.classic),
+            *super().copy_items(),
+        ]
+
     def allows(self, action: str) -> bool | None:
         if action == "approve":
             return self.approve is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -90,6 +91,13 @@ class CredentialScreen(StepScreen[CredentialResult]):
     #: Generating and inspecting show their failure in the tab; an upload's failure opens the dialog.
     INLINE_FAILURES = frozenset({"certificate"})
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "ctrl+l",
+            "reveal",
+            "Reveal",
+            id="wizard.reveal_secret",
+            tooltip="Show or hide the client secret as typed (hidden again when you leave the step)",
+        ),
         Binding("ctrl+g", "generate", "Generate cert", id="wizard.generate"),
         Binding("ctrl+o", "inspect", "Inspect cert", id="wizard.inspect"),
         Binding(
@@ -134,6 +142,13 @@ class CredentialScreen(StepScreen[CredentialResult]):
                     value=self.secret.reveal() if self.secret else "",
                     password=True,
                     hint="Certificates & secrets > Client secrets > Value (not the Secret ID).",
+                )
+                yield Field(
+                    "Expires on (optional)",
+                    name="secret-expires",
+                    value=self.profile.secret_expires or "",
+                    placeholder="YYYY-MM-DD",
+                    hint="The Expires column beside the secret; saved in the profile for a reminder.",
                 )
                 yield Static(SECRET_ADVICE, classes="advice", markup=False)
             with TabPane("New certificate", id="tab-generate"), VerticalScroll():
@@ -180,6 +195,23 @@ class CredentialScreen(StepScreen[CredentialResult]):
         self._check_secret()
         if self.active_tab == "tab-existing" and self._field("cert-path").value.strip():
             self.action_inspect()  # a certificate already in the profile: show what it is straight away
+        elif self._key_and_thumbprint():
+            cert = self.profile.certificate
+            self.query_one("#inspect-summary", Static).update(
+                f"Private key {cert.key_path} with SHA-1 thumbprint {cert.thumbprint_sha1}, as the official "
+                "python sample has it: no certificate file is needed. ctrl+n goes on."
+            )
+
+    def _key_and_thumbprint(self) -> bool:
+        """The python-certificate sample's form: a private key and the thumbprint, no certificate file."""
+        cert = self.profile.certificate
+        return (
+            self.profile.credential is CredentialKind.CERTIFICATE
+            and bool(cert.key_path and (cert.thumbprint_sha1 or cert.thumbprint_sha256))
+            and not (cert.cert_path or cert.pfx_path)
+            and not self._field("cert-path").value.strip()
+            and self._field("key-path").value.strip() == cert.key_path
+        )
 
     @property
     def active_tab(self) -> str:
@@ -218,6 +250,26 @@ class CredentialScreen(StepScreen[CredentialResult]):
             self.action_next()
         else:
             self.focus_next()
+
+    def action_reveal(self) -> None:
+        """Only this key shows the secret; it is masked again by the same key or by leaving the step."""
+        secret = self._field("secret").input
+        secret.password = not secret.password
+        self.query_one("#credential-tabs", TabbedContent).active = "tab-secret"
+        self.notify(
+            "The secret is shown: ctrl+l hides it." if not secret.password else "The secret is hidden."
+        )
+
+    def current_profile(self) -> Profile:
+        return self.profile
+
+    def copy_items(self) -> list[tuple[str, str]]:
+        items: list[tuple[str, str]] = []
+        for source in (self.generated, self.inspected):
+            if source is not None:
+                items.append(("SHA-1 thumbprint (portal)", source.thumbprints.sha1_hex))
+                items.append(("SHA-256 thumbprint", source.thumbprints.sha256_hex))
+        return items + super().copy_items()
 
     # --- generate ------------------------------------------------------------------------------------
 
@@ -345,8 +397,14 @@ class CredentialScreen(StepScreen[CredentialResult]):
             if errors:
                 self.notify(errors[0], severity="error", title="Client secret")
                 return None
+            expires = self._field("secret-expires").value.strip()
+            try:
+                expires = date.fromisoformat(expires).isoformat() if expires else ""
+            except ValueError:
+                self.notify("The expiry date must be YYYY-MM-DD.", severity="error", title="Client secret")
+                return None
             return CredentialResult(
-                self.profile.with_(credential=CredentialKind.SECRET),
+                self.profile.with_(credential=CredentialKind.SECRET, secret_expires=expires or None),
                 secret=Secret(self._field("secret").value),
             )
         if tab == "tab-generate":
@@ -363,6 +421,10 @@ class CredentialScreen(StepScreen[CredentialResult]):
             return CredentialResult(
                 self.profile.with_(credential=CredentialKind.CERTIFICATE, certificate=ref),
                 passphrase=_secret_or_none(self._field("passphrase").value),
+            )
+        if self.inspected is None and self._key_and_thumbprint():
+            return CredentialResult(
+                self.profile, passphrase=_secret_or_none(self._field("existing-passphrase").value)
             )
         if self.inspected is None:
             self.notify("Inspect the certificate first (ctrl+o).", severity="warning")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import Footer, Header, Label, Static
 
 from screens.admin_fix import FIXABLE
 from screens.services import DoctorView
@@ -63,21 +64,69 @@ def fix_target(finding: Finding) -> GoTo:
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`([^`]+)`")
 
 
+def inline_rich(part: str) -> Text:
+    """The rules' inline Markdown (**bold**, `code`) rendered, not shown as asterisks and backticks."""
+    text = Text()
+    pos = 0
+    for match in _INLINE.finditer(part):
+        text.append(part[pos : match.start()])
+        bold, code = match.groups()
+        text.append(bold if bold is not None else code, style="bold" if bold is not None else "italic")
+        pos = match.end()
+    text.append(part[pos:])
+    return text
+
+
+def link(url: str) -> Text:
+    """A URL as a terminal hyperlink (OSC 8: clickable where the terminal supports it)."""
+    return Text(url, style=f"underline link {url}")
+
+
 def finding_rich(finding: Finding) -> Text:
-    """The finding with the rules' inline Markdown (**bold**, `code`) rendered, not shown as asterisks."""
+    """The finding as the CLI prints it: code and title, why, the fix, and its Learn links."""
     text = Text()
     text.append(f"[{finding.severity}] {finding.code}: ", style="bold")
     text.append(f"{finding.title}\n", style="bold")
-    for label, part in (("", finding.explanation), ("Fix: ", finding.fix)):
-        text.append(label, style="bold")
-        pos = 0
-        for match in _INLINE.finditer(part):
-            text.append(part[pos : match.start()])
-            bold, code = match.groups()
-            text.append(bold if bold is not None else code, style="bold" if bold is not None else "italic")
-            pos = match.end()
-        text.append(part[pos:] + ("\n" if label == "" else ""))
+    text.append(inline_rich(finding.explanation))
+    text.append("\nFix: ", style="bold")
+    text.append(inline_rich(finding.fix))
     return text
+
+
+def link_line(url: str) -> Text:
+    """`See: <url>` on one line that is never wrapped (a folded URL no longer works when copied)."""
+    text = Text("See: ", style="bold", no_wrap=True, overflow="ellipsis", end="")
+    text.append_text(link(url))
+    return text
+
+
+def refusal_rich(report: DoctorView) -> Text | None:
+    """The Entra error code and the correlation ID, which Microsoft support asks for."""
+    if not report.aadsts and not report.correlation_id:
+        return None
+    text = Text()
+    if report.aadsts:
+        text.append("Entra error: ", style="bold")
+        text.append(f"AADSTS{report.aadsts}")
+        text.append("  ")
+        text.append_text(link(f"https://login.microsoftonline.com/error?code={report.aadsts}"))
+    if report.correlation_id:
+        text.append("\nCorrelation ID: " if report.aadsts else "Correlation ID: ", style="bold")
+        text.append(report.correlation_id)
+    return text
+
+
+def claims_rich(report: DoctorView) -> Table:
+    """The claims as a table whose meaning column wraps, so it fits 80 columns."""
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+    table.add_column("claim", no_wrap=True, style="bold")
+    # A value (a GUID, a URL) is kept whole up to 40 cells; the meaning is what wraps.
+    widest = max((len(c.value) for c in report.claims), default=5)
+    table.add_column("value", overflow="fold", min_width=min(40, widest))
+    table.add_column("meaning", ratio=1)
+    for claim in report.claims:
+        table.add_row(claim.name, claim.value, inline_rich(claim.meaning))
+    return table
 
 
 class DiagnosisScreen(StepScreen[GoTo | FixNow]):
@@ -109,8 +158,13 @@ class DiagnosisScreen(StepScreen[GoTo | FixNow]):
         with VerticalScroll(id="diagnosis-body"):
             verdict = "The daemon works." if r.ok else "The daemon does not work yet."
             yield Static(verdict, id="verdict", classes="ok" if r.ok else "fail", markup=False)
+            refusal = refusal_rich(r)
+            if refusal is not None:
+                yield Static(refusal, id="refusal")
             for finding in r.findings:
                 yield Static(finding_rich(finding), classes=f"finding {finding.severity}")
+                for url in finding.links:
+                    yield Static(link_line(url), classes=f"finding link {finding.severity}")
                 if self.fix_now and finding.code in FIXABLE and finding is self.fixable:
                     yield Static(f"n: Fix it now ({FIXABLE[finding.code]})", id="fix-now", markup=False)
             yield Label("API probe", classes="heading")
@@ -118,15 +172,19 @@ class DiagnosisScreen(StepScreen[GoTo | FixNow]):
             yield Label("Token", classes="heading")
             yield Static(r.token_summary or "No token was issued.", id="token-summary", markup=False)
             if r.claims:
-                yield DataTable(id="claims", cursor_type="row", show_cursor=False)
+                yield Static(claims_rich(r), id="claims")
         yield Footer()
 
-    def on_mount(self) -> None:
-        if self.report.claims:
-            table: DataTable[str] = self.query_one("#claims", DataTable)
-            table.add_columns("claim", "value", "meaning")
-            for claim in self.report.claims:
-                table.add_row(claim.name, claim.value, claim.meaning)
+    def copy_items(self) -> list[tuple[str, str]]:
+        r = self.report
+        items: list[tuple[str, str]] = []
+        if r.aadsts:
+            items.append(("AADSTS code", f"AADSTS{r.aadsts}"))
+        if r.correlation_id:
+            items.append(("Correlation ID", r.correlation_id))
+        for finding in r.findings:
+            items += [(f"{finding.code} link", url) for url in finding.links]
+        return items + super().copy_items()
 
     @property
     def fixable(self) -> Finding | None:

@@ -24,6 +24,7 @@ from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
 from screens.widgets.stepbar import StepBar
+from screens.widgets.ticks import TickBox, TickList
 from wizard.errors import WizardError
 from wizard.profile import Profile
 from wizard.secret import Secret
@@ -53,6 +54,7 @@ class ExportScreen(StepScreen[bool]):
         scrub: Callable[[str], str],
         out_dir: Path | None = None,
         note: str = "",
+        works: str = "",
     ) -> None:
         super().__init__()
         self.profile = profile
@@ -64,16 +66,19 @@ class ExportScreen(StepScreen[bool]):
         self.sandbox = services.is_sandbox_profile(profile)
         self.out_dir = out_dir or Path.cwd() / ("daemon-config-sandbox" if self.sandbox else "daemon-config")
         self.note = note
+        #: What the token test proved, for the summary after a write.
+        self.works = works
         self.written = False
+        self.next_steps: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield StepBar(self.STEP, note=self.note)
         with VerticalScroll(id="export-body"):
             yield Label("Formats", classes="heading")
-            yield SelectionList[str](id="formats")
+            yield TickList[str](id="formats")
             yield Field("Folder", name="export-dir", value=str(self.out_dir))
-            yield Checkbox("Replace existing files (a backup is kept)", id="force")
+            yield TickBox("Replace existing files (a backup is kept)", id="force")
             if self.sandbox:
                 yield Static(SANDBOX_NOTE, id="sandbox-note", classes="advice", markup=False)
             yield Static("Press ctrl+r to preview, ctrl+s to write.", id="export-output", markup=False)
@@ -131,11 +136,30 @@ class ExportScreen(StepScreen[bool]):
             self.profile, formats, secret=self.secret, passphrase=self.passphrase, out_dir=folder, force=force
         )
         self.written = self.written or bool(outcome.written)
-        parts = ["Written:", *outcome.written] if outcome.written else ["Nothing was written."]
+        self.next_steps = outcome.next_steps
+        parts = ["Summary"]
+        if self.works:
+            parts.append(f"What works: {self.works}")
         if outcome.error:
-            parts.insert(0, f"Export stopped. {outcome.error}")
-        parts.extend(f"next: {n}" for n in outcome.next_steps)
+            parts.append(f"Export stopped. {outcome.error}")
+        if outcome.written:
+            parts += ["Files written:", *(f"  {w}" for w in outcome.written)]
+        else:
+            parts.append("Nothing was written.")
+        if outcome.next_steps:
+            parts += ["Next, for each sample (ctrl+y copies):", *(f"  {n}" for n in outcome.next_steps)]
         return "\n".join(parts)
+
+    def current_profile(self) -> Profile:
+        return self.profile
+
+    def copy_items(self) -> list[tuple[str, str]]:
+        commands = [
+            (f"Command ({step.split(': ', 1)[0]})", step.split("run: ", 1)[1])
+            for step in self.next_steps
+            if "run: " in step
+        ]
+        return commands + super().copy_items()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "export":
@@ -143,6 +167,9 @@ class ExportScreen(StepScreen[bool]):
         output = self.query_one("#export-output", Static)
         if event.state is WorkerState.SUCCESS and isinstance(event.worker.result, str):
             output.update(event.worker.result)
+            # The summary (or the preview) is what the user asked for: bring it into view.
+            body = self.query_one("#export-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_end, animate=False)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             if isinstance(error, WizardError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from typing import Any, TypeVar
 
@@ -21,15 +22,49 @@ from screens.state import (
     StartChoice,
     StartResult,
     Step,
+    StepStatus,
     WizardState,
 )
 from wizard.clouds import TenantType
 from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
+from wizard.secret import Secret
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
 FLOW_GROUPS = frozenset({"sandbox", "import"})
+
+
+def saved_profiles() -> tuple[str, ...]:
+    """The saved profiles' names (a glob of the profiles folder: the start screen stays light)."""
+    from wizard.paths import config_dir
+
+    folder = config_dir() / "profiles"
+    return tuple(sorted(p.stem for p in folder.glob("*.toml"))) if folder.is_dir() else ()
+
+
+def expiry_reminder(expires: str | None, today: date, *, within_days: int = 30) -> str | None:
+    """A reminder when the recorded secret expiry is past or within `within_days`; else None."""
+    if not expires:
+        return None
+    try:
+        left = (date.fromisoformat(expires) - today).days
+    except ValueError:
+        return None
+    if left < 0:
+        return f"The client secret expired on {expires}: create a new one under Certificates & secrets."
+    if left <= within_days:
+        return f"The client secret expires on {expires} ({left} days): rotate it before then."
+    return None
+
+
+def _load_saved(name: str) -> tuple[Profile, Secret | None]:
+    """A saved profile, and its secret when the user chose to keep it in the OS keyring (thread worker)."""
+    from wizard.profile_store import load_profile
+    from wizard.secret_keyring import recall_secret
+
+    profile = load_profile(name)
+    return profile, recall_secret(name) if profile.credential is CredentialKind.SECRET else None
 
 
 class Flow:
@@ -57,6 +92,8 @@ class Flow:
         self.admin_opener: Callable[[str], bool] | None = None
         #: The admin signed in on the admin path (token in memory), for "Fix it now".
         self.admin_session: Any = None
+        #: True when the step about to be shown was reached by Back: a finished test is not run again.
+        self._went_back = False
 
     def sandbox_apps(self) -> tuple[services.SandboxApp, ...]:
         """The scenario's apps, read once (the start screen asks when the sandbox is chosen)."""
@@ -90,12 +127,21 @@ class Flow:
             step = Step.REGISTRATION if await self._apply_start(self.state.start) else Step.START
         while True:
             outcome = await self._step(step)
+            self._went_back = isinstance(outcome, Back)
             if isinstance(outcome, Back):
                 step = Step(max(step.value - 1, 0))
             elif isinstance(outcome, Step):
                 step = outcome
             else:
                 return 0
+
+    def _mark(self, step: Step, status: StepStatus) -> None:
+        """Record a step's outcome for the step list; a changed input makes the test's outcome stale."""
+        progress = self.state.progress
+        if step < Step.TEST and status is StepStatus.DONE:
+            for later in (Step.TEST, Step.DIAGNOSIS):
+                progress.pop(later, None)
+        progress[step] = status
 
     async def _step(self, step: Step) -> Step | Back | None:
         """Show one step; the next step to show, BACK, or None when the wizard is finished."""
@@ -105,14 +151,19 @@ class Flow:
             from screens.start import StartScreen
 
             start = await self.app.push_screen_wait(
-                StartScreen(initial=s.start, sandbox_apps=self.sandbox_apps)
+                StartScreen(initial=s.start, sandbox_apps=self.sandbox_apps, saved_profiles=saved_profiles())
             )
             if isinstance(start, Back):
                 return Step.START
             if start.choice is StartChoice.ADMIN:
                 s.start = start
+                self._mark(Step.START, StepStatus.DONE)
                 return await self._admin()
-            return Step.REGISTRATION if await self._apply_start(start) else Step.START
+            if not await self._apply_start(start):
+                self._mark(Step.START, StepStatus.FAILED)
+                return Step.START
+            self._mark(Step.START, StepStatus.DONE)
+            return Step.REGISTRATION
         if step is Step.REGISTRATION:
             from screens.registration import RegistrationScreen
 
@@ -123,6 +174,7 @@ class Flow:
             if isinstance(profile, Back):
                 return profile
             s.profile = profile
+            self._mark(Step.REGISTRATION, StepStatus.DONE)
             return Step.CREDENTIAL
         if step is Step.CREDENTIAL:
             from screens.credential import CredentialScreen
@@ -136,6 +188,7 @@ class Flow:
             if isinstance(cred, Back):
                 return cred
             self._apply_credential(cred)
+            self._mark(Step.CREDENTIAL, StepStatus.DONE)
             return Step.CONSENT
         if step is Step.CONSENT:
             from screens.consent import ConsentScreen
@@ -144,14 +197,22 @@ class Flow:
             consent = await self.app.push_screen_wait(
                 ConsentScreen(s.profile, approve=approve, note=self.note)
             )
-            return consent if isinstance(consent, Back) else Step.TEST
+            if isinstance(consent, Back):
+                return consent
+            self._mark(Step.CONSENT, StepStatus.DONE)
+            return Step.TEST
         if step is Step.TEST:
             from screens.token_test import TokenTestScreen
 
-            report = await self.app.push_screen_wait(TokenTestScreen(self._runner(), note=self.note))
+            # Back from the diagnosis shows the test that ran; r runs it again. Forward, it runs.
+            previous = self.report if self._went_back and s.status(Step.TEST) is not StepStatus.TODO else None
+            report = await self.app.push_screen_wait(
+                TokenTestScreen(self._runner(), note=self.note, report=previous, timeout=s.settings.timeout)
+            )
             if isinstance(report, Back):
                 return report
             self.report = report
+            self._mark(Step.TEST, StepStatus.DONE if report.ok else StepStatus.FAILED)
             return Step.DIAGNOSIS
         if step is Step.DIAGNOSIS:
             from screens.diagnosis import DiagnosisScreen
@@ -166,14 +227,34 @@ class Flow:
             if isinstance(goto, FixNow):
                 return await self._fix_now(goto)
             assert isinstance(goto, GoTo)
+            self._mark(Step.DIAGNOSIS, StepStatus.DONE if self.report.ok else StepStatus.FAILED)
             s.focus = goto.focus
             return goto.step
         from screens.export import ExportScreen
 
         done = await self.app.push_screen_wait(
-            ExportScreen(s.profile, secret=s.secret, passphrase=s.passphrase, scrub=s.scrub, note=self.note)
+            ExportScreen(
+                s.profile,
+                secret=s.secret,
+                passphrase=s.passphrase,
+                scrub=s.scrub,
+                note=self.note,
+                works=self._works(),
+            )
         )
-        return done if isinstance(done, Back) else None
+        if isinstance(done, Back):
+            return done
+        self._mark(Step.EXPORT, StepStatus.DONE)
+        return None
+
+    def _works(self) -> str:
+        """One line for the summary: what the token test proved."""
+        r = self.report
+        if r is None:
+            return "the token test has not run."
+        if not r.ok:
+            return "nothing yet: the token test FAILED (see the diagnosis)."
+        return f"the token test PASSED. {r.token_summary}. {r.api_result}".replace("\n", "; ")
 
     async def _admin(self) -> Step:
         """The admin path (screens.admin_flow): on the sandbox with --sandbox, else Entra ID; then the test."""
@@ -210,12 +291,15 @@ class Flow:
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state
         sandbox = self.sandbox if s.sandbox_app else None
-        ca_file = sandbox.ca_file if sandbox else None
+        settings = s.settings
+        ca_file = sandbox.ca_file if sandbox else (settings.ca_file or None)
         # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
         return lambda on_step, cancel: services.run_doctor(
             s.profile,
             secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
             ca_file=ca_file,
+            timeout=settings.timeout,
+            use_env_proxies=settings.use_env_proxies,
             on_step=on_step,
             cancel=cancel,
             registration=sandbox.registration(s.profile.client_id) if sandbox else None,
@@ -236,15 +320,25 @@ class Flow:
         if start.choice is StartChoice.SANDBOX:
             return await self._start_sandbox(start.sandbox_app)
         s.sandbox_app = None
+        if start.choice is StartChoice.PROFILE:
+            loaded = await self._in_thread(partial(_load_saved, start.profile_name), "import")
+            if loaded is None:
+                return False
+            (s.profile, s.secret), s.passphrase = loaded, None
+            where = "its secret from the OS keyring" if s.secret else "give the secret on the credential step"
+            self.app.notify(f"Profile {start.profile_name} loaded; {where}.")
+            reminder = expiry_reminder(s.profile.secret_expires, date.today())
+            if reminder:
+                self.app.notify(reminder, title="Client secret", severity="warning", timeout=30)
+            return True
         if start.choice is StartChoice.IMPORT:
             imported = await self._in_thread(partial(services.import_config, start.import_path), "import")
             if imported is None:
                 return False
             s.profile, s.secret, s.passphrase = imported.profile, imported.secret, None
-            if imported.notes:
-                self.app.notify(
-                    "\n".join(imported.notes[:6]), title="Imported with remarks", severity="warning"
-                )
+            from screens.dialogs.import_report import ImportReportDialog
+
+            await self.app.push_screen_wait(ImportReportDialog(imported))
             return True
         tenant_type = TenantType.EXTERNAL if start.choice is StartChoice.EXTERNAL else TenantType.WORKFORCE
         if changed or s.profile.authority_override:

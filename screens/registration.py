@@ -108,6 +108,14 @@ class RegistrationScreen(StepScreen[Profile]):
     def _value(self, name: str) -> str:
         return self.query_one(f"#field-{name}", Field).value.strip()
 
+    def current_profile(self) -> Profile:
+        return self.candidate()
+
+    def copy_items(self) -> list[tuple[str, str]]:
+        p = self.candidate()
+        items = [("Tenant", p.tenant), ("Client ID", p.client_id)]
+        return [(what, value) for what, value in items if value] + super().copy_items()
+
     def candidate(self) -> Profile:
         """The profile as the inputs describe it now."""
         own = self.api_kind is ApiKind.OWN

@@ -203,6 +203,9 @@ class DoctorView:
     token_summary: str = ""
     api_result: str = ""
     trace: tuple[TraceStep, ...] = field(default_factory=tuple)
+    #: The Entra error code (digits, without "AADSTS") and the correlation id of the refusal, when any.
+    aadsts: str | None = None
+    correlation_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -252,10 +255,13 @@ def run_doctor(
     on_step: Callable[[TraceStep], None] | None = None,
     cancel: threading.Event | None = None,
     registration: Registration | None = None,
+    timeout: float = 30.0,
+    use_env_proxies: bool = True,
 ) -> DoctorView:
     """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker).
 
     `registration`: the app's registration as the sandbox's admin sees it, when the sandbox is in use."""
+    from wizard.live.doctor import DoctorOptions
     from wizard.live.doctor import run_doctor as live_doctor
     from wizard.live.trace import Trace
 
@@ -263,7 +269,14 @@ def run_doctor(
     if on_step is not None:
         trace.subscribe(lambda event: on_step(_trace_step(event)))
     report = live_doctor(
-        profile, secret=secret, ca_file=ca_file, trace=trace, cancel=cancel, registration=registration
+        profile,
+        secret=secret,
+        ca_file=ca_file,
+        options=DoctorOptions(timeout=timeout),
+        use_env_proxies=use_env_proxies,
+        trace=trace,
+        cancel=cancel,
+        registration=registration,
     )
     api = "\n".join(f"{a.method} {a.url} -> {a.status} {a.summary}".rstrip() for a in report.api)
     return DoctorView(
@@ -273,6 +286,8 @@ def run_doctor(
         token_summary=_token_summary(report.token),
         api_result=api,
         trace=tuple(_trace_step(e) for e in trace.events),
+        aadsts=report.error.aadsts if report.error is not None else None,
+        correlation_id=report.error.correlation_id if report.error is not None else None,
     )
 
 
@@ -445,6 +460,9 @@ class ImportView:
     profile: Profile
     secret: Secret | None
     notes: tuple[str, ...]
+    #: The format the file was read as (python-secret, dotnet-daemon, …) and its path.
+    format: str = ""
+    path: str = ""
 
 
 def import_config(path: str) -> ImportView:
@@ -456,4 +474,4 @@ def import_config(path: str) -> ImportView:
     notes += [f"{key} is missing" for key in report.missing]
     notes += [f"{key}: {problem}" for key, problem in report.malformed]
     notes += list(report.warnings)
-    return ImportView(report.profile, report.secret, tuple(notes))
+    return ImportView(report.profile, report.secret, tuple(notes), report.format, str(report.path or path))

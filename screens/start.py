@@ -1,4 +1,8 @@
-"""Step 1: what to do — a new workforce or External ID setup, import a config file, or practise on the sandbox."""
+"""Step 1: what to do — continue a saved profile, a new workforce or External ID setup, import a config file,
+or practise on the sandbox. Each choice says what it means and what you need before you begin.
+
+A new way to start is one line in `_CHOICES` (and one in `_ABOUT`): the options are looked up by id.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -24,6 +28,37 @@ _CHOICES = (
     (StartChoice.SANDBOX, "Practise on the sandbox tenant (offline)"),
     (StartChoice.ADMIN, "Create the registration for me (admin sign-in)"),
 )
+#: What each choice means and what it needs, shown under the list for the highlighted one.
+_ABOUT = {
+    StartChoice.WORKFORCE: (
+        "A workforce tenant is your organisation's Entra ID directory (its people sign in as "
+        "name@contoso.com). You need an app registration in it (its tenant and client IDs), or an admin "
+        "who can create one, and a client secret or a certificate for it."
+    ),
+    StartChoice.EXTERNAL: (
+        "An External ID tenant holds your customers' accounts (<sub>.ciamlogin.com). A daemon for it is "
+        "registered in that external tenant, not in your workforce one. You need the same: the "
+        "registration's IDs, or an admin who can create it, and a credential."
+    ),
+    StartChoice.IMPORT: (
+        "Reads a sample's config file and fills in the steps; what was read, and any remark, is shown "
+        "before you go on. The secret in it stays in memory only."
+    ),
+    StartChoice.SANDBOX: (
+        "An offline tenant on this machine over real HTTPS: every step works, with no Azure account. "
+        "Nothing you do there touches a real tenant."
+    ),
+    StartChoice.ADMIN: (
+        "Signs you in as an administrator or app owner (browser, or a device code), reads the tenant and "
+        "shows a plan of what it will create: the registration, a credential, the permission and admin "
+        "consent. Nothing is changed until you approve the plan; a journal lets you undo it."
+    ),
+    StartChoice.PROFILE: (
+        "Continue with a profile saved earlier (f3 on any step, or the CLI's --save). A profile "
+        "never holds the secret: you give it again on the credential step."
+    ),
+}
+_PROFILE_PREFIX = "profile:"
 _CLOUDS = (
     ("Global (login.microsoftonline.com)", Cloud.GLOBAL),
     ("US Government (login.microsoftonline.us)", Cloud.USGOV),
@@ -46,9 +81,14 @@ class StartScreen(StepScreen[StartResult]):
         *,
         initial: StartResult | None = None,
         sandbox_apps: Callable[[], tuple[SandboxApp, ...]] | None = None,
+        saved_profiles: tuple[str, ...] = (),
     ) -> None:
         super().__init__()
-        self.initial = initial or StartResult(StartChoice.WORKFORCE)
+        #: With nothing chosen yet, a saved profile comes first (highlighted), else a new workforce setup.
+        first = StartResult(StartChoice.PROFILE, profile_name=saved_profiles[0]) if saved_profiles else None
+        self.initial = initial or first or StartResult(StartChoice.WORKFORCE)
+        #: Saved profiles' names, offered first as "Continue with NAME".
+        self.saved_profiles = saved_profiles
         #: The sandbox scenario's apps, asked for only when the sandbox is chosen (it loads the sandbox).
         self.sandbox_apps = sandbox_apps or (lambda: ())
         self._apps_listed = False
@@ -56,9 +96,13 @@ class StartScreen(StepScreen[StartResult]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield StepBar(self.STEP)
-        with Vertical(id="start-body"):
+        with VerticalScroll(id="start-body"):
             yield Label("What do you want to do?", classes="question")
-            yield OptionList(*(Option(text, id=choice.value) for choice, text in _CHOICES), id="choices")
+            saved = [Option(f"Continue with {n}", id=f"{_PROFILE_PREFIX}{n}") for n in self.saved_profiles]
+            yield OptionList(
+                *saved, *(Option(text, id=choice.value) for choice, text in _CHOICES), id="choices"
+            )
+            yield Static("", id="start-about", markup=False)
             with Vertical(id="opt-cloud", classes="option"):
                 yield Label("Cloud")
                 yield Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
@@ -73,17 +117,30 @@ class StartScreen(StepScreen[StartResult]):
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)
-        choices.highlighted = [c for c, _ in _CHOICES].index(self.initial.choice)
+        initial = self.initial
+        wanted = (
+            f"{_PROFILE_PREFIX}{initial.profile_name}"
+            if initial.choice is StartChoice.PROFILE
+            else initial.choice.value
+        )
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        choices.highlighted = ids.index(wanted) if wanted in ids else 0
         choices.focus()
-        self._show_options(self.initial.choice)
+        self._show_options(self.choice)
+
+    @property
+    def _option_id(self) -> str:
+        choices = self.query_one("#choices", OptionList)
+        index = choices.highlighted if choices.highlighted is not None else 0
+        return choices.get_option_at_index(index).id or StartChoice.WORKFORCE.value
 
     @property
     def choice(self) -> StartChoice:
-        choices = self.query_one("#choices", OptionList)
-        index = choices.highlighted if choices.highlighted is not None else 0
-        return _CHOICES[index][0]
+        option = self._option_id
+        return StartChoice.PROFILE if option.startswith(_PROFILE_PREFIX) else StartChoice(option)
 
     def _show_options(self, choice: StartChoice) -> None:
+        self.query_one("#start-about", Static).update(_ABOUT.get(choice, ""))
         self.query_one("#opt-cloud").display = choice is StartChoice.WORKFORCE
         self.query_one("#opt-import").display = choice is StartChoice.IMPORT
         self.query_one("#opt-sandbox").display = choice is StartChoice.SANDBOX
@@ -104,7 +161,12 @@ class StartScreen(StepScreen[StartResult]):
         self._show_options(self.choice)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if self.choice in (StartChoice.WORKFORCE, StartChoice.EXTERNAL, StartChoice.ADMIN):
+        if self.choice in (
+            StartChoice.WORKFORCE,
+            StartChoice.EXTERNAL,
+            StartChoice.ADMIN,
+            StartChoice.PROFILE,
+        ):
             self.action_next()
         else:  # these need one more value: go to it
             target = "#import-path" if self.choice is StartChoice.IMPORT else "#sandbox-app"
@@ -131,6 +193,8 @@ class StartScreen(StepScreen[StartResult]):
 
     def result(self) -> StartResult | None:
         choice = self.choice
+        if choice is StartChoice.PROFILE:
+            return StartResult(choice, profile_name=self._option_id.removeprefix(_PROFILE_PREFIX))
         path = self.query_one("#import-path", Input).value.strip()
         if choice is StartChoice.IMPORT and not path:
             self.query_one("#start-message", Static).update("Give the path of the config file to import.")

@@ -43,7 +43,29 @@ class Step(int, Enum):
     def title(self) -> str:
         return _TITLES[self]
 
+    @property
+    def short(self) -> str:
+        """The one-word name the compact step bar shows."""
+        return _SHORT[self]
 
+
+class StepStatus(str, Enum):
+    """How far a step got: the step list shows done ✓, failed ✗, and the rest still to do."""
+
+    TODO = "todo"
+    DONE = "done"
+    FAILED = "failed"
+
+
+_SHORT = {
+    Step.START: "Start",
+    Step.REGISTRATION: "Registration",
+    Step.CREDENTIAL: "Credential",
+    Step.CONSENT: "Consent",
+    Step.TEST: "Test",
+    Step.DIAGNOSIS: "Diagnosis",
+    Step.EXPORT: "Export",
+}
 _TITLES = {
     Step.START: "Start",
     Step.REGISTRATION: "Registration details",
@@ -61,6 +83,7 @@ class StartChoice(str, Enum):
     IMPORT = "import"
     SANDBOX = "sandbox"
     ADMIN = "admin"
+    PROFILE = "profile"
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,8 @@ class StartResult:
     cloud: Cloud = Cloud.GLOBAL
     import_path: str = ""
     sandbox_app: str = ""
+    #: The saved profile to continue with (StartChoice.PROFILE).
+    profile_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +122,17 @@ class FixNow:
     code: str
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What the token test runs with, as the CLI's --timeout, --ca-file and --no-proxy give it."""
+
+    timeout: float = 30.0
+    #: An extra CA to trust (a corporate TLS proxy); empty for none.
+    ca_file: str = ""
+    #: False ignores HTTPS_PROXY / HTTP_PROXY from the environment (the CLI's --no-proxy).
+    use_env_proxies: bool = True
+
+
 @dataclass
 class WizardState:
     """Everything the flow carries from one step to the next; the profile holds the non-secret part."""
@@ -107,6 +143,12 @@ class WizardState:
     start: StartResult | None = None
     sandbox_app: str | None = None
     focus: str | None = None
+    #: Each step's outcome so far (a step not in it is still to do); the step list shows it.
+    progress: dict[Step, StepStatus] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
+
+    def status(self, step: Step) -> StepStatus:
+        return self.progress.get(step, StepStatus.TODO)
 
     def scrub(self, text: str) -> str:
         """Replace any run-time secret in `text` by its masked form (defence in depth for error text)."""

@@ -10,8 +10,9 @@ Two guards live here so that no key, however fast, can act on the wrong screen:
 
 from __future__ import annotations
 
-from typing import ClassVar, Generic, TypeVar, Union
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, Union
 
+from textual import work
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -20,7 +21,14 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from screens.state import BACK, Back, Step
+from screens.dialogs.copy import CopyDialog, CopyItem
+from screens.state import BACK, Back, Settings, Step, WizardState
+from wizard.admin_center import admin_center_url
+from wizard.profile import Profile
+from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from screens.dialogs.save_profile import SaveRequest
 
 T = TypeVar("T")
 
@@ -36,6 +44,21 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="wizard.back"),
         Binding("ctrl+n", "next", "Next", id="wizard.next"),
+        # Keys no focused widget takes (an Input keeps ctrl+a/e/k/u/w/x/v); in the palette, not the footer,
+        # which at 80 columns has room for the step's own keys only.
+        Binding("ctrl+y", "copy", "Copy…", id="wizard.copy", show=False, tooltip="Copy a URL, ID or command"),
+        Binding(
+            "ctrl+b",
+            "admin_center",
+            "Open in the admin center",
+            id="wizard.admin_center",
+            show=False,
+            tooltip="Open this step's blade of the app registration in a browser",
+        ),
+        Binding(
+            "f2", "settings", "Settings", id="wizard.settings", show=False, tooltip="Timeout, CA file, proxy"
+        ),
+        Binding("f3", "save_profile", "Save profile", id="wizard.save_profile", show=False),
     ]
     #: Worker groups whose failure the step shows in its own widgets; any other failure opens the dialog.
     INLINE_FAILURES: ClassVar[frozenset[str]] = frozenset()
@@ -95,6 +118,83 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         report = getattr(self.app, "report_failure", None)
         if callable(report):
             report(event.worker.error)
+
+    # --- copy, admin center, settings, save: the same on every step -----------------------------------
+
+    @property
+    def wizard_state(self) -> WizardState | None:
+        state = getattr(self.app, "state", None)
+        return state if isinstance(state, WizardState) else None
+
+    def current_profile(self) -> Profile:
+        """The profile as this step shows it now (a step with inputs overrides it)."""
+        state = self.wizard_state
+        return state.profile if state is not None else Profile()
+
+    def admin_center(self) -> str:
+        return admin_center_url(self.current_profile(), self.STEP.name.lower())
+
+    def copy_items(self) -> list[CopyItem]:
+        """What this step offers to copy (never a secret); steps add theirs before the admin center's."""
+        return [("Admin center", self.admin_center())]
+
+    def action_copy(self) -> None:
+        self.app.push_screen(CopyDialog(self.copy_items()))
+
+    def action_admin_center(self) -> None:
+        url = self.admin_center()
+        self.notify(f"Opening {url}", title="Admin center")
+        self.open_in_browser(url)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="browser")
+    def open_in_browser(self, url: str) -> None:
+        import webbrowser  # not before the first paint: it loads subprocess and shlex
+
+        if not webbrowser.open(url):  # no browser (SSH, a container): the URL stays one copy away
+            self.app.call_from_thread(
+                self.notify, f"No browser could be opened here; ctrl+y copies it.\n{url}", severity="warning"
+            )
+
+    def action_settings(self) -> None:
+        state = self.wizard_state
+        if state is None:
+            return
+        from screens.dialogs.settings import SettingsDialog
+
+        def saved(settings: Settings | None) -> None:
+            if settings is not None:
+                state.settings = settings
+                self.notify(f"Settings saved: timeout {settings.timeout:g} s.")
+
+        self.app.push_screen(SettingsDialog(state.settings), callback=saved)
+
+    def action_save_profile(self) -> None:
+        from screens.dialogs.save_profile import SaveProfileDialog
+
+        profile = self.current_profile()
+        state = self.wizard_state
+        secret = state.secret if state is not None else None
+
+        def named(request: SaveRequest | None) -> None:
+            if request is not None:
+                self._save_profile(profile, request, secret if request.keyring else None)
+
+        dialog = SaveProfileDialog(profile.name or "daemon", has_secret=secret is not None)
+        self.app.push_screen(dialog, callback=named)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save-profile")
+    def _save_profile(self, profile: Profile, request: SaveRequest, secret: Secret | None) -> None:
+        from wizard.profile_store import save_profile
+
+        written = save_profile(profile, name=request.name, force=request.replace)
+        self.app.call_from_thread(
+            self.notify, f"Profile {request.name} saved to {written.path} (no secret in it)."
+        )
+        if secret is not None:
+            from wizard.secret_keyring import remember_secret
+
+            backend = remember_secret(request.name, secret, allow_plaintext=request.plaintext)
+            self.app.call_from_thread(self.notify, f"The secret is in the OS keyring ({backend}).")
 
     # --- Back and Next -------------------------------------------------------------------------------
 

@@ -77,6 +77,8 @@ class Profile:
     #: The federated identity credential this daemon's external token must match (for the exports).
     federated_issuer: str | None = None
     federated_subject: str | None = None
+    #: When the client secret expires (ISO date, as the portal shows it): for a reminder, never the secret.
+    secret_expires: str | None = None
 
     def with_(self, **changes: object) -> Profile:
         """A copy with some fields changed (profiles are immutable)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import get_current_worker
 from tui_helpers import make_app, wait_for_text
 
 from screens.admin_plan import AdminPlanScreen
@@ -180,7 +181,11 @@ def test_admin_progress_running(snap_compare: Any, size: tuple[int, int], tmp_pa
     def runner(progress: Callable[[ProgressEvent], None]) -> ApplyResult:
         for event in EVENTS:
             progress(event)
-        release.wait(30)
+        # Hold "running" until the snapshot is taken: the app's exit cancels this worker, which ends the
+        # wait (a fixed wait here held every run for its whole length while the app shut down).
+        worker = get_current_worker()
+        while not release.wait(0.05) and not worker.is_cancelled:
+            pass
         return ApplyResult()
 
     async def shown(pilot: Pilot[int]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from tui_helpers import CANARY, make_app, screen_text, type_text, wait_for, wait_for_text
 
 from screens.dialogs.error import ErrorDialog
+from screens.dialogs.import_report import ImportReportDialog
 from screens.export import ExportScreen
 from screens.registration import RegistrationScreen
 from screens.start import StartScreen
@@ -41,6 +42,14 @@ async def test_export_preview_masks_the_secret_then_write_creates_files(tmp_path
         assert screen.result() is True
 
 
+async def _import(pilot, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Start screen: the import choice, the file's path, Enter."""
+    await wait_for(pilot, StartScreen)
+    await pilot.press("down", "down", "enter")
+    await type_text(pilot, path)
+    await pilot.press("enter")
+
+
 async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Path) -> None:
     config = tmp_path / "parameters.json"
     config.write_text(
@@ -57,9 +66,12 @@ async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Pat
     )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, StartScreen)
-        await pilot.press("down", "down", "enter")
-        await type_text(pilot, str(config))
+        await _import(pilot, str(config))
+        # What was read stays on screen (a panel, not a toast) until the user goes on.
+        await wait_for(pilot, ImportReportDialog)
+        text = await wait_for_text(pilot, f"Client ID: {CLIENT}")
+        assert "as python-secret" in text and "kept in memory only" in text
+        assert CANARY not in text
         await pilot.press("enter")
         await wait_for(pilot, RegistrationScreen)
         assert app.state.profile.client_id == CLIENT
@@ -70,16 +82,23 @@ async def test_import_from_the_start_screen_fills_the_registration(tmp_path: Pat
 async def test_a_file_that_cannot_be_imported_shows_the_error_dialog_and_stays(tmp_path: Path) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, StartScreen)
-        await pilot.press("down", "down", "enter")
-        await type_text(pilot, str(tmp_path / "missing.json"))
-        await pilot.press("enter")
+        await _import(pilot, str(tmp_path / "missing.json"))
         await wait_for(pilot, ErrorDialog)
         assert isinstance(app.screen, ErrorDialog)
         assert "does not exist" in app.screen.error_title
         await wait_for_text(pilot, "does not exist")
         await pilot.press("escape")
         await wait_for(pilot, StartScreen)
+
+
+async def test_invalid_json_is_reported_with_its_line_and_column(tmp_path: Path) -> None:
+    config = tmp_path / "appsettings.json"
+    config.write_text('{\n  "AzureAd": {\n    "TenantId": "x"\n    "ClientId": "y"\n  }\n}\n', "utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _import(pilot, str(config))
+        await wait_for(pilot, ErrorDialog)
+        await wait_for_text(pilot, "line 4, column 5")
 
 
 # --- export: keys no widget eats, what happens to each file, all or nothing, the TUI's own fixes ---------
@@ -158,7 +177,7 @@ async def test_writing_several_formats_is_all_or_nothing_with_the_tui_fix(tmp_pa
         assert screen.result() is False
         screen.query_one("#force").value = True  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
-        text = await wait_for_text(pilot, "Written:", within=OUT)
+        text = await wait_for_text(pilot, "Files written:", within=OUT)
         for fmt in chosen:
             assert f"/{fmt}/" in text
         assert f"kept as {blocked}.bak" in text.replace("\n", "") or f"{blocked.name}.bak" in text

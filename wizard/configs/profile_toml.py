@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import Any
 
 import tomli_w
@@ -37,7 +38,7 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
         data["object_id"] = profile.object_id
     if profile.authority_override:
         data["authority_override"] = profile.authority_override
-    for key in ("federated_token_file", "federated_issuer", "federated_subject"):
+    for key in ("federated_token_file", "federated_issuer", "federated_subject", "secret_expires"):
         if getattr(profile, key):
             data[key] = getattr(profile, key)
     cert = {k: getattr(profile.certificate, k) for k in _CERT_KEYS if getattr(profile.certificate, k)}
@@ -100,6 +101,16 @@ def _opt(fields: Fields, table: dict[str, Any], key: str, label: str) -> str | N
     return fields.check(label, raw)
 
 
+def _iso_date(fields: Fields, raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        fields.malformed.append(("secret_expires", "expected a date as YYYY-MM-DD"))
+        return None
+
+
 def profile_from_dict(data: dict[str, Any]) -> ImportReport:
     fields = Fields(data)
     name = fields.text("name", required=False) or "default"
@@ -137,6 +148,7 @@ def profile_from_dict(data: dict[str, Any]) -> ImportReport:
         federated_token_file=fields.text("federated_token_file", required=False) or None,
         federated_issuer=fields.text("federated_issuer", required=False) or None,
         federated_subject=fields.text("federated_subject", required=False) or None,
+        secret_expires=_iso_date(fields, fields.text("secret_expires", required=False)),
     )
     if not tenant and not override:
         fields.missing.append("tenant")

@@ -12,6 +12,7 @@ from wizard.clouds import TenantType
 from wizard.configs import azure_identity, dotnet, federated_exports, java, node, profile_toml, python_daemon
 from wizard.configs.common import ExportResult, ImportReport, RenderContext, Rendering
 from wizard.configs.detect import detect_text, read_text
+from wizard.configs.textformats import load_jsonc
 from wizard.errors import ConfigFileError, FileExistsRefusal, UsageError, ValidationError, WizardError
 from wizard.gitcheck import git_exposure
 from wizard.profile import ApiKind, CredentialKind, Profile
@@ -376,6 +377,8 @@ def parse_text(text: str, *, path: str | None = None) -> ImportReport:
     """Detect the format of `text` and read it into a report."""
     name = detect_text(text)
     if name is None:
+        if text.lstrip("\ufeff \t\r\n").startswith("{"):
+            load_jsonc(text, path=path)  # JSON that does not parse: say where (line and column)
         raise ConfigFileError(
             "This file is not one of the config formats the wizard knows",
             path=path,
