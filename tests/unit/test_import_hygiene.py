@@ -119,3 +119,13 @@ def test_probe_via_msgraph_sdk_uses_its_typed_builders(served: Sandbox, tmp_path
     assert status == 0
     assert "msgraph.generated.users.users_request_builder" in modules
     assert "azure.identity" in modules
+
+
+def test_a_command_named_first_loads_only_its_own_command_module() -> None:
+    code = (
+        "from wizard.cli.main import main\n"
+        "main(['consent-url', '--tenant', 'contoso.onmicrosoft.com', "
+        "'--client-id', '11112222-bbbb-3333-cccc-4444dddd5555', '--json'])\n"
+    )
+    commands = sorted(m for m in _loaded_after(code) if m.startswith("wizard.cli.commands."))
+    assert commands == ["wizard.cli.commands.consent_url"]
