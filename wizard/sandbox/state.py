@@ -133,7 +133,7 @@ class SandboxState:
         self.delegated = DelegatedDirectory(scenario.tenants)
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
-        self.oidc_issuers = new_issuers()
+        self.oidc_issuers = new_issuers(self._key)
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
