@@ -129,3 +129,22 @@ def test_a_command_named_first_loads_only_its_own_command_module() -> None:
     )
     commands = sorted(m for m in _loaded_after(code) if m.startswith("wizard.cli.commands."))
     assert commands == ["wizard.cli.commands.consent_url"]
+
+
+def test_a_sandbox_start_loads_no_uvicorn_command_line() -> None:
+    """uvicorn's click CLI and reload supervisors stay out; uvicorn.run still reaches the real one."""
+    code = (
+        "import sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from wizard.sandbox import Sandbox\n"
+        "with Sandbox(data_dir=Path(tempfile.mkdtemp())) as sb:\n"
+        "    assert sb.port\n"
+        "import uvicorn, uvicorn.server\n"
+        "assert uvicorn.Server is uvicorn.server.Server\n"
+        "print('BEFORE=' + ','.join(m for m in ('click', 'uvicorn.supervisors', 'multiprocessing') if m in sys.modules))\n"
+        "from wizard.lean_imports import _real_uvicorn_main\n"
+        "print('REAL=' + type(_real_uvicorn_main().main).__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "BEFORE=\n" in out
+    assert "REAL=click.core" in out
