@@ -82,4 +82,6 @@ def defer_uvicorn_cli() -> None:
     """Install uvicorn's placeholder (no effect once uvicorn or its CLI module is imported)."""
     if "uvicorn" in sys.modules or _UVICORN_CLI in sys.modules:
         return
-    sys.modules[_UVICORN_CLI] = _UvicornPlaceholder(_UVICORN_CLI, "uvicorn's command line, loaded on first use")
+    sys.modules[_UVICORN_CLI] = _UvicornPlaceholder(
+        _UVICORN_CLI, "uvicorn's command line, loaded on first use"
+    )
