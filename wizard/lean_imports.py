@@ -33,6 +33,9 @@ def _main(*args: Any, **kwargs: Any) -> Any:
 class _Placeholder(types.ModuleType):
     """Stands in for `httpx._main` until its `main` is called."""
 
+    #: How tools that count loaded modules tell a placeholder from a loaded module.
+    __lean_placeholder__ = True
+
 
 def defer_httpx_cli() -> None:
     """Install the placeholder (no effect once httpx or its CLI module is imported)."""
@@ -61,7 +64,7 @@ def _uvicorn_run(*args: Any, **kwargs: Any) -> Any:
     return _real_uvicorn_main().run(*args, **kwargs)
 
 
-class _UvicornPlaceholder(types.ModuleType):
+class _UvicornPlaceholder(_Placeholder):
     """Stands in for `uvicorn.main`: its `Server` is uvicorn.server's; anything else loads the real module."""
 
     def __getattr__(self, name: str) -> Any:

@@ -78,8 +78,8 @@ def _modules_after_command(argv: list[str], secret: str, home: Path) -> tuple[in
         "from wizard.cli.main import main\n"
         f"status = main({argv!r})\n"
         "sys.stderr.write('STATUS=%s\\n' % status)\n"
-        # wizard.lean_imports' stand-in for httpx's CLI is not a loaded module
-        "loaded = [n for n, m in sys.modules.items() if type(m).__name__ != '_Placeholder']\n"
+        # wizard.lean_imports' stand-ins for httpx's and uvicorn's CLIs are not loaded modules
+        "loaded = [n for n, m in sys.modules.items() if not getattr(m, '__lean_placeholder__', False)]\n"
         "sys.stderr.write('MODULES=' + ','.join(sorted(loaded)) + '\\n')\n"
     )
     env = {**os.environ, "DAEMON_WIZARD_CLIENT_SECRET": secret, "DAEMON_WIZARD_HOME": str(home)}
