@@ -131,6 +131,12 @@ def test_a_command_named_first_loads_only_its_own_command_module() -> None:
     assert commands == ["wizard.cli.commands.consent_url"]
 
 
+def test_the_tui_command_line_loads_no_command_module() -> None:
+    """`daemon-wizard` and `daemon-wizard --sandbox` open the TUI: no command's module is needed to parse."""
+    code = "from wizard.cli.main import _parse\n_parse([])\n_parse(['--sandbox'])\n"
+    assert not [m for m in _loaded_after(code) if m.startswith("wizard.cli.commands.")]
+
+
 def test_a_sandbox_start_loads_no_uvicorn_command_line() -> None:
     """uvicorn's click CLI and reload supervisors stay out; uvicorn.run still reaches the real one."""
     code = (
