@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from wizard.clouds import CIAM_SUFFIX, CLOUDS, Cloud, TenantType, cloud_for_graph_host, cloud_for_login_host
 from wizard.guids import normalise_guid
 from wizard.placeholders import find_placeholder
 from wizard.profile import DEFAULT_GRAPH_PATH, ApiKind, ApiTarget, Profile
-from wizard.safe_write import WrittenFile
 from wizard.scopes import resource_from_scope
 from wizard.secret import Secret, mask
+
+if TYPE_CHECKING:  # only annotated here: safe_write (and git's subprocess) stay off `doctor`'s path
+    from wizard.safe_write import WrittenFile
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
