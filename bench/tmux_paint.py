@@ -9,8 +9,10 @@ parsing. `python -m bench.tmux_paint` runs it alone.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,7 +63,16 @@ class _Tmux:
                 time.sleep(POLL)
             return time.perf_counter() - start
         finally:
-            self._call("kill-session", "-t", name)
+            self._end(name)
+
+    def _end(self, name: str) -> None:
+        """Kill the program, then its session. A hang-up alone is not enough: `daemon-wizard` killed by
+        tmux right after its first paint was seen to hang (one thread, waiting on a lock), not exit."""
+        pid = self._call("display-message", "-p", "-t", name, "#{pane_pid}").strip()
+        if pid.isdigit():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        self._call("kill-session", "-t", name)
 
     def close(self) -> None:
         self._call("kill-server")
