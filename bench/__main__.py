@@ -14,6 +14,7 @@ from bench import (
     sandbox_throughput,
     scan_tree,
     startup,
+    tmux_paint,
     token_overhead,
     ui_memory,
     whole_process,
@@ -30,7 +31,8 @@ def _whole(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
 def _startup(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
     rows, imports = startup.run(rounds=rounds)
     notes = [f"heavy modules imported by {k}: {', '.join(v) if v else 'none'}" for k, v in imports.items()]
-    return rows, notes
+    tmux_rows, tmux_notes = tmux_paint.run(rounds=rounds)  # the same first paint, in a real terminal
+    return rows[:1] + tmux_rows + rows[1:], notes + tmux_notes
 
 
 def _token(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:

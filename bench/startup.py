@@ -21,7 +21,7 @@ HEAVY = ("msal", "azure.identity", "msgraph", "kiota_http", "uvicorn", "starlett
 _PAINT_TEMPLATE = """
 import os, sys
 def report(*_):
-    heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy_roots!r} or m.startswith('azure.identity'))
+    heavy = sorted(m for m, mod in sys.modules.items() if (m.split('.')[0] in {heavy_roots!r} or m.startswith('azure.identity')) and not getattr(mod, '__lean_placeholder__', False))
     sys.stdout.write('PAINTED HEAVY=' + ','.join(heavy) + '\\n')
     sys.stdout.flush()
     os._exit(0)
@@ -52,7 +52,8 @@ def heavy_modules(argv: list[str]) -> list[str]:
         "import runpy, sys\n"
         f"sys.argv = {argv!r}\n"
         "try:\n    runpy.run_module('wizard', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        f"print('HEAVY=' + ','.join(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in {HEAVY!r}))))"
+        "loaded = [m for m, mod in sys.modules.items() if not getattr(mod, '__lean_placeholder__', False)]\n"
+        f"print('HEAVY=' + ','.join(sorted(m for m in loaded if any(m == h or m.startswith(h + '.') for h in {HEAVY!r}))))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False).stdout
     line = next((ln for ln in out.splitlines() if ln.startswith("HEAVY=")), "HEAVY=")

@@ -7,9 +7,10 @@ import socket
 import pytest
 
 from wizard.errors import ProxyError, TlsError
-from wizard.live.http import HttpSettings
+from wizard.live.http import HttpSettings, WizardSession, ssl_context
 from wizard.live.msal_token import acquire_token
 from wizard.live.sandbox_profile import sandbox_app_profile
+from wizard.live.trace import Trace
 from wizard.sandbox import Sandbox
 
 
@@ -51,3 +52,16 @@ def test_proxy_from_environment_is_used_and_its_failure_named(
         acquire_token(profile, secret=secret, settings=settings)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     assert acquire_token(profile, secret=secret, settings=settings).access_token
+
+
+def test_connections_add_no_certificates_to_the_shared_context(sandbox: Sandbox) -> None:
+    """Each new connection trusts what the context holds; requests' certifi bundle is not parsed into it."""
+    settings = HttpSettings.bounded(10, ca_file=sandbox.ca_file, use_env_proxies=False)
+    context = ssl_context(sandbox.ca_file)
+    before = context.cert_store_stats()["x509_ca"]
+    profile, _ = sandbox_app_profile(sandbox, "graph-daemon")
+    url = f"{profile.authority}/v2.0/.well-known/openid-configuration"
+    for _ in range(2):  # two sessions: two TLS connections through the one context
+        with WizardSession(settings, Trace()) as session:
+            assert session.get(url).ok
+    assert context.cert_store_stats()["x509_ca"] == before

@@ -14,7 +14,9 @@ from screens.app import build_app
 HEAVY = {heavy!r}
 
 def loaded():
-    return sorted({{m.split(".")[0] for m in sys.modules if m.split(".")[0] in HEAVY}})
+    # wizard.lean_imports' stand-in for uvicorn's CLI is not a loaded module
+    real = [m for m, mod in sys.modules.items() if not getattr(mod, "__lean_placeholder__", False)]
+    return sorted({{m.split(".")[0] for m in real if m.split(".")[0] in HEAVY}})
 
 real_preload = services.preload
 

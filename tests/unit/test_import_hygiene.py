@@ -58,11 +58,11 @@ def test_quick_commands_import_no_heavy_library() -> None:
 
 # -- module budgets of the live commands ------------------------------------------------------------------
 # `doctor` and `token` run in a fresh interpreter against a sandbox served from this test process (so the
-# sandbox's own modules stay out of the count). The budgets sit about 15% above what the commands load
-# today (doctor 421, token 419; the official sample's msal + requests path alone loads 341); before the
-# fix `doctor` loaded ~2,100, of which ~1,250 were msgraph-sdk's generated models.
-# token grew by the rule families that landed with it (beyond the token, federated, admin): ~465 today.
-BUDGETS = {"doctor": 490, "token": 490}
+# sandbox's own modules stay out of the count). The budgets sit about 5% above what the commands load
+# today (doctor 407, token 378; the official sample's msal + requests path alone loads 341): a command
+# named first builds only its own parser, so neither loads the other commands' modules. Before the
+# msgraph-sdk fix `doctor` loaded ~2,100, of which ~1,250 were msgraph-sdk's generated models.
+BUDGETS = {"doctor": 425, "token": 395}
 NEVER_ON_THE_CLI_PATH = ("msgraph", "kiota_abstractions", "kiota_http", "httpx", "textual", "rich", "uvicorn")
 
 
@@ -78,8 +78,8 @@ def _modules_after_command(argv: list[str], secret: str, home: Path) -> tuple[in
         "from wizard.cli.main import main\n"
         f"status = main({argv!r})\n"
         "sys.stderr.write('STATUS=%s\\n' % status)\n"
-        # wizard.lean_imports' stand-in for httpx's CLI is not a loaded module
-        "loaded = [n for n, m in sys.modules.items() if type(m).__name__ != '_Placeholder']\n"
+        # wizard.lean_imports' stand-ins for httpx's and uvicorn's CLIs are not loaded modules
+        "loaded = [n for n, m in sys.modules.items() if not getattr(m, '__lean_placeholder__', False)]\n"
         "sys.stderr.write('MODULES=' + ','.join(sorted(loaded)) + '\\n')\n"
     )
     env = {**os.environ, "DAEMON_WIZARD_CLIENT_SECRET": secret, "DAEMON_WIZARD_HOME": str(home)}
@@ -119,3 +119,38 @@ def test_probe_via_msgraph_sdk_uses_its_typed_builders(served: Sandbox, tmp_path
     assert status == 0
     assert "msgraph.generated.users.users_request_builder" in modules
     assert "azure.identity" in modules
+
+
+def test_a_command_named_first_loads_only_its_own_command_module() -> None:
+    code = (
+        "from wizard.cli.main import main\n"
+        "main(['consent-url', '--tenant', 'contoso.onmicrosoft.com', "
+        "'--client-id', '11112222-bbbb-3333-cccc-4444dddd5555', '--json'])\n"
+    )
+    commands = sorted(m for m in _loaded_after(code) if m.startswith("wizard.cli.commands."))
+    assert commands == ["wizard.cli.commands.consent_url"]
+
+
+def test_the_tui_command_line_loads_no_command_module() -> None:
+    """`daemon-wizard` and `daemon-wizard --sandbox` open the TUI: no command's module is needed to parse."""
+    code = "from wizard.cli.main import _parse\n_parse([])\n_parse(['--sandbox'])\n"
+    assert not [m for m in _loaded_after(code) if m.startswith("wizard.cli.commands.")]
+
+
+def test_a_sandbox_start_loads_no_uvicorn_command_line() -> None:
+    """uvicorn's click CLI and reload supervisors stay out; uvicorn.run still reaches the real one."""
+    code = (
+        "import sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from wizard.sandbox import Sandbox\n"
+        "with Sandbox(data_dir=Path(tempfile.mkdtemp())) as sb:\n"
+        "    assert sb.port\n"
+        "import uvicorn, uvicorn.server\n"
+        "assert uvicorn.Server is uvicorn.server.Server\n"
+        "print('BEFORE=' + ','.join(m for m in ('click', 'uvicorn.supervisors', 'multiprocessing') if m in sys.modules))\n"
+        "from wizard.lean_imports import _real_uvicorn_main\n"
+        "print('REAL=' + type(_real_uvicorn_main().main).__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert "BEFORE=\n" in out
+    assert "REAL=click.core" in out

@@ -101,3 +101,38 @@ def test_a_folder_of_another_user_is_refused(tmp_path: Path) -> None:
     os.chown(folder, 12345, 12345)
     with pytest.raises(CertificateError, match="another user"):
         KeyStore(folder)
+
+
+def test_the_oidc_issuers_keys_come_from_the_store(tmp_path: Path) -> None:
+    """A sandbox start makes no RSA key when the store has them: the external issuers' keys are reused too."""
+    from wizard.sandbox.defaults import default_scenario
+    from wizard.sandbox.state import SandboxState
+
+    store = KeyStore(tmp_path / "sandbox")
+
+    def issuer_numbers(run: str) -> dict[str, object]:
+        state = SandboxState(default_scenario(), credentials_dir=tmp_path / run, keys=store)
+        return {name: i.key.key.private_numbers() for name, i in state.oidc_issuers.items()}
+
+    first = issuer_numbers("one")
+    assert issuer_numbers("two") == first
+    assert first["github-actions"] != first["kubernetes"]
+
+
+def test_a_runs_app_certificates_are_written_whole_but_not_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The certificate apps' files die with the run's folder: no fsync for them, the kept keys still get one."""
+    from wizard.sandbox.tls import make_app_certificate
+
+    store = KeyStore(tmp_path / "sandbox")
+    key = store.key("app:contoso/cert-daemon")
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    cert = make_app_certificate("CN=cert-daemon", tmp_path / "run", "cert-daemon", key=key)
+    assert synced == []
+    assert Path(cert.combined_path).read_bytes().startswith(b"-----BEGIN PRIVATE KEY-----")
+    assert _mode(Path(cert.pfx_path)) == 0o600 and not list((tmp_path / "run").glob("*.tmp"))
+    store.key("signing-0")  # a key made for the store is flushed to disk before it is used
+    assert len(synced) == 1

@@ -38,8 +38,14 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def _command_modules() -> list[ModuleType]:
-    return [importlib.import_module(f"wizard.cli.commands.{name}") for name in COMMAND_MODULES]
+def command_name(module: str) -> str:
+    """The command a module under wizard.cli.commands registers: `consent_url` -> `consent-url`, `import_` -> `import`."""
+    return module.rstrip("_").replace("_", "-")
+
+
+def _command_modules(only: str | None = None) -> list[ModuleType]:
+    names = [m for m in COMMAND_MODULES if only is None or command_name(m) == only]
+    return [importlib.import_module(f"wizard.cli.commands.{name}") for name in names]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,8 +57,24 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(int(ExitCode.USAGE))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+class _NotLean(Exception):
+    """The command line needs the whole parser after all (to name the commands in an error)."""
+
+
+class _LeanParser(_Parser):
+    """The top-level parser without any command, for the TUI's own options; any error retries in full."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotLean(message)
+
+
+def build_parser(command: str | None = None, *, top: type[_Parser] = _Parser) -> argparse.ArgumentParser:
+    """The whole parser, or with `command` one holding only that sub-command (None if there is no such one).
+
+    A command line that names its command first needs only that command's module: importing all of them
+    (the diagnosis texts, the sandbox scenario, the exporters) would cost `doctor` and `token` about 50 ms.
+    """
+    parser = top(
         prog="daemon-wizard",
         description=(
             "Get a daemon app (client credentials) working with the Microsoft identity platform, "
@@ -75,9 +97,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --sandbox: the scenario's app the TUI opens on (default: its first)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for module in _command_modules():
+    for module in _command_modules(command):
         module.register(sub)
     return parser
+
+
+def _parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    if argv and not argv[0].startswith("-"):
+        parser = build_parser(argv[0])
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        if argv[0] in sub.choices:
+            return parser
+    names = {command_name(m) for m in COMMAND_MODULES}
+    if not any(a in names or a in ("-h", "--help") for a in argv):
+        return build_parser("", top=_LeanParser)  # the TUI (no command): no command module is needed
+    return build_parser()  # an option first, an unknown command (argparse says so), or --help
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    try:
+        return _parser_for(argv).parse_args(argv)
+    except _NotLean:  # e.g. an unknown command after an option: argparse's message lists the commands
+        return build_parser().parse_args(argv)
 
 
 def _run_tui(sandbox: str | None, sandbox_app: str | None = None) -> int:
@@ -118,8 +159,8 @@ def degrade_unencodable_output() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     degrade_unencodable_output()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _parse(argv)
     as_json = bool(getattr(args, "json", False))
     try:
         if args.command is None:

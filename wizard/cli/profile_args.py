@@ -101,7 +101,7 @@ def _from_file(path: str) -> tuple[Profile, Secret | None, list[str]]:
 
 
 def _api(profile: Profile, args: argparse.Namespace) -> tuple[ApiTarget, Cloud | None]:
-    from wizard.configs.common import api_target, split_origin
+    from wizard.api_target import api_target, split_origin
 
     current = profile.api
     resource = current.resource

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from wizard.clouds import CIAM_SUFFIX, CLOUDS, Cloud, TenantType, cloud_for_graph_host, cloud_for_login_host
+# re-exported: the importers and exporters take them from here
+from wizard.api_target import api_target as api_target
+from wizard.api_target import split_origin as split_origin
+from wizard.clouds import CIAM_SUFFIX, Cloud, TenantType, cloud_for_login_host
 from wizard.guids import normalise_guid
 from wizard.placeholders import find_placeholder
-from wizard.profile import DEFAULT_GRAPH_PATH, ApiKind, ApiTarget, Profile
-from wizard.safe_write import WrittenFile
+from wizard.profile import Profile
 from wizard.scopes import resource_from_scope
 from wizard.secret import Secret, mask
+
+if TYPE_CHECKING:  # only annotated here: safe_write (and git's subprocess) stay off `doctor`'s path
+    from wizard.safe_write import WrittenFile
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -230,50 +236,6 @@ def join_url(base: str, relative: str | None) -> str:
 def api_endpoint(profile: Profile) -> str:
     """The URL the daemon calls: Graph `/v1.0/users` by default, or the own API's base URL + path."""
     return profile.api_url
-
-
-def split_origin(url: str) -> tuple[str, str | None]:
-    """`https://host:port/` and the path after it (None when empty)."""
-    parts = urlsplit(url.strip())
-    rest = parts.path.lstrip("/")
-    if parts.query:
-        rest += "?" + parts.query
-    return f"{parts.scheme}://{parts.netloc}/", rest or None
-
-
-def api_target(*, endpoint: str | None, resource: str | None) -> tuple[ApiTarget, Cloud | None]:
-    """Rebuild the API target from a called URL and a resource; also the cloud a Graph host implies.
-
-    Without a resource, a Microsoft resource's host gives it (Key Vault, ARM, Storage, SQL, SharePoint, ...)."""
-    if not resource and endpoint:
-        from wizard.tokens.audiences import audience_for_url
-
-        resource = audience_for_url(endpoint)
-    graph_cloud = _graph_cloud(resource) if resource else None
-    if resource and graph_cloud is None:
-        base, relative = split_origin(endpoint) if endpoint else (None, None)
-        return ApiTarget(kind=ApiKind.OWN, resource=resource, base_url=base, relative_path=relative), None
-    if endpoint is None:
-        return ApiTarget(), graph_cloud
-    host = (urlsplit(endpoint).hostname or "").lower()
-    cloud = cloud_for_graph_host(host) or graph_cloud
-    if cloud is None:  # Graph resource but another URL (a sandbox, a proxy)
-        base, relative = split_origin(endpoint)
-        return ApiTarget(kind=ApiKind.GRAPH, base_url=base, relative_path=relative), graph_cloud
-    v1 = f"{CLOUDS[cloud].graph_resource}/v1.0"
-    if endpoint.rstrip("/") == f"{v1}/{DEFAULT_GRAPH_PATH}":
-        return ApiTarget(), cloud
-    if endpoint.startswith(v1 + "/"):
-        return ApiTarget(relative_path=endpoint[len(v1) + 1 :] or None), cloud
-    base, relative = split_origin(endpoint)
-    return ApiTarget(kind=ApiKind.GRAPH, base_url=base, relative_path=relative), cloud
-
-
-def _graph_cloud(resource: str) -> Cloud | None:
-    for cloud, hosts in CLOUDS.items():
-        if resource.rstrip("/").lower() == hosts.graph_resource:
-            return cloud
-    return None
 
 
 def resource_of_scope(scope: str) -> str:

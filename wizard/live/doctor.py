@@ -234,6 +234,10 @@ def run_doctor(
 
     worker = threading.Thread(target=work, name="daemon-wizard-doctor", daemon=True)
     worker.start()
+    # The diagnosis engine (its rules and texts, ~20 ms of imports) loads while the worker waits on the
+    # network; _conclude needs it anyway, and the wait hides most of its cost.
+    importlib.import_module("wizard.diagnosis")
+    importlib.import_module("wizard.diagnosis.texts")
     _wait(worker, settings, cancel, opts.timeout + 1.0)
     if worker.is_alive():
         settings.deadline.cancel()

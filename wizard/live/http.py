@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import json
 import os
@@ -46,6 +45,8 @@ class SystemClock:
         cancelled.wait(seconds)
 
     async def asleep(self, seconds: float) -> None:
+        import asyncio  # only the async (httpx) transport waits this way; `doctor` and `token` never load it
+
         await asyncio.sleep(seconds)
 
 
@@ -233,6 +234,14 @@ class _ContextAdapter(HTTPAdapter):
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
         pool_kwargs["ssl_context"] = self._context
         return host_params, pool_kwargs
+
+    def cert_verify(self, conn: Any, url: str, verify: bool | str, cert: Any) -> None:
+        """Verify with our context's trust only. requests would name certifi's bundle on every connection,
+        and urllib3 would then parse it into the shared context again each time (~25 ms a connection)."""
+        super().cert_verify(conn, url, verify, cert)
+        if verify is not False:
+            conn.ca_certs = None
+            conn.ca_cert_dir = None
 
 
 class WizardSession(requests.Session):

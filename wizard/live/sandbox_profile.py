@@ -35,7 +35,7 @@ def _api_target(sb: SandboxHandle, app_name: str) -> ApiTarget:
     asks permissions for: its own API if any, else Microsoft Graph."""
     probe = sb.probe_target(app_name)
     if probe is not None:
-        from wizard.configs.common import split_origin
+        from wizard.api_target import split_origin
 
         base, relative = split_origin(probe.url)
         return ApiTarget(

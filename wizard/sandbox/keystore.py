@@ -74,8 +74,12 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes, *, private: bool) -> None:
-    """Write `data` to a fresh temporary file beside `path`, flush it to disk, and rename it over `path`."""
+def write_atomic(path: Path, data: bytes, *, private: bool, durable: bool = True) -> None:
+    """Write `data` to a fresh temporary file beside `path`, flush it to disk, and rename it over `path`.
+
+    `durable=False` skips the flush to disk (an fsync, 3-5 ms each) for files that live only as long as
+    the run that writes them: still written whole and renamed, so no reader sees half a file.
+    """
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         if not private:  # mkstemp made it 0600
@@ -83,7 +87,8 @@ def write_atomic(path: Path, data: bytes, *, private: bool) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

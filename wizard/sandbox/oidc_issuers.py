@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,13 +41,15 @@ class OidcIssuer:
         return f"{base_url}{PREFIX}/{self.name}/mint"
 
 
-def new_issuers() -> dict[str, OidcIssuer]:
-    """The two issuers every sandbox serves, each with a fresh RSA key."""
+def new_issuers(key: Callable[[str], rsa.RSAPrivateKey] | None = None) -> dict[str, OidcIssuer]:
+    """The two issuers every sandbox serves, each with its RSA key: `key(purpose)` (the sandbox's keystore,
+    which makes a key once per user and reuses it, as for the token-signing keys), else a fresh one."""
+    make = key or (lambda _purpose: new_key())
     return {
         i.name: i
         for i in (
-            OidcIssuer("github-actions", "github", False, new_signing_key(new_key())),
-            OidcIssuer("kubernetes", "kubernetes", True, new_signing_key(new_key())),
+            OidcIssuer("github-actions", "github", False, new_signing_key(make("issuer:github-actions"))),
+            OidcIssuer("kubernetes", "kubernetes", True, new_signing_key(make("issuer:kubernetes"))),
         )
     }
 

@@ -146,7 +146,7 @@ class SandboxState:
         self.delegated.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
-        self.oidc_issuers = new_issuers()
+        self.oidc_issuers = new_issuers(self._key)
         #: What Graph writes keep beside the apps: tenant settings, deleted items, replication lag.
         self.writes = WriteDirectory(scenario.tenants)
         for spec in scenario.tenants:

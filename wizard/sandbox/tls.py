@@ -54,9 +54,9 @@ def cert_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def _write(path: Path, data: bytes, *, private: bool) -> None:
+def _write(path: Path, data: bytes, *, private: bool, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data, private=private)
+    write_atomic(path, data, private=private, durable=durable)
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,10 @@ class AppCertificate:
 def make_app_certificate(
     subject: str, folder: Path, stem: str, *, key: rsa.RSAPrivateKey | None = None
 ) -> AppCertificate:
-    """Self-signed cert (with `key`, else a new one) written as key PEM, cert PEM, combined PEM and PFX."""
+    """Self-signed cert (with `key`, else a new one) written as key PEM, cert PEM, combined PEM and PFX.
+
+    The files belong to one sandbox run (its temporary folder, removed at stop): not flushed to disk.
+    """
     key, cert = build_certificate(
         subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(),
         days=365,
@@ -239,11 +242,11 @@ def make_app_certificate(
     )
     prints = thumbprints(cert)
     paths = {ext: folder / f"{stem}{ext}" for ext in (".key.pem", ".cert.pem", ".pem", ".pfx")}
-    _write(paths[".key.pem"], key_pem(key), private=True)
-    _write(paths[".cert.pem"], cert_pem(cert), private=False)
-    _write(paths[".pem"], key_pem(key) + cert_pem(cert), private=True)
+    _write(paths[".key.pem"], key_pem(key), private=True, durable=False)
+    _write(paths[".cert.pem"], cert_pem(cert), private=False, durable=False)
+    _write(paths[".pem"], key_pem(key) + cert_pem(cert), private=True, durable=False)
     pfx = pkcs12.serialize_key_and_certificates(stem.encode(), key, cert, None, serialization.NoEncryption())
-    _write(paths[".pfx"], pfx, private=True)
+    _write(paths[".pfx"], pfx, private=True, durable=False)
     return AppCertificate(
         cert=cert,
         key_path=str(paths[".key.pem"]),
