@@ -16,6 +16,7 @@ from wizard.sandbox.admin_consent import admin_consent
 from wizard.sandbox.authorize import authorize
 from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
 from wizard.sandbox.faults import FaultMiddleware, Faults
+from wizard.sandbox.graph_fic import ROUTES as FIC_ROUTES
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.token_endpoint import token_endpoint, token_endpoint_v1
@@ -55,6 +56,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         *keyvault.ROUTES,
         *sharepoint.ROUTES,
         *graph_writes.ROUTES,  # before Graph's catch-all
+        *FIC_ROUTES,
         *graph.ROUTES,
     ]
     app = Starlette(routes=routes)
