@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.errors import SecretSourceError
+from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
 from wizard.profile import Profile
 
@@ -98,8 +99,11 @@ def msal_federated_credential(profile: Profile, trace: Trace) -> tuple[dict[str,
     return {"client_assertion": reader}, f"federated token ({source_label(profile)})"
 
 
-def presented_claims(profile: Profile) -> dict[str, Any] | None:
-    """The external token's header and claims (no signature: not replayable), for the diagnosis' diff."""
+def presented_claims(
+    profile: Profile, *, check_issuer: tuple[HttpSettings, Trace] | None = None
+) -> dict[str, Any] | None:
+    """The external token's header and claims (no signature: not replayable), for the diagnosis' diff;
+    with `check_issuer`, also its issuer checked as Entra checks it (`issuer_check`)."""
     import jwt
 
     try:
@@ -108,4 +112,14 @@ def presented_claims(profile: Profile) -> dict[str, Any] | None:
         claims = jwt.decode(token, options={"verify_signature": False})
     except (SecretSourceError, jwt.PyJWTError):
         return None
-    return {"header": header, "claims": claims}
+    found: dict[str, Any] = {"header": header, "claims": claims}
+    if check_issuer is not None and isinstance(claims.get("iss"), str):
+        from wizard.federated import from_claims
+        from wizard.live.federated_issuer import check_issuer as run_check
+
+        settings, trace = check_issuer
+        trace.add_secret(token)
+        found["issuer_check"] = run_check(
+            from_claims(claims, header), token, settings=settings, trace=trace
+        ).to_dict()
+    return found
