@@ -131,7 +131,7 @@ def _check(sb: Sandbox, tmp_path: Path, token: str) -> tuple[int, dict[str, obje
     creds.write_text("[]")
     token_file = tmp_path / "t"
     token_file.write_text(token)
-    code, stdout, stderr = finish(
+    code, stdout, _ = finish(
         start(
             [
                 "fic",
