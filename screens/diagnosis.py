@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from screens.services import DoctorView
 from screens.state import GoTo, Step
 from screens.step import StepScreen
+from screens.widgets.fic_diff import fic_diff_table
 from screens.widgets.stepbar import StepBar
 
 if TYPE_CHECKING:
@@ -105,6 +106,9 @@ class DiagnosisScreen(StepScreen[GoTo]):
             yield Static(verdict, id="verdict", classes="ok" if r.ok else "fail", markup=False)
             for finding in r.findings:
                 yield Static(finding_rich(finding), classes=f"finding {finding.severity}")
+            if r.fic_diff:
+                yield Label("Federated credentials, claim by claim", classes="heading")
+                yield fic_diff_table(r.fic_diff)
             yield Label("API probe", classes="heading")
             yield Static(r.api_result or "Not called.", id="api-result", markup=False)
             yield Label("Token", classes="heading")

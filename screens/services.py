@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.federated.claim_table import ClaimRow
 from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
 
@@ -203,6 +204,8 @@ class DoctorView:
     token_summary: str = ""
     api_result: str = ""
     trace: tuple[TraceStep, ...] = field(default_factory=tuple)
+    #: The federated kind: each credential's iss, sub and aud against the presented token's.
+    fic_diff: tuple[ClaimRow, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -273,7 +276,15 @@ def run_doctor(
         token_summary=_token_summary(report.token),
         api_result=api,
         trace=tuple(_trace_step(e) for e in trace.events),
+        fic_diff=fic_diff_rows(report.evidence),
     )
+
+
+def fic_diff_rows(evidence: Any) -> tuple[ClaimRow, ...]:
+    from wizard.federated.claim_table import claim_rows, diff_from_evidence
+
+    result = diff_from_evidence(evidence.client_assertion, evidence.app_registration)
+    return tuple(claim_rows(result)) if result is not None and not result.matched else ()
 
 
 # --- export and import ---------------------------------------------------------------------------------

@@ -58,3 +58,20 @@ def test_a_good_token_passes_the_checks_and_gets_its_token(
         "key id",
         "signature",
     ]
+
+
+def test_the_claim_by_claim_diff_from_a_real_doctor_run(
+    sandbox: Sandbox, sandbox_http: httpx.Client, tmp_path: Path
+) -> None:
+    """What the TUI's diagnosis shows, from the evidence of a doctor run against the sandbox."""
+    from screens.services import fic_diff_rows
+
+    token_file = tmp_path / "token"
+    token_file.write_text(
+        mint(sandbox, sandbox_http, "github-actions", "repo:contoso/daemon:ref:refs/heads/main")
+    )
+    report = _doctor(sandbox, token_file)
+    rows = fic_diff_rows(report.evidence)
+    sub = next(r for r in rows if r.credential == "github-production" and r.claim == "sub")
+    assert sub.verdict.startswith("entity-type:") and sub.token.endswith("refs/heads/main")
+    assert next(r for r in rows if r.credential == "github-production" and r.claim == "iss").verdict == "same"
