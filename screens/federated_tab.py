@@ -34,7 +34,7 @@ ADVICE = (
 
 
 class FederatedPane(VerticalScroll):
-    """Issuer kind, subject parts, the predicted subject (live), issuer URL and token file."""
+    """Issuer kind, subject parts, the predicted subject (live), issuer URL, and the token's file or command."""
 
     DEFAULT_CSS = """
     FederatedPane .part { display: none; }
@@ -71,6 +71,12 @@ class FederatedPane(VerticalScroll):
             name="fic-token-file",
             value=self.profile.federated_token_file or "",
             hint="Re-read for every token request; empty: $AZURE_FEDERATED_TOKEN_FILE.",
+        )
+        yield Field(
+            "Or a command that prints the token",
+            name="fic-token-command",
+            value=self.profile.federated_token_command or "",
+            hint="Run for every token request, without a shell; e.g. a script that asks the CI runner.",
         )
         yield Static(ADVICE, classes="advice", markup=False)
 
@@ -129,12 +135,16 @@ class FederatedPane(VerticalScroll):
         if not issuer.startswith("https://"):
             return None, "The issuer URL must start with https://"
         token_file = self._value("fic-token-file").strip() or None
+        command = self._value("fic-token-command").strip() or None
+        if token_file and command:
+            return None, "Give the token file or the command, not both"
         return (
             self.profile.with_(
                 credential=CredentialKind.FEDERATED,
                 federated_issuer=issuer,
                 federated_subject=built.subject,
                 federated_token_file=token_file,
+                federated_token_command=command,
             ),
             "",
         )

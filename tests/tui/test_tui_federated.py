@@ -66,6 +66,12 @@ async def test_the_predicted_github_subject_follows_the_parts_as_typed() -> None
         assert result.profile.federated_subject == "repo:contoso@12/daemon@34:ref:refs/heads/main"
         assert result.profile.federated_issuer == "https://token.actions.githubusercontent.com"
         assert result.profile.federated_token_file == "/var/run/secrets/azure/tokens/azure-identity-token"
+        await _set(pilot, pane, "token-command", "get-token --audience api://AzureADTokenExchange")
+        assert app.screen.result() is None  # type: ignore[attr-defined]  # both sources: refused
+        await _set(pilot, pane, "token-file", "")
+        result = app.screen.result()  # type: ignore[attr-defined]
+        assert result.profile.federated_token_command == "get-token --audience api://AzureADTokenExchange"
+        assert result.profile.federated_token_file is None
 
 
 async def test_kubernetes_kind_asks_for_its_own_parts_and_refuses_bad_names() -> None:
