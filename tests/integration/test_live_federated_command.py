@@ -160,3 +160,11 @@ def test_cli_token_with_the_command_and_both_sources_refused(
     code = main(["token", *flags, "--federated-token-command", command, "--federated-token-file", "x"])
     _, err = capsys.readouterr()
     assert code == 2 and "not both" in err
+
+
+def test_a_token_on_stderr_is_masked_in_the_hint() -> None:
+    jwt_like = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vciJ9.c2lnbmF0dXJlLXBhcnQ"
+    code = f"import sys; sys.stderr.write('debug: {jwt_like}\\n'); sys.exit(1)"
+    with pytest.raises(SecretSourceError) as info:
+        run_token_command(shlex.join([sys.executable, "-c", code]), timeout=20)
+    assert jwt_like not in str(info.value.hint) and "debug:" in str(info.value.hint)
