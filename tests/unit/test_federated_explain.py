@@ -121,3 +121,17 @@ def test_decode_cli_json_has_the_external_section(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert out.startswith("External token for workload identity federation: GitHub Actions")
     assert token not in out
+
+
+def test_decode_from_an_unreadable_stdin_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by the reliability fuzzing (`decode -` under a closed stdin): exit 2 and a message, no traceback."""
+
+    class Closed:
+        def read(self, *_: object) -> str:
+            raise OSError("reading from stdin while output is captured")
+
+    monkeypatch.setattr("sys.stdin", Closed())
+    assert main(["decode", "-"]) == 2
+    assert "Cannot read the token from stdin" in capsys.readouterr().err

@@ -42,7 +42,12 @@ def register(sub: Any) -> None:
 
 def _read_token(arg: str) -> str:
     if arg == "-":
-        data = sys.stdin.read()
+        try:
+            data = sys.stdin.read()
+        except (OSError, ValueError):  # stdin closed or not readable (a detached job, a test's capture)
+            raise UsageError(
+                "Cannot read the token from stdin", hint="Pass the token as the argument."
+            ) from None
         if not data.strip():
             raise UsageError(
                 "No token on stdin", hint="Pipe the access token in, e.g. `... | daemon-wizard decode -`."
