@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -32,6 +34,9 @@ class StartScreen(StepScreen[StartResult]):
     """Choose a path; Enter on a choice (or ctrl+n) goes on."""
 
     STEP = Step.START
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+a", "audit", "Audit credentials", id="start.audit"),
+    ]
 
     def __init__(
         self,
@@ -104,6 +109,12 @@ class StartScreen(StepScreen[StartResult]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_next()
+
+    def action_audit(self) -> None:
+        """The tenant's credentials and their expiry (screens/audit.py), over the sandbox tenant."""
+        from screens.audit import AuditScreen
+
+        self.app.push_screen(AuditScreen())
 
     def action_back(self) -> None:
         """The first step has nothing before it."""

@@ -38,6 +38,8 @@ class LiveInput:
     warnings: tuple[str, ...] = ()
     #: The app's registration as the sandbox's admin sees it (None for a real tenant: the probe reads it).
     registration: Registration | None = None
+    #: Sandbox mode: the sandbox's `host:port`, where Microsoft service host names are connected.
+    connect_to: str | None = None
 
 
 def add_live_arguments(
@@ -123,13 +125,25 @@ def live_input(args: argparse.Namespace) -> Iterator[LiveInput]:
         elif args.secret_stdin or args.secret_file or os.environ.get(ENV_CLIENT_SECRET):
             secret, _ = read_secret(use_stdin=args.secret_stdin, file=args.secret_file)
         registration = sp.registration if profile.client_id == sp.profile.client_id else None
-        yield LiveInput(profile, secret, args.ca_file or sp.ca_file, False, registration=registration)
+        yield LiveInput(
+            profile,
+            secret,
+            args.ca_file or sp.ca_file,
+            False,
+            registration=registration,
+            connect_to=sp.sandbox.address,
+        )
 
 
 def settings_for(args: argparse.Namespace, given: LiveInput) -> HttpSettings:
     from wizard.live.http import HttpSettings
 
-    return HttpSettings.bounded(args.timeout, ca_file=given.ca_file, use_env_proxies=given.use_env_proxies)
+    return HttpSettings.bounded(
+        args.timeout,
+        ca_file=given.ca_file,
+        use_env_proxies=given.use_env_proxies,
+        connect_to=given.connect_to,
+    )
 
 
 def trace_for(args: argparse.Namespace, given: LiveInput) -> Trace:

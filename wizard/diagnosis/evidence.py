@@ -250,11 +250,12 @@ _API_ANSWERS: tuple[tuple[re.Pattern[str], int], ...] = (
             r"AuthorizationFailed|does not have authorization to perform action|ForbiddenByRbac|"
             r"Caller is not authorized to perform action on resource|does not have \w+ \w+ permission on key "
             r"vault|AuthorizationPermissionMismatch|Blocked by tenant configured AppOnly AccessPolicy|"
-            r"Access to OData is disabled",
+            r"Access to OData is disabled|is missing prv\w+ privilege|0x80072560",
             re.I,
         ),
         403,
     ),
+    (re.compile(r"PowerBINotAuthorizedException|API is not accessible for application", re.I), 401),
     (
         re.compile(
             r"Unsupported app only token|'(?:Send|Listen|Manage)' claim\(s\) (?:are|is) required", re.I

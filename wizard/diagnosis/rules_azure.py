@@ -54,7 +54,10 @@ _KV_POLICY = re.compile(
 )
 _KV_RBAC_ACTION = re.compile(r"action:\s*'([^']+)'", re.I)
 _KV_RBAC_RESOURCE = re.compile(r"resource:\s*'([^']+)'", re.I)
-_SB_CLAIM = re.compile(r"'(send|listen|manage)' claim\(s\) (?:are|is) required", re.I)
+_SB_CLAIM = re.compile(r"'(send|listen|manage)[^']*' claim\(s\) (?:are|is) required", re.I)
+_SB_RESOURCE = re.compile(r"resource: 'sb://([a-z0-9-]+)\.servicebus\.windows\.net/([^'/]+)", re.I)
+_PBI_GROUP = re.compile(r"/groups/([0-9a-f-]{36})", re.I)
+_DV_PRIVILEGE = re.compile(r"is missing (prv\w+) privilege", re.I)
 _READ_VERBS = ("get", "list", "read", "unwrap", "decrypt", "verify")
 
 _KV_ROLES = {
@@ -171,6 +174,13 @@ def _service_bus(s: Signals) -> Hit | None:
     product = "Azure Event Hubs" if hubs else "Azure Service Bus"
     role = f"{product} Data " + {"send": "Sender", "listen": "Receiver", "manage": "Owner"}[right]
     scope = "<namespace, queue, topic or event hub resource id>"
+    named = _SB_RESOURCE.search(s.api.text) or _SB_RESOURCE.search(s.error_text)
+    if named:
+        provider, kind = ("EventHub", "eventhubs") if hubs else ("ServiceBus", "queues")
+        scope = (
+            f"/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.{provider}/namespaces/"
+            f"{named.group(1)}/{kind}/{named.group(2)}"
+        )
     return Hit(
         API_SAYS + 5,
         explanation=f"{product} needs the `{right.capitalize()}` right, which an Entra token gets only from an "
@@ -198,6 +208,8 @@ def _rbac_inferred(s: Signals) -> Hit | None:
     )
     if service not in rbac or not refused or (s.claims is not None and not s.is_app_token):
         return None
+    if s.api_says("<code>authorizationfailure</code>", "errorcode: authorizationfailure"):
+        return None  # Storage's network rules (firewall, private endpoint) refused it before any role check
     read, write = {
         Service.ARM: ("Reader", "Contributor"),
         Service.KEY_VAULT: _KV_ROLES["secrets"],
@@ -221,6 +233,8 @@ def _rbac_inferred(s: Signals) -> Hit | None:
 @SERVICE_GRANT_MISSING.detector
 def _sql(s: Signals) -> Hit | None:
     text = s.api_text + " " + s.error_text
+    if "login failed for user ''" in text:
+        return None  # no principal at all: the driver got no usable token (packing), not a missing user
     if "token-identified principal" not in text and not (
         called_service(s) is Service.SQL and ("login failed for user" in text or "18456" in text)
     ):
@@ -229,7 +243,19 @@ def _sql(s: Signals) -> Hit | None:
     aud = s.claim_str("aud") or ""
     if re.search(r"database\.[a-z.]+/\.default", scopes) or re.fullmatch(r"https://database\.[a-z.]+", aud):
         return None  # the token's audience lacks SQL's trailing slash: scope-v1-trailing-slash comes first
-    name = "<app display name>"
+    reg = s.evidence.app_registration or {}
+    name = str(reg.get("displayName") or "<app display name>")
+    if "not currently configured to accept this token" in text:
+        return Hit(
+            API_SAYS,
+            explanation="Azure SQL refused the token itself: the logical server has no Microsoft Entra admin "
+            "(Entra authentication is not set up), or the token's audience is not SQL's "
+            "`https://database.windows.net/` (a scope without the double slash).",
+            fix="Set a Microsoft Entra admin on the server (`az sql server ad-admin create --resource-group <rg> "
+            "--server-name <server> --display-name <admin group> --object-id <its object id>`), ask for the "
+            "scope `https://database.windows.net//.default`, then as that admin in the database: "
+            f"`CREATE USER [{name}] FROM EXTERNAL PROVIDER; ALTER ROLE db_datareader ADD MEMBER [{name}];`.",
+        )
     return Hit(
         API_SAYS + 5,
         explanation="Azure SQL accepted the Entra token but has no database user for the app "
@@ -255,13 +281,47 @@ def _power_bi(s: Signals) -> Hit | None:
         or s.api.status in {401, 403}
     ):
         return None
+    if s.api_says("api is not accessible for application") or "/admin/" in (s.api.path or "").lower():
+        return Hit(
+            API_SAYS + 5,
+            explanation="Power BI's admin (read-only and scanner) APIs refuse this service principal: the admin "
+            "setting does not include it, or the app holds Power BI application permissions, which these APIs "
+            "refuse outright.",
+            fix='Fabric admin portal > Tenant settings > Admin API settings > "Service principals can access '
+            'read-only admin APIs" (a security group that contains the app); and remove every Power BI Service '
+            "permission from the app's API permissions (with admin consent revoked). Then acquire a new token.",
+        )
+    group = _PBI_GROUP.search(s.api.path or "")
+    where = f"workspace `{group.group(1)}`" if group else "the workspace"
     return Hit(
-        API_SAYS,
+        API_SAYS + (5 if s.api_says("powerbinotauthorizedexception") else 0),
         explanation="Power BI refuses service principals unless a Fabric/Power BI admin allows them, and sees "
-        "only the workspaces the app was added to.",
+        "only the workspaces the app was added to; the token itself is fine (Power BI tokens of service "
+        "principals carry no roles).",
         fix='Fabric admin portal > Tenant settings > Developer settings > "Service principals can use Fabric '
-        'APIs" (scoped to a security group that contains the app); then Workspace > Manage access > add the '
-        "app as Member or Contributor. Do not add Power BI API permissions that need admin consent.",
+        'APIs" (scoped to a security group that contains the app); then '
+        f"{where} > Manage access > add the app as Member or Contributor (or `POST https://api.powerbi.com/"
+        f'v1.0/myorg/groups/{group.group(1) if group else "<workspace id>"}/users` with `{{"identifier": '
+        f'"<service principal object id>", "principalType": "App", "groupUserAccessRight": "Member"}}`). '
+        "Do not add Power BI API permissions that need admin consent.",
+    )
+
+
+@SERVICE_GRANT_MISSING.detector
+def _dataverse_role(s: Signals) -> Hit | None:
+    """The application user exists but its security roles lack the privilege (Dataverse's 0x80040220)."""
+    missing = _DV_PRIVILEGE.search(s.api.text) or _DV_PRIVILEGE.search(s.error_text)
+    if not missing or not (s.api_says("type=8", "principal user") or s.says("type=8", "principal user")):
+        return None
+    if s.claims is not None and not s.is_app_token:
+        return None  # a person's own security roles: nothing to do with the app's registration
+    return Hit(
+        API_SAYS + 5,
+        explanation="Dataverse knows the app (its application user exists) but none of that user's security "
+        f"roles grants `{missing.group(1)}`.",
+        fix="Power Platform admin center > the environment > Settings > Users + permissions > Application "
+        "users > (the app) > Edit security roles: add a role with that privilege (a custom least-privileged "
+        "role, or Basic User for ordinary tables).",
     )
 
 

@@ -123,10 +123,23 @@ _MAIL_ROLES = (
 )
 
 
+def _exchange_fix(s: Signals) -> str:
+    found = re.search(r"/users/([^/?]+)/", s.api.path or "")
+    mailbox = found.group(1) if found else "<mailbox>"
+    app = s.client_id or "<client id>"
+    return (
+        f"In Exchange Online PowerShell: `Test-ApplicationAccessPolicy -Identity {mailbox} -AppId {app}` names "
+        "the policy that denies it; then add the mailbox to that policy's mail-enabled security group "
+        f"(`Add-DistributionGroupMember -Identity <policy group> -Member {mailbox}`), or for RBAC for "
+        f"Applications `Test-ServicePrincipalAuthorization -Identity {app} -Resource {mailbox}` and widen the "
+        "management scope. Changes take up to an hour to apply."
+    )
+
+
 @EXCHANGE_DENIED.detector
 def _exchange_policy(s: Signals) -> Hit | None:
     if s.api_says(*_EXO_POLICY_TEXT):
-        return Hit(API_SAYS + 8)
+        return Hit(API_SAYS + 8, fix=_exchange_fix(s))
     mail_call = bool(_MAIL_PATH.search(s.api.path)) or called_service(s) is Service.EXCHANGE
     if not mail_call or s.api.status != 403 or not s.roles:
         return None
@@ -136,6 +149,7 @@ def _exchange_policy(s: Signals) -> Hit | None:
         INFERRED + 12,
         explanation=f"The token holds {', '.join(s.roles)}, which allows mailbox access, yet Exchange refused "
         "this mailbox: an application access policy or an RBAC for Applications scope is the usual cause.",
+        fix=_exchange_fix(s),
     )
 
 

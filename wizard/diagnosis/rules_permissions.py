@@ -111,6 +111,17 @@ def rbac_api(s: Signals) -> KnownApi | None:
     return api if api is not None and api.rbac is not None else None
 
 
+#: APIs whose app-only tokens carry no `roles` by design: they keep their own grants (workspace access,
+#: application users), so a token without roles is not a missing permission there.
+_OWN_GRANTS = frozenset({"Power BI", "Microsoft Dynamics CRM"})
+
+
+def own_grants_api(s: Signals) -> bool:
+    aud = s.claim_str("aud")
+    api = known_api(aud) if aud else (api_for_url(s.api_url) if s.api_url else None)
+    return api is not None and api.name in _OWN_GRANTS
+
+
 def needed_permissions(s: Signals) -> tuple[str, ...] | None:
     if not s.api.url or not is_graph_call(s):
         return None
@@ -149,7 +160,7 @@ def _roles_missing(s: Signals) -> Hit | None:
             "common cause is an Application permission without admin consent." + _needed_text(s),
             fix=_consent_fix(s, ROLES_MISSING.fix),
         )
-    if s.roles is None or s.roles or not s.is_app_token or rbac_api(s) is not None:
+    if s.roles is None or s.roles or not s.is_app_token or rbac_api(s) is not None or own_grants_api(s):
         return None
     explanation = (
         "The token has no `roles` claim, so the API sees an app with no permissions." + _needed_text(s)

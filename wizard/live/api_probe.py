@@ -29,6 +29,7 @@ def _send(
 ) -> ApiResult:
     start = time.monotonic()
     headers = {"Authorization": f"Bearer {token.access_token.reveal()}", "Accept": "application/json"}
+    headers.update(service_headers(token))
     if content is not None:
         headers["Content-Type"] = "application/json"
         client.request(method, url, headers=headers, content=content.encode())
@@ -44,6 +45,18 @@ def _send(
         body=response.text,
         duration_ms=(time.monotonic() - start) * 1000,
     )
+
+
+#: Azure Storage takes Entra tokens only with a recent `x-ms-version`; its SDKs always send one.
+STORAGE_VERSION = "2025-01-05"
+
+
+def service_headers(token: TokenResult) -> dict[str, str]:
+    """Headers the service's own SDK would add, judged by the resource the token was asked for."""
+    resource = token.scope.strip().lower().removesuffix("/.default").rstrip("/")
+    if resource in {"https://storage.azure.com", "e406a681-f3d4-42a8-90b6-c2b029497af1"}:
+        return {"x-ms-version": STORAGE_VERSION}
+    return {}
 
 
 def _client(transport: TracingTransport) -> httpx.Client:

@@ -210,12 +210,14 @@ def run_doctor(
     cancel: threading.Event | None = None,
     registration: Registration | None = None,
     clock: Clock = SYSTEM_CLOCK,
+    connect_to: str | None = None,
 ) -> DoctorReport:
     """Run every step in a worker thread; return a report within `options.timeout` (plus a second).
 
     `registration` is the app's registration as read elsewhere (the sandbox's admin view, a signed-in admin):
     the probe reads it too when the token may, and the one it reads wins. `clock` is what the time bound and
-    the retry waits go by (tests pass one that records the waits).
+    the retry waits go by (tests pass one that records the waits). `connect_to` (sandbox mode) is where
+    Microsoft service host names are connected (wizard.service_hosts).
     """
     opts = options or DoctorOptions()
     trace = trace or Trace()
@@ -223,7 +225,7 @@ def run_doctor(
         trace.add_secret(secret.reveal())
     _load_libraries(profile, opts)
     settings = HttpSettings.bounded(
-        opts.timeout, ca_file=ca_file, use_env_proxies=use_env_proxies, clock=clock
+        opts.timeout, ca_file=ca_file, use_env_proxies=use_env_proxies, clock=clock, connect_to=connect_to
     )
     report = DoctorReport(
         verdict="fail",

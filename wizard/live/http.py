@@ -105,6 +105,9 @@ class HttpSettings:
     max_retries: int = 2
     max_retry_wait: float = 5.0
     deadline: Deadline = field(default_factory=lambda: Deadline(60.0))
+    #: Sandbox mode: `host:port` where Microsoft service host names (wizard.service_hosts) are connected,
+    #: TLS and Host still naming the real host; None connects every host as DNS says.
+    connect_to: str | None = None
 
     @classmethod
     def bounded(cls, timeout: float, *, clock: Clock = SYSTEM_CLOCK, **kwargs: Any) -> HttpSettings:

@@ -15,6 +15,7 @@ from wizard.errors import NetworkError
 from wizard.live.http import HttpSettings, _is_json, ssl_context
 from wizard.live.netmap import RETRYABLE, classify, not_json, service_error
 from wizard.live.trace import Trace
+from wizard.service_hosts import is_routed
 
 if TYPE_CHECKING:
     import httpx
@@ -94,6 +95,22 @@ class _Tracing:
         return None
 
 
+def connected(request: httpx.Request, settings: HttpSettings) -> httpx.Request:
+    """The request to send: in sandbox mode, one for a Microsoft service's host goes to the sandbox's
+    address, with TLS (SNI and certificate check) and the Host header still naming the real host."""
+    target = settings.connect_to
+    if not target or not is_routed(request.url.host):
+        return request
+    import httpx
+
+    host, _, port = target.rpartition(":")
+    url = request.url.copy_with(host=host.strip("[]"), port=int(port))
+    extensions = {**request.extensions, "sni_hostname": request.url.host}
+    return httpx.Request(
+        request.method, url, headers=request.headers, stream=request.stream, extensions=extensions
+    )
+
+
 class TracingTransport:
     """A sync httpx transport that traces, retries on Retry-After and raises typed errors.
 
@@ -132,7 +149,7 @@ class TracingTransport:
             self._t.timeout_ext(request)
             start = time.monotonic()
             try:
-                response = self._transport(request).handle_request(request)
+                response = self._transport(request).handle_request(connected(request, self._t.settings))
                 response.read()
             except httpx.HTTPError as exc:
                 raise self._t.fail(request, exc, start, attempt) from None
@@ -194,7 +211,8 @@ class AsyncTracingTransport:
             self._t.timeout_ext(request)
             start = time.monotonic()
             try:
-                response = await self._transport(request).handle_async_request(request)
+                sent = connected(request, self._t.settings)
+                response = await self._transport(request).handle_async_request(sent)
                 await response.aread()
             except httpx.HTTPError as exc:
                 raise self._t.fail(request, exc, start, attempt) from None

@@ -3,10 +3,13 @@ SharePoint sites and directory roles of service principals (the scenario's `[ten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.service_grants import ServiceGrants, services_from_dict
+from wizard.sandbox.service_grants import str_list as _strs
+from wizard.sandbox.service_grants import table_list as _tables
 
 #: Built-in roles the imitations know, with the actions they allow (prefix `*` = every action).
 ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -16,9 +19,21 @@ ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
     "Key Vault Administrator": ("Microsoft.KeyVault/vaults/*",),
     "Key Vault Secrets Officer": ("Microsoft.KeyVault/vaults/secrets/*",),
     "Key Vault Secrets User": ("Microsoft.KeyVault/vaults/secrets/getSecret/action",),
+    "Storage Blob Data Reader": ("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",),
+    "Storage Blob Data Contributor": ("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/*",),
+    "Azure Service Bus Data Sender": ("Microsoft.ServiceBus/namespaces/messages/send/action",),
+    "Azure Service Bus Data Receiver": ("Microsoft.ServiceBus/namespaces/messages/receive/action",),
+    "Azure Service Bus Data Owner": ("Microsoft.ServiceBus/*",),
+    "Azure Event Hubs Data Sender": ("Microsoft.EventHub/namespaces/messages/send/action",),
+    "Azure Event Hubs Data Receiver": ("Microsoft.EventHub/namespaces/messages/receive/action",),
+    "Azure Event Hubs Data Owner": ("Microsoft.EventHub/*",),
 }
-#: Data actions are granted only by data roles (Owner on a vault does not read its secrets).
-DATA_ROLES = frozenset({"Key Vault Administrator", "Key Vault Secrets Officer", "Key Vault Secrets User"})
+#: Data actions are granted only by data roles (Owner on a vault does not read its secrets, Contributor on a
+#: storage account does not read its blobs).
+DATA_ROLES = frozenset(
+    {"Key Vault Administrator", "Key Vault Secrets Officer", "Key Vault Secrets User"}
+    | {r for r in ROLE_ACTIONS if " Data " in r}
+)
 #: Directory roles a service principal may hold, with their template ids.
 DIRECTORY_ROLES: dict[str, str] = {
     "User Administrator": "fe930be7-5e62-47db-91af-98c3a49a38b1",
@@ -100,6 +115,8 @@ class AzureSpec:
     sharepoint_sites: tuple[str, ...] = ()
     directory_roles: tuple[DirectoryRoleSpec, ...] = ()
     probes: tuple[ProbeSpec, ...] = ()
+    #: Storage, messaging, Power BI, Dataverse and Exchange grants (wizard.sandbox.service_grants).
+    services: ServiceGrants = field(default_factory=ServiceGrants)
 
     def probe(self, app: str) -> ProbeSpec | None:
         return next((p for p in self.probes if p.app == app), None)
@@ -137,20 +154,6 @@ def _matches(pattern: str, action: str) -> bool:
     if p.startswith("*/"):
         return a.endswith(p[1:])
     return a == p or (p.endswith("/*") and a.startswith(p[:-1]))
-
-
-def _strs(d: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    value = d.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise ConfigFileError(f"{where}: '{key}' must be a list of strings")
-    return tuple(value)
-
-
-def _tables(d: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
-    value = d.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise ConfigFileError(f"{where}: '{key}' must be a list of tables")
-    return value
 
 
 def _field(d: dict[str, Any], key: str, where: str) -> str:
@@ -231,4 +234,5 @@ def azure_from_dict(d: object, where: str, apps: set[str]) -> AzureSpec:
         role_assignments=tuple(assignments),
         sharepoint_sites=_strs(d, "sharepoint_sites", where),
         directory_roles=tuple(directory),
+        services=services_from_dict(d.get("services"), where, apps),
     )

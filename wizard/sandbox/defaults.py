@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wizard.sandbox.defaults_azure import azure_apps, contoso_azure
+from wizard.sandbox.defaults_services import service_apps
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
     APPLICATION_DEVELOPER,
@@ -234,6 +235,7 @@ def _contoso() -> TenantSpec:
             consented=True,
         ),
         *azure_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
+        *service_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
         _app(
             p,
             22,

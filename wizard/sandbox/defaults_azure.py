@@ -15,6 +15,7 @@ from wizard.sandbox.azure_spec import (
     SecretSpec,
     VaultSpec,
 )
+from wizard.sandbox.defaults_services import service_grants, service_probes, service_role_assignments
 from wizard.sandbox.scenario import CERTIFICATE, GRAPH_NAME, AppSpec, Permission
 
 SUBSCRIPTION = "5f4e3d2c-0c0a-4000-8000-00000000a2b0"
@@ -110,8 +111,10 @@ def contoso_azure() -> AzureSpec:
                 "kv-rbac-daemon-no-role", "Reader", f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-daemons"
             ),
             RoleAssignmentSpec("arm-daemon", "Reader", f"/subscriptions/{SUBSCRIPTION}"),
+            *service_role_assignments(SUBSCRIPTION),
         ),
         sharepoint_sites=(SITE,),
         directory_roles=(DirectoryRoleSpec("pwreset-admin-daemon", "User Administrator"),),
-        probes=_probes(),
+        probes=(*_probes(), *service_probes()),
+        services=service_grants(),
     )

@@ -4,9 +4,13 @@ Entra issues app-only tokens for them without app roles: these services authoris
 own grants), not by the token's `roles`. Their tokens are v1 (`iss` https://sts.windows.net/<tid>/) and carry
 the audience in the form it was asked for: `https://management.core.windows.net/` keeps its slash,
 `https://vault.azure.net` has none, and SQL's `https://database.windows.net//.default` gives the slash form.
+Power BI, Dataverse (one audience per environment, `https://<org>.crm.dynamics.com`) and Exchange Online are
+there too: Power BI and Dataverse authorise by their own grants, not by Entra app roles.
 """
 
 from __future__ import annotations
+
+import re
 
 from wizard.sandbox.scenario import ApiSpec
 
@@ -57,7 +61,34 @@ COSMOS = _api(
     "azure-cosmos-db", "a232010e-820c-4083-83bb-3ace5fc29d0b", "Azure Cosmos DB", "https://cosmos.azure.com"
 )
 
-FIRST_PARTY_APIS: tuple[ApiSpec, ...] = (ARM, KEY_VAULT, STORAGE, SQL, SERVICE_BUS, EVENT_HUBS, COSMOS)
+POWER_BI = _api(
+    "power-bi",
+    "00000009-0000-0000-c000-000000000000",
+    "Power BI Service",
+    "https://analysis.windows.net/powerbi/api",
+)
+#: Dataverse answers to each environment's own URL (`https://<org>.crm.dynamics.com`), like SharePoint.
+DYNAMICS = _api("dataverse", "00000007-0000-0000-c000-000000000000", "Dataverse", "https://crm.dynamics.com")
+EXCHANGE = _api(
+    "exchange-online",
+    "00000002-0000-0ff1-ce00-000000000000",
+    "Office 365 Exchange Online",
+    "https://outlook.office365.com",
+)
+
+FIRST_PARTY_APIS: tuple[ApiSpec, ...] = (
+    ARM,
+    KEY_VAULT,
+    STORAGE,
+    SQL,
+    SERVICE_BUS,
+    EVENT_HUBS,
+    COSMOS,
+    POWER_BI,
+    DYNAMICS,
+    EXCHANGE,
+)
+_DATAVERSE_ORG = re.compile(r"https://[a-z0-9-]+\.crm\d*\.dynamics\.com", re.I)
 
 #: Every identifier (servicePrincipalNames) each resource answers to, trailing slash ignored.
 _NAMES: dict[str, tuple[str, ...]] = {
@@ -72,6 +103,9 @@ _NAMES: dict[str, tuple[str, ...]] = {
     SERVICE_BUS.app_id: ("https://servicebus.azure.net",),
     EVENT_HUBS.app_id: ("https://eventhubs.azure.net",),
     COSMOS.app_id: ("https://cosmos.azure.com",),
+    POWER_BI.app_id: ("https://analysis.windows.net/powerbi/api",),
+    DYNAMICS.app_id: (),
+    EXCHANGE.app_id: ("https://outlook.office365.com", "https://outlook.office.com"),
 }
 
 
@@ -81,7 +115,7 @@ def first_party_api(resource: str) -> ApiSpec | None:
     for api in FIRST_PARTY_APIS:
         if r == api.app_id or r in (n.rstrip("/") for n in _NAMES[api.app_id]):
             return api
-    return None
+    return DYNAMICS if _DATAVERSE_ORG.fullmatch(r) else None
 
 
 def is_first_party(api: ApiSpec) -> bool:

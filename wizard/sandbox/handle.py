@@ -53,6 +53,11 @@ class SandboxHandle:
         return self._sandbox.base_url
 
     @property
+    def address(self) -> str:
+        """`host:port` of the sandbox: where a client connects Microsoft service host names."""
+        return self._sandbox.address
+
+    @property
     def graph_base_url(self) -> str:
         return self._sandbox.graph_base_url
 

@@ -19,6 +19,7 @@ from wizard.errors import ConnectError, UsageError
 from wizard.sandbox.app import build_app
 from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
+from wizard.sandbox.host_routes import CERT_NAMES
 from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
 from wizard.sandbox.oidc_issuers import describe_issuers, find_issuer, mint_token
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
@@ -138,7 +139,8 @@ class Sandbox:
         keys = KeyStore(root / "sandbox")  # RSA keys made once per user, reused: the slow part of a start
         self._ca_file = str(ca.cert_path)
         names = [self.host, "localhost", "127.0.0.1", "::1", *self.hostnames]
-        server_pem = server_cert(ca, names, keys)
+        # The Microsoft service host names a client in sandbox mode connects here (wizard.sandbox.host_routes).
+        server_pem = server_cert(ca, [*names, *CERT_NAMES], keys)
         self._workdir = Path(tempfile.mkdtemp(prefix="daemon-wizard-sandbox-"))
         self._state = SandboxState(self.scenario, credentials_dir=self._workdir / "credentials", keys=keys)
         known: set[str] = set()
@@ -242,6 +244,12 @@ class Sandbox:
         """`<base_url>/<tenant>` for a tenant id, domain or scenario name."""
         found = self._tenant(tenant)
         return f"{self.base_url}/{found.spec.id if found and found.spec.name == tenant else tenant}"
+
+    @property
+    def address(self) -> str:
+        """`host:port` the sandbox listens on: where a client connects the routed host names."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
     @property
     def graph_base_url(self) -> str:

@@ -44,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
             use_env_proxies=given.use_env_proxies,
             trace=trace_for(args, given),
             registration=given.registration,
+            connect_to=given.connect_to,
         )
     if args.json:
         emit_json(report.to_dict(verbose=args.verbose))
