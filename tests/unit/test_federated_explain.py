@@ -135,3 +135,8 @@ def test_decode_from_an_unreadable_stdin_is_a_usage_error(
     monkeypatch.setattr("sys.stdin", Closed())
     assert main(["decode", "-"]) == 2
     assert "Cannot read the token from stdin" in capsys.readouterr().err
+
+
+def test_an_impossible_expiry_is_no_lifetime_rather_than_a_crash() -> None:
+    ex = explain_external({"iss": "https://x", "sub": "s", "exp": 10**400}, now=NOW)
+    assert ex.token.expires_at is None and "no expiry" in ex.lifetime
