@@ -36,6 +36,8 @@ class StartScreen(StepScreen[StartResult]):
     STEP = Step.START
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+a", "audit", "Audit credentials", id="start.audit"),
+        #: The customers view of a multi-tenant daemon (screens.customers); off the footer, in the palette.
+        Binding("ctrl+l", "customers", "Customers (multi-tenant)", id="start.customers", show=False),
     ]
 
     def __init__(
@@ -109,6 +111,12 @@ class StartScreen(StepScreen[StartResult]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_next()
+
+    def action_customers(self) -> None:
+        """The customer tenants of a multi-tenant daemon's saved profile (screens/customers.py)."""
+        from screens.customers import CustomersScreen
+
+        self.app.push_screen(CustomersScreen())
 
     def action_audit(self) -> None:
         """The tenant's credentials and their expiry (screens/audit.py), over the sandbox tenant."""

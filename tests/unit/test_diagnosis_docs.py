@@ -36,11 +36,12 @@ NOT_YET_RULES = {
     "policy-blocks-secret",
     "unique-name-taken",
     "identifier-uri-not-verified",
-    "customer-consent-missing",
-    "app-not-multi-tenant",
-    "customer-reconsent-needed",
-    "customer-consent-revoked",
 }
+
+
+#: Codes an issue asked for beyond the reference table (issue 18: "the home tenant used by mistake as the
+#: authority for a customer's data" has no reference code).
+ADDED_BY_ISSUES = {"home-tenant-authority"}
 
 
 def test_rules_cover_the_reference_codes_and_only_add_network_ones() -> None:
@@ -53,7 +54,7 @@ def test_rules_cover_the_reference_codes_and_only_add_network_ones() -> None:
     assert missing <= NOT_YET_RULES, f"reference codes without a rule: {sorted(missing - NOT_YET_RULES)}"
     assert reference >= NOT_YET_RULES, sorted(NOT_YET_RULES - reference)
     assert not NOT_YET_RULES & codes, f"landed, take out of NOT_YET_RULES: {sorted(NOT_YET_RULES & codes)}"
-    added = {r.code: r.section for r in RULES if r.code not in reference}
+    added = {r.code: r.section for r in RULES if r.code not in reference and r.code not in ADDED_BY_ISSUES}
     assert set(added.values()) <= {"Network and client"}, added
     assert "ok" in codes
     assert "roles-missing" in codes

@@ -95,6 +95,7 @@ def test_default_scenario_names_are_stable() -> None:
     assert {t.name: t.type for t in default_scenario().tenants} == {
         "contoso": "workforce",
         "fabrikamext": "external",
+        "northwind": "workforce",
     }
 
 

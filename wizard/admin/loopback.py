@@ -17,7 +17,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def _answer(self, fields: dict[str, str]) -> None:
-        if "code" not in fields and "error" not in fields:
+        if not any(key in fields for key in self.server.answer_keys):
             self.send_response(404)
             self.end_headers()
             return
@@ -25,7 +25,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(_DONE)
+        self.wfile.write(self.server.page)
         self.server.deliver(fields)
 
     def do_GET(self) -> None:
@@ -43,8 +43,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, port: int, answer_keys: tuple[str, ...], page: bytes) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.answer_keys = answer_keys
+        self.page = page
         self.answer: dict[str, str] | None = None
         self.arrived = threading.Event()
 
@@ -55,10 +57,15 @@ class _Server(ThreadingHTTPServer):
 
 
 class LoopbackReceiver:
-    """Serve on 127.0.0.1 (redirect URI http://localhost:<port>) until the answer or the end of `wait`."""
+    """Serve on 127.0.0.1 (redirect URI http://localhost:<port>) until the answer or the end of `wait`.
 
-    def __init__(self) -> None:
-        self._server = _Server()
+    The answer is the first request carrying one of `answer_keys` (a sign-in's code or error; an admin
+    consent's admin_consent or error); `page` is what the browser shows then."""
+
+    def __init__(
+        self, *, port: int = 0, answer_keys: tuple[str, ...] = ("code", "error"), page: bytes = _DONE
+    ) -> None:
+        self._server = _Server(port, answer_keys, page)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="loopback-redirect", daemon=True
         )

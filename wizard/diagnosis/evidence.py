@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from wizard.diagnosis.evidence_customer import CustomerEvidence, customer_evidence
+
 
 @dataclass(frozen=True)
 class ConfigEvidence:
@@ -88,6 +90,8 @@ class Evidence:
     app_registration: dict[str, Any] | None = None
     service_principal: dict[str, Any] | None = None
     client_assertion: object = None
+    #: A multi-tenant daemon checked in a customer's tenant (wizard.customers); None otherwise.
+    customer: CustomerEvidence | None = None
     now: float = field(default_factory=time.time)
     #: False when `now` was not in the evidence (the wall clock is used; claims may be from long ago).
     now_given: bool = False
@@ -111,6 +115,7 @@ class Evidence:
             "app_registration": self.app_registration,
             "service_principal": self.service_principal,
             "client_assertion": self.client_assertion,
+            "customer": self.customer.to_dict() if self.customer is not None else None,
             "now": int(self.now) if self.now_given else None,
         }
         return {k: v for k, v in parts.items() if v is not None}
@@ -328,6 +333,7 @@ def parse_evidence(value: object) -> Evidence:
         app_registration=_dict(data.get("app_registration")),
         service_principal=_dict(data.get("service_principal")),
         client_assertion=data.get("client_assertion"),
+        customer=customer_evidence(_dict(data.get("customer"))),
         now=_now(data.get("now")),
         now_given=_now(data.get("now"), default=-1.0) >= 0,
         oddities=tuple(oddities),

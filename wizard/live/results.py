@@ -115,6 +115,7 @@ class Registration:
         "id",
         "appId",
         "displayName",
+        "signInAudience",
         "requiredResourceAccess",
         "passwordCredentials",
         "keyCredentials",

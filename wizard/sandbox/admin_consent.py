@@ -8,6 +8,7 @@ from urllib.parse import urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from wizard.sandbox import customer_consent
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.scenario import APPLICATION
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -93,6 +94,10 @@ async def admin_consent(request: Request) -> Response:
         params.update({k: v for k, v in form.items() if isinstance(v, str)})
     try:
         client_id = params.get("client_id", "")
+        if params.get("ctx") or (
+            client_id and customer_consent.takes(state, request.path_params["tenant"], client_id)
+        ):
+            return await customer_consent.customer_consent(request, params)  # a customer's admin, or /common
         if not client_id:
             raise E.missing_parameter("client_id")
         tenant, app = _consenting_tenant(state, request.path_params["tenant"], client_id)

@@ -11,13 +11,26 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
-from wizard.sandbox import azure_rm, discovery, graph, graph_writes, keyvault, oidc_issuers, sharepoint, todo
+from wizard.sandbox import (
+    azure_rm,
+    discovery,
+    graph,
+    graph_credentials,
+    graph_write_apps,
+    graph_write_sps,
+    graph_writes,
+    keyvault,
+    oidc_issuers,
+    sharepoint,
+    todo,
+)
 from wizard.sandbox.admin_consent import admin_consent
 from wizard.sandbox.authorize import authorize
 from wizard.sandbox.beyond_routes import BEYOND_ROUTES
 from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
 from wizard.sandbox.faults import FaultMiddleware, Faults
 from wizard.sandbox.graph_fic import ROUTES as FIC_ROUTES
+from wizard.sandbox.graph_write_common import ReplicationLag
 from wizard.sandbox.host_routes import HostRouter
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
 from wizard.sandbox.state import SandboxState
@@ -60,6 +73,9 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         *BEYOND_ROUTES,  # Storage, messaging, Power BI, Dataverse, Graph mail: before Graph's catch-all
         *graph_writes.ROUTES,  # before Graph's catch-all
         *FIC_ROUTES,
+        *graph_credentials.ROUTES,
+        *graph_write_apps.ROUTES,
+        *graph_write_sps.ROUTES,
         *graph.ROUTES,
     ]
     app = Starlette(routes=routes)
@@ -67,4 +83,4 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
     app.state.todo_store = todo.TodoStore()
     app.state.known_hosts = known_hosts
     app.state.paging_key = secrets.token_bytes(16)  # binds Graph's $skiptoken to this sandbox
-    return HostRouter(RequestLogMiddleware(FaultMiddleware(app, faults), log))
+    return HostRouter(RequestLogMiddleware(FaultMiddleware(ReplicationLag(app, state), faults), log))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wizard.sandbox.defaults_azure import azure_apps, contoso_azure
+from wizard.sandbox.defaults_customers import isv_apps, northwind
 from wizard.sandbox.defaults_services import service_apps
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
@@ -246,6 +247,7 @@ def _contoso() -> TenantSpec:
             consented=True,
             federated_credentials=FEDERATED_DAEMON_FICS,
         ),
+        *isv_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
     )
     return TenantSpec(
         name="contoso",
@@ -320,7 +322,7 @@ def _fabrikam() -> TenantSpec:
 
 def default_scenario() -> Scenario:
     """Stable names and ids; secrets and certificates are generated per run."""
-    return Scenario(tenants=(_contoso(), _fabrikam()))
+    return Scenario(tenants=(_contoso(), _fabrikam(), northwind()))
 
 
 def resolve_scenario(value: str | None) -> Scenario:

@@ -109,7 +109,8 @@ def authenticate(request: Request) -> Caller | JSONResponse:
     tenant = state.tenant(str(claims.get("tid", "")))
     if tenant is None:
         return graph_error(request, 401, "InvalidAuthenticationToken", _MESSAGES["issuer"])
-    app = tenant.apps.get(str(claims.get("appid", "")).lower())
+    appid = str(claims.get("appid", "")).lower()
+    app = tenant.apps.get(appid) or tenant.guests.get(appid)
     return Caller(tenant, app, claims)
 
 
@@ -127,21 +128,29 @@ def throttled(request: Request, caller: Caller) -> int | None:
     return throttle.admit(caller.tenant.spec.id, spec)
 
 
+def admit(request: Request) -> Caller | Response:
+    """The caller of a Graph request, or the 401 (bad token) or 429 (throttled) Graph answers instead."""
+    caller = authenticate(request)
+    if isinstance(caller, Response):
+        return caller
+    wait = throttled(request, caller)
+    if wait is not None:
+        response = graph_error(
+            request, 429, "TooManyRequests", "Too many requests. Retry after the time given."
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    return caller
+
+
 def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Handler], Route]:
     """Wrap a handler with token validation and, when `needs` is set, a roles check (403 otherwise)."""
 
     def wrap(handler: Handler) -> Route:
         async def endpoint(request: Request) -> Response:
-            caller = authenticate(request)
+            caller = admit(request)
             if isinstance(caller, Response):
                 return caller
-            wait = throttled(request, caller)
-            if wait is not None:
-                response = graph_error(
-                    request, 429, "TooManyRequests", "Too many requests. Retry after the time given."
-                )
-                response.headers["Retry-After"] = str(wait)
-                return response
             if needs is not None and not caller.allowed(needs):
                 return graph_error(
                     request,

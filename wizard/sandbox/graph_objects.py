@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 
 from wizard.sandbox.large_tenant import GeneratedTenant, generated
-from wizard.sandbox.scenario import APPLICATION, GRAPH_API, ApiSpec, UserSpec
+from wizard.sandbox.scenario import APPLICATION, ApiSpec, UserSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
         "displayName": app.spec.display_name,
         "uniqueName": None,  # Graph's alternate key; null until an upsert sets it
         "createdDateTime": _CREATED,
-        "signInAudience": "AzureADMyOrg",
+        "signInAudience": app.spec.sign_in_audience,
         "identifierUris": [],
         "appRoles": [],
         "requiredResourceAccess": _required_resource_access(tenant, app),
@@ -112,7 +112,7 @@ def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
         "keyCredentials": [
             {
                 "customKeyIdentifier": k.certificate.thumbprint_sha1,
-                "displayName": k.certificate.cert.subject.rfc4514_string(),
+                "displayName": k.display_name or k.certificate.cert.subject.rfc4514_string(),
                 "endDateTime": iso(k.certificate.end),
                 "key": None,
                 "keyId": k.key_id,
@@ -122,6 +122,7 @@ def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
             }
             for k in app.certificates
         ],
+        **app.extra,  # what Graph writes set (wizard.sandbox.graph_write_apps)
     }
 
 
@@ -211,7 +212,9 @@ def all_service_principals(request: Request, tenant: TenantState) -> list[dict[s
     with request.app.state.sandbox_state.lock:
         apps = [_app_service_principal(a) for a in tenant.apps.values() if a.has_service_principal]
     extra = list(generated_of(tenant).service_principals)
-    return [_api_service_principal(api) for api in tenant.apis()] + apps + extra
+    apis = [_api_service_principal(api) for api in tenant.apis()]
+    shown = {sp["appId"].lower() for sp in apis}  # an app that exposes an API is listed once, as the API
+    return apis + [sp for sp in apps if sp["appId"].lower() not in shown] + extra
 
 
 def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] | None:
@@ -226,7 +229,7 @@ def find_service_principal(tenant: TenantState, app_id: str) -> dict[str, Any] |
 
 
 def assignments(state: SandboxState, tenant: TenantState, app: AppState) -> list[dict[str, Any]]:
-    apis = {a.app_id: a for a in (GRAPH_API, *tenant.spec.apis)}
+    apis = {a.app_id: a for a in tenant.apis()}
     with state.lock:
         rows = list(app.assignments)
     out = []

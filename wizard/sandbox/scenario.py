@@ -12,6 +12,7 @@ from typing import Any
 from wizard.errors import ConfigFileError
 from wizard.sandbox.azure_spec import AzureSpec, azure_from_dict
 from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
+from wizard.sandbox.graph_policy import WriteSpec, write_spec
 from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spec, throttle_spec
 
 if sys.version_info >= (3, 11):
@@ -104,6 +105,8 @@ class AppSpec:
     federated_credentials: tuple[FederatedCredentialSpec, ...] = ()
     #: Object IDs of the users who own the registration (GET /applications/{id}/owners).
     owners: tuple[str, ...] = ()
+    #: Who may use it: AzureADMyOrg (single tenant) or AzureADMultipleOrgs (customers consent in their tenant).
+    sign_in_audience: str = "AzureADMyOrg"
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,8 @@ class TenantSpec:
     #: Generated app registrations (a large tenant) and Graph throttling, see large_tenant.
     generate: GenerateSpec = field(default_factory=GenerateSpec)
     throttle: ThrottleSpec = field(default_factory=ThrottleSpec)
+    #: What Graph writes obey: app registration by users, secret policy, replication lag (graph_policy).
+    writes: WriteSpec = field(default_factory=WriteSpec)
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,16 @@ GRAPH_API = ApiSpec(
         ),
         AppRole("Mail.Send", "b633e1c5-b582-4048-a93e-9f11b44c7e96", "Send mail as any user"),
         AppRole("Mail.Read", "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "Read mail in all mailboxes"),
+        AppRole(
+            "Application.ReadWrite.OwnedBy",
+            "18a4783c-866b-4cc7-a460-3d5e5662c884",
+            "Manage apps that this app creates or owns",
+        ),
+        AppRole(
+            "AppRoleAssignment.ReadWrite.All",
+            "06b708a9-e830-4db3-a914-8e69da51d44f",
+            "Manage app permission grants and app role assignments",
+        ),
     ),
     delegated_scopes=(
         AppRole("User.Read", "e1fe6dd8-ba31-4d61-89e7-88639da4683d", "Sign in and read user profile"),
@@ -276,7 +291,18 @@ def _app(d: dict[str, Any], where: str) -> AppSpec:
         service_principal=_bool(d, "service_principal", where, True),
         federated_credentials=tuple(_fic(f, where) for f in _list(d, "federated_credentials", where)),
         owners=_strings(d, "owners", where),
+        sign_in_audience=_audience(d, where),
     )
+
+
+SIGN_IN_AUDIENCES = ("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount")
+
+
+def _audience(d: dict[str, Any], where: str) -> str:
+    value = _str(d, "sign_in_audience", where, SIGN_IN_AUDIENCES[0])
+    if value not in SIGN_IN_AUDIENCES:
+        raise ConfigFileError(f"{where}: sign_in_audience must be one of {', '.join(SIGN_IN_AUDIENCES)}")
+    return value
 
 
 def _fic(d: dict[str, Any], where: str) -> FederatedCredentialSpec:
@@ -366,6 +392,7 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
                 azure=azure_from_dict(t.get("azure"), where, {a.name for a in apps}),
                 generate=generate_spec(t, where),
                 throttle=throttle_spec(t, where),
+                writes=write_spec(t, where),
             )
         )
     if not tenants:

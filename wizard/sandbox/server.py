@@ -68,6 +68,7 @@ class SandboxApp:
     thumbprint_sha256: str | None = None
     #: The app's federated identity credentials, issuers resolved against the sandbox's base URL.
     federated_credentials: tuple[dict[str, Any], ...] = ()
+    sign_in_audience: str = "AzureADMyOrg"
 
     def to_dict(self, *, show_secrets: bool = True) -> dict[str, Any]:
         secret = self.secret if show_secrets or self.secret is None else mask(self.secret)
@@ -92,6 +93,7 @@ class SandboxApp:
                 "thumbprint_sha256": self.thumbprint_sha256,
             },
             "federated_credentials": [dict(f) for f in self.federated_credentials],
+            "sign_in_audience": self.sign_in_audience,
         }
 
 
@@ -106,6 +108,9 @@ class Sandbox:
         hostnames: tuple[str, ...] | list[str] = (),
         data_dir: str | Path | None = None,
         header_timeout: float = HEADER_TIMEOUT,
+        state_path: str | Path | None = None,
+        replication_lag: int | None = None,
+        token_lag: int | None = None,
     ) -> None:
         # A path (or "default") is accepted too, as `--sandbox [SCENARIO]` gives it.
         self.scenario = (
@@ -118,6 +123,12 @@ class Sandbox:
         self.hostnames = tuple(hostnames)
         self.data_dir = data_dir
         self.header_timeout = header_timeout
+        #: `--state PATH`: keep what Graph writes create in SQLite across restarts (else memory only).
+        self.state_path = Path(state_path) if state_path is not None else None
+        #: `--replication-lag N`: new objects answer 404 for N reads, in every tenant.
+        self.replication_lag = replication_lag
+        #: `--token-lag N`: new secrets and app role assignments reach tokens after N token requests.
+        self.token_lag = token_lag
         self.faults = Faults()
         self._log = RequestLog()
         self._state: SandboxState | None = None
@@ -143,6 +154,11 @@ class Sandbox:
         server_pem = server_cert(ca, [*names, *CERT_NAMES], keys)
         self._workdir = Path(tempfile.mkdtemp(prefix="daemon-wizard-sandbox-"))
         self._state = SandboxState(self.scenario, credentials_dir=self._workdir / "credentials", keys=keys)
+        try:
+            self._writes_setup(self._state)
+        except BaseException:
+            self._cleanup()
+            raise
         known: set[str] = set()
         app = build_app(self._state, faults=self.faults, log=self._log, known_hosts=known)
         config = uvicorn.Config(
@@ -181,6 +197,18 @@ class Sandbox:
             # msal sends the authorization endpoint of its instance without the port.
             known.update({f"{shown}:{self.port}", shown})
         return self
+
+    def _writes_setup(self, state: SandboxState) -> None:
+        """The replication lag asked for, and the kept state of `--state` (loaded, then written to)."""
+        lags = {"replication_lag": self.replication_lag, "token_lag": self.token_lag}
+        for tenant_id in state.tenants:
+            state.writes.settings(tenant_id).update(**{k: v for k, v in lags.items() if v is not None})
+        if self.state_path is not None:
+            from wizard.sandbox.state_sqlite import SqliteStore
+
+            store = SqliteStore(self.state_path)
+            store.load(state)
+            state.writes.store = store
 
     def _serve(self) -> None:
         try:
@@ -320,6 +348,7 @@ class Sandbox:
                 }
                 for f in app.spec.federated_credentials
             ),
+            sign_in_audience=app.spec.sign_in_audience,
         )
 
     def app(self, name: str) -> SandboxApp:

@@ -10,10 +10,11 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
 from wizard.sandbox.delegated_sessions import DelegatedSessions
+from wizard.sandbox.graph_directory import WriteDirectory
 from wizard.sandbox.oidc_issuers import new_issuers
 from wizard.sandbox.scenario import (
     APPLICATION,
@@ -70,6 +71,8 @@ class KeyCredential:
 
     key_id: str
     certificate: AppCertificate
+    #: The name given when uploaded through Graph (keyCredentials[].displayName); else the subject.
+    display_name: str = ""
 
 
 @dataclass
@@ -84,6 +87,8 @@ class AppState:
     has_service_principal: bool = True
     #: (resource app id, app role id, assignment id, created) — the consented application permissions.
     assignments: list[tuple[str, str, str, dt.datetime]] = field(default_factory=list)
+    #: Application properties written through Graph (uniqueName, identifierUris, appRoles, ...), as JSON.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def client_id(self) -> str:
@@ -96,13 +101,18 @@ class TenantState:
 
     spec: TenantSpec
     apps: dict[str, AppState] = field(default_factory=dict)  # by client id (lower case)
+    #: Service principals of other tenants' multi-tenant apps, made by admin consent here (wizard.sandbox.customer_tenant).
+    guests: dict[str, AppState] = field(default_factory=dict)  # by client id (lower case)
 
     @property
     def external(self) -> bool:
         return self.spec.type == "external"
 
     def apis(self) -> tuple[ApiSpec, ...]:
-        return (GRAPH_API, *self.spec.apis)
+        """Microsoft Graph, the scenario's APIs, and apps registered through Graph that expose an API."""
+        from wizard.sandbox.graph_directory import written_apis
+
+        return (GRAPH_API, *self.spec.apis, *written_apis(list(self.apps.values())))
 
     def api_by_name(self, name: str) -> ApiSpec | None:
         return next((a for a in self.apis() if a.name == name), None)
@@ -134,6 +144,8 @@ class SandboxState:
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
         self.oidc_issuers = new_issuers()
+        #: What Graph writes keep beside the apps: tenant settings, deleted items, replication lag.
+        self.writes = WriteDirectory(scenario.tenants)
         for spec in scenario.tenants:
             tenant = TenantState(spec=spec)
             for app in spec.apps:
@@ -198,7 +210,9 @@ class SandboxState:
     def roles_for(self, app: AppState, api: ApiSpec) -> list[str]:
         """The app role values assigned to the app's service principal on this API."""
         with self.lock:
-            ids = {role_id for res, role_id, _, _ in app.assignments if res == api.app_id}
+            rows = [(role_id, aid) for res, role_id, aid, _ in app.assignments if res == api.app_id]
+        # An assignment just made through Graph may not have reached the token service yet (token_lag).
+        ids = {role_id for role_id, aid in rows if not self.writes.lagging(aid)}
         return [r.value for r in api.roles if r.id in ids]
 
     def has_assignment(self, app: AppState, api: ApiSpec) -> bool:

@@ -33,7 +33,37 @@ def register(sub: Any) -> None:
         "--show-secrets", action="store_true", help="print the generated secrets in the human summary too"
     )
     p.add_argument("--json", action="store_true", help="print one JSON line (with secrets) when ready")
+    p.add_argument(
+        "--state",
+        metavar="PATH",
+        help="keep what Graph writes create (apps, secrets, service principals, consent) in this SQLite "
+        "file across restarts; default: memory only",
+    )
+    p.add_argument(
+        "--replication-lag",
+        type=_reads,
+        metavar="N",
+        help="new directory objects answer 404 for their first N Graph reads, as Entra's replicas do",
+    )
+    p.add_argument(
+        "--token-lag",
+        type=_reads,
+        metavar="N",
+        help="new secrets and app role assignments reach the token endpoint only after N token requests",
+    )
     p.set_defaults(handler=run)
+
+
+def _reads(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of reads (or requests), 0 or more, got {value!r}"
+        )
+    return n
 
 
 def _summary(info: dict[str, Any]) -> list[str]:
@@ -67,6 +97,9 @@ def run(args: argparse.Namespace) -> int:
         port=args.port,
         hostnames=tuple(args.hostnames),
         data_dir=args.data_dir,
+        state_path=args.state,
+        replication_lag=args.replication_lag,
+        token_lag=args.token_lag,
     )
     if not sandbox.loopback:
         err(
