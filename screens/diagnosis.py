@@ -11,8 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from screens.admin_fix import FIXABLE
 from screens.services import DoctorView
-from screens.state import GoTo, Step
+from screens.state import FixNow, GoTo, Step
 from screens.step import StepScreen
 from screens.widgets.fic_diff import fic_diff_table
 from screens.widgets.stepbar import StepBar
@@ -80,7 +81,7 @@ def finding_rich(finding: Finding) -> Text:
     return text
 
 
-class DiagnosisScreen(StepScreen[GoTo]):
+class DiagnosisScreen(StepScreen[GoTo | FixNow]):
     """The verdict first; each action takes the user to where the fix is made."""
 
     STEP = Step.DIAGNOSIS
@@ -88,14 +89,19 @@ class DiagnosisScreen(StepScreen[GoTo]):
         Binding(
             "f", "fix", "Fix it", id="wizard.fix", tooltip="Go to the step where the first finding is fixed"
         ),
+        Binding(
+            "n", "fix_now", "Fix it now", id="wizard.fix_now", tooltip="Let the signed-in admin apply the fix"
+        ),
         Binding("c", "consent", "Consent", id="wizard.consent"),
         Binding("r", "rerun", "Run test", id="wizard.rerun", tooltip="Run the token test again"),
     ]
 
-    def __init__(self, report: DoctorView, *, note: str = "") -> None:
+    def __init__(self, report: DoctorView, *, note: str = "", fix_now: bool = False) -> None:
         super().__init__()
         self.report = report
         self.note = note
+        #: An admin is signed in (the admin path): findings the wizard can fix get "Fix it now".
+        self.fix_now = fix_now
 
     def compose(self) -> ComposeResult:
         r = self.report
@@ -106,6 +112,8 @@ class DiagnosisScreen(StepScreen[GoTo]):
             yield Static(verdict, id="verdict", classes="ok" if r.ok else "fail", markup=False)
             for finding in r.findings:
                 yield Static(finding_rich(finding), classes=f"finding {finding.severity}")
+                if self.fix_now and finding.code in FIXABLE and finding is self.fixable:
+                    yield Static(f"n: Fix it now ({FIXABLE[finding.code]})", id="fix-now", markup=False)
             if r.fic_diff:
                 yield Label("Federated credentials, claim by claim", classes="heading")
                 yield fic_diff_table(r.fic_diff)
@@ -124,7 +132,16 @@ class DiagnosisScreen(StepScreen[GoTo]):
             for claim in self.report.claims:
                 table.add_row(claim.name, claim.value, claim.meaning)
 
+    @property
+    def fixable(self) -> Finding | None:
+        """The first finding the signed-in admin can have fixed, if any."""
+        if not self.fix_now:
+            return None
+        return next((f for f in self.report.findings if f.code in FIXABLE), None)
+
     def allows(self, action: str) -> bool | None:
+        if action == "fix_now":
+            return self.fixable is not None
         if action == "fix":
             return bool(self.report.findings) and not self.report.ok
         return True
@@ -132,6 +149,11 @@ class DiagnosisScreen(StepScreen[GoTo]):
     def action_fix(self) -> None:
         if self.report.findings:
             self.dismiss(fix_target(self.report.findings[0]))
+
+    def action_fix_now(self) -> None:
+        finding = self.fixable
+        if finding is not None:
+            self.dismiss(FixNow(finding.code))
 
     def action_consent(self) -> None:
         self.dismiss(GoTo(Step.CONSENT))

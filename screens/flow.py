@@ -13,7 +13,16 @@ from textual.worker import WorkerFailed
 from screens import services
 from screens.dialogs.error import error_dialog
 from screens.services import DoctorView, SandboxSession, TraceStep
-from screens.state import Back, CredentialResult, GoTo, StartChoice, StartResult, Step, WizardState
+from screens.state import (
+    Back,
+    CredentialResult,
+    FixNow,
+    GoTo,
+    StartChoice,
+    StartResult,
+    Step,
+    WizardState,
+)
 from wizard.clouds import TenantType
 from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
@@ -44,6 +53,10 @@ class Flow:
         self._apps: tuple[services.SandboxApp, ...] | None = None
         self._lock = threading.Lock()
         self._closed = False
+        #: How the admin sign-in opens the browser (None: the system's); tests pass one that opens nothing.
+        self.admin_opener: Callable[[str], bool] | None = None
+        #: The admin signed in on the admin path (token in memory), for "Fix it now".
+        self.admin_session: Any = None
 
     def sandbox_apps(self) -> tuple[services.SandboxApp, ...]:
         """The scenario's apps, read once (the start screen asks when the sandbox is chosen)."""
@@ -96,6 +109,9 @@ class Flow:
             )
             if isinstance(start, Back):
                 return Step.START
+            if start.choice is StartChoice.ADMIN:
+                s.start = start
+                return await self._admin()
             return Step.REGISTRATION if await self._apply_start(start) else Step.START
         if step is Step.REGISTRATION:
             from screens.registration import RegistrationScreen
@@ -142,9 +158,13 @@ class Flow:
 
             if self.report is None:
                 return Step.TEST
-            goto = await self.app.push_screen_wait(DiagnosisScreen(self.report, note=self.note))
+            goto = await self.app.push_screen_wait(
+                DiagnosisScreen(self.report, note=self.note, fix_now=self.admin_session is not None)
+            )
             if isinstance(goto, Back):
                 return goto
+            if isinstance(goto, FixNow):
+                return await self._fix_now(goto)
             assert isinstance(goto, GoTo)
             s.focus = goto.focus
             return goto.step
@@ -154,6 +174,38 @@ class Flow:
             ExportScreen(s.profile, secret=s.secret, passphrase=s.passphrase, scrub=s.scrub, note=self.note)
         )
         return done if isinstance(done, Back) else None
+
+    async def _admin(self) -> Step:
+        """The admin path (screens.admin_flow): on the sandbox with --sandbox, else Entra ID; then the test."""
+        from screens.admin_flow import AdminFlow
+        from screens.admin_services import AdminTarget
+
+        wants_sandbox = self.sandbox_scenario is not None and self.sandbox is None
+        if wants_sandbox and await self._in_thread(self._open_sandbox, "sandbox") is None:
+            return Step.START
+        target = AdminTarget.sandbox(self.sandbox.sandbox) if self.sandbox else AdminTarget.cloud()
+        outcome = await AdminFlow(self.app, target, opener=self.admin_opener, note=target.label).run()
+        if outcome is None:
+            return Step.START
+        self.admin_session = outcome.session
+        s = self.state
+        s.profile, s.secret, s.passphrase = outcome.profile, outcome.secret, None
+        s.sandbox_app = outcome.profile.name if self.sandbox else None
+        return Step.TEST
+
+    async def _fix_now(self, fix: FixNow) -> Step:
+        """The signed-in admin fixes a finding: the same plan and confirmation, then the test again."""
+        from screens.admin_fix import fix_request
+        from screens.admin_flow import AdminFlow
+
+        session = self.admin_session
+        flow = AdminFlow(self.app, session.target, opener=self.admin_opener, note=session.target.label)
+        fixed = await flow.fix(session, fix_request(fix.code, self.state.profile))
+        if fixed is None:
+            return Step.DIAGNOSIS
+        if fixed.secret is not None:
+            self.state.secret = fixed.secret
+        return Step.TEST
 
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state

@@ -22,6 +22,7 @@ _CHOICES = (
     (StartChoice.EXTERNAL, "New setup on an External ID tenant"),
     (StartChoice.IMPORT, "Import an existing config file"),
     (StartChoice.SANDBOX, "Practise on the sandbox tenant (offline)"),
+    (StartChoice.ADMIN, "Create the registration for me (admin sign-in)"),
 )
 _CLOUDS = (
     ("Global (login.microsoftonline.com)", Cloud.GLOBAL),
@@ -103,7 +104,7 @@ class StartScreen(StepScreen[StartResult]):
         self._show_options(self.choice)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if self.choice in (StartChoice.WORKFORCE, StartChoice.EXTERNAL):
+        if self.choice in (StartChoice.WORKFORCE, StartChoice.EXTERNAL, StartChoice.ADMIN):
             self.action_next()
         else:  # these need one more value: go to it
             target = "#import-path" if self.choice is StartChoice.IMPORT else "#sandbox-app"

@@ -60,6 +60,7 @@ class StartChoice(str, Enum):
     EXTERNAL = "external"
     IMPORT = "import"
     SANDBOX = "sandbox"
+    ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,13 @@ class GoTo:
 
     step: Step
     focus: str | None = None
+
+
+@dataclass(frozen=True)
+class FixNow:
+    """A diagnosis action: let the signed-in admin fix this finding (plan, confirmation, apply)."""
+
+    code: str
 
 
 @dataclass

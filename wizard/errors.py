@@ -20,6 +20,7 @@
     │   └── ServiceUnavailable       429 / 5xx (retry_after when given)
     ├── TokenError                   the token endpoint refused (aadsts, correlation_id)
     ├── ApiError                     the web API refused (status)
+    │   └── GraphWriteError          a Graph write refused (method, path, Graph's code and message)
     └── TokenFormatError             a JWT cannot be decoded (also a UsageError: bad input, exit 2)
 
 Each exception's ``str()`` is ``title`` and, when there is one, ``hint`` on a second line.
@@ -256,6 +257,28 @@ class ApiError(WizardError):
     ) -> None:
         super().__init__(title, hint=hint)
         self.status = status
+
+
+class GraphWriteError(ApiError):
+    default_title = "Microsoft Graph refused the change"
+    kind = "Graph error"
+
+    def __init__(
+        self,
+        title: str | None = None,
+        *,
+        hint: str | None = None,
+        status: int | None = None,
+        method: str = "",
+        path: str = "",
+        code: str = "",
+        message: str = "",
+    ) -> None:
+        super().__init__(title, hint=hint, status=status)
+        self.method = method
+        self.path = path
+        self.code = code
+        self.message = _clean(message) or ""
 
 
 class TokenFormatError(UsageError):

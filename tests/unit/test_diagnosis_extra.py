@@ -13,7 +13,12 @@ from wizard.diagnosis import RULES, diagnose
 EXTRA = Path(__file__).resolve().parent / "data" / "diagnosis_extra_cases.json"
 CASES: list[dict[str, Any]] = json.loads(EXTRA.read_text(encoding="utf-8"))
 #: Rule families with their own case files (test_diagnosis_beyond_token.py, test_diagnosis_federated.py).
-FAMILIES = ("diagnosis_beyond_token_cases.json", "diagnosis_federated_cases.json", "diagnosis_isv_cases.json")
+FAMILIES = (
+    "diagnosis_beyond_token_cases.json",
+    "diagnosis_federated_cases.json",
+    "diagnosis_tenant_writes_cases.json",
+    "diagnosis_isv_cases.json",
+)
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])

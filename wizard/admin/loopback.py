@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import parse_qsl, urlsplit
@@ -11,6 +12,20 @@ _DONE = (
     b"<!doctype html><html><head><meta charset='utf-8'><title>Signed in</title></head><body>"
     b"<h1>Signed in</h1><p>You can close this tab and return to daemon-wizard.</p></body></html>"
 )
+_FAILED = (
+    "<!doctype html><html><head><meta charset='utf-8'><title>Sign-in did not complete</title></head><body>"
+    "<h1>Sign-in did not complete</h1><p id='error'>{error}</p>"
+    "<p>Return to daemon-wizard: it says what happened and what to do.</p></body></html>"
+)
+
+
+def _page(fields: dict[str, str], success: bytes) -> bytes:
+    """The receiver's page for an answer; for an error (refused consent, admin approval needed), say so,
+    never success."""
+    if "error" not in fields:
+        return success
+    first = (fields.get("error_description") or fields.get("error") or "").splitlines()
+    return _FAILED.format(error=escape(first[0] if first else "")).encode("utf-8")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -25,7 +40,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(self.server.page)
+        self.wfile.write(_page(fields, self.server.page))
         self.server.deliver(fields)
 
     def do_GET(self) -> None:

@@ -68,7 +68,17 @@ class SignInRequest:
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> SignInRequest:
         flow = "azure_cli" if args.use_az else "device_code" if args.device_code else "interactive"
-        return cls(authority_of(args), choose_client(args.client_id), scopes_for(args.step, args.scope), flow)
+        authority = authority_of(args)
+        client = choose_client(args.client_id)
+        if not args.client_id and flow != "azure_cli":
+            # The public client `login bootstrap` registered, when there is one for this tenant: single-tenant,
+            # so it signs in at its own tenant's authority.
+            from wizard.admin.client_store import find
+
+            saved = find(authority)
+            if saved is not None:
+                client, authority = ClientChoice(saved.client_id, own=True), saved.authority
+        return cls(authority, client, scopes_for(args.step, args.scope), flow)
 
 
 def device_code_line(event: dict[str, Any], *, as_json: bool, message: str) -> None:

@@ -16,6 +16,7 @@ from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
     rules_permissions,
     rules_scope,
     rules_tenant,
+    rules_tenant_writes,
     rules_token,
 )
 from wizard.diagnosis.evidence import Evidence, parse_evidence

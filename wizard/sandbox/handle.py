@@ -69,6 +69,15 @@ class SandboxHandle:
         """`<base_url>/<tenant id>` for a tenant id, domain or scenario name."""
         return self._sandbox.authority(tenant)
 
+    def public_client(self, name: str = "wizard-admin", tenant: str = "contoso") -> str:
+        """The client id of one of a tenant's public clients (the wizard's admin sign-in goes through them)."""
+        for t in self._sandbox.describe()["tenants"]:
+            if tenant in (t.get("name"), t.get("tenant_id")):
+                for client in t.get("public_clients", []):
+                    if client.get("name") == name:
+                        return str(client["client_id"])
+        raise UsageError(f"The sandbox tenant {tenant!r} has no public client named {name!r}")
+
     # -- its directory -------------------------------------------------------------------------------------
     def apps(self) -> tuple[SandboxApp, ...]:
         """Every app of the scenario, tenant by tenant, in the scenario's order."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import secrets
 import string
 import threading
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
 from wizard.sandbox.delegated_sessions import DelegatedSessions
+from wizard.sandbox.delegated_written import written_client
 from wizard.sandbox.graph_directory import WriteDirectory
 from wizard.sandbox.oidc_issuers import new_issuers
 from wizard.sandbox.scenario import (
@@ -141,6 +143,7 @@ class SandboxState:
         self.signing_keys: list[SigningKey] = [new_signing_key(self._key(f"signing-{i}")) for i in range(2)]
         #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
         self.delegated = DelegatedDirectory(scenario.tenants)
+        self.delegated.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
         self.oidc_issuers = new_issuers()

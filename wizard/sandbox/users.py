@@ -6,7 +6,7 @@ import hmac
 import secrets
 import string
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +84,8 @@ class DelegatedDirectory:
         #: (tenant id, client id) -> scopes granted for everyone; (tenant, client, user id) -> for one user.
         self.tenant_grants: dict[tuple[str, str], set[str]] = {}
         self.user_grants: dict[tuple[str, str, str], set[str]] = {}
+        #: Public clients registered through Graph since the start: (tenant id or None, client id) -> found.
+        self.written: Callable[[str | None, str], tuple[str, PublicClientSpec] | None] = lambda t, c: None
         for tenant in tenants:
             for user in tenant.users:
                 self.accounts[user.user_principal_name.lower()] = Account(
@@ -101,14 +103,17 @@ class DelegatedDirectory:
         return [a for a in self.accounts.values() if a.tenant_id == tenant_id]
 
     def client(self, tenant_id: str, client_id: str) -> PublicClientSpec | None:
-        return self.clients.get(tenant_id, {}).get(client_id.lower())
+        found = self.clients.get(tenant_id, {}).get(client_id.lower())
+        if found is None and (written := self.written(tenant_id, client_id)) is not None:
+            return written[1] if written[0] == tenant_id else None
+        return found
 
     def client_anywhere(self, client_id: str) -> tuple[str, PublicClientSpec] | None:
         """For /organizations and /common: the first tenant that knows this client."""
         for tenant_id, clients in self.clients.items():
             if client_id.lower() in clients:
                 return tenant_id, clients[client_id.lower()]
-        return None
+        return self.written(None, client_id)
 
     def sign_in(self, login: str, password: str) -> Account:
         """The account for these credentials, or SignInFailed(50034 unknown user / 50126 bad password)."""

@@ -15,7 +15,7 @@ from wizard.cli.signin_args import (
     identity_lines,
     report_sign_in_failure,
 )
-from wizard.errors import TokenError, WizardError
+from wizard.errors import TokenError
 from wizard.exitcodes import ExitCode
 
 
@@ -27,12 +27,27 @@ def register(sub: Any) -> None:
         "redirect) is the default; --device-code and --use-az on request. Tokens are cached only encrypted "
         "(msal-extensions); `logout` removes them. `login status` shows who is signed in, never a token.",
     )
-    parser.add_argument("action", nargs="?", choices=["status", "bootstrap"], help="status: who is signed in")
+    parser.add_argument(
+        "action",
+        nargs="?",
+        choices=["status", "bootstrap"],
+        help="status: who is signed in; bootstrap: register the wizard's own public client and remember it",
+    )
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
     parser.add_argument(
         "--allow-plaintext-cache",
         action="store_true",
         help="where no encrypted store exists (Linux without libsecret), cache the tokens in a 0600 file",
+    )
+    parser.add_argument(
+        "--graph-url",
+        metavar="URL",
+        help="bootstrap: Graph host of the cloud (or a sandbox); default https://graph.microsoft.com",
+    )
+    parser.add_argument(
+        "--no-device-code",
+        action="store_true",
+        help="bootstrap: register the client without 'Allow public client flows' (browser sign-in only)",
     )
     add_signin_arguments(parser)
     parser.set_defaults(handler=run)
@@ -42,12 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "status":
         return status(args)
     if args.action == "bootstrap":
-        raise WizardError(
-            "`login bootstrap` is not available yet",
-            hint="Register a public client yourself (redirect URI http://localhost, 'Allow public client flows' "
-            "for device code, delegated Graph permissions Application.Read.All and Application.ReadWrite.All) "
-            "and pass its --client-id.",
-        )
+        from wizard.cli.commands.login_bootstrap import run as bootstrap
+
+        return bootstrap(args)
     request = SignInRequest.from_args(args)
     if request.client.notice and request.flow != "azure_cli":
         err(request.client.notice)

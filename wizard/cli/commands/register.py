@@ -8,7 +8,7 @@ from typing import Any
 from wizard.admin.identity import AdminToken
 from wizard.cli.output import emit_json, err, out
 from wizard.cli.signin_args import SignInRequest, acquire, add_signin_arguments, report_sign_in_failure
-from wizard.errors import TokenError, UsageError, WizardError
+from wizard.errors import TokenError
 from wizard.exitcodes import ExitCode
 
 GRAPH_URL = "https://graph.microsoft.com"
@@ -20,9 +20,12 @@ def register(sub: Any) -> None:
         help="plan the daemon's registration: what exists, what will be done, what your roles forbid",
         description="`register plan` reads the tenant as the signed-in user (after `daemon-wizard login`, or a "
         "sign-in now, kept in memory) and lists every step with its Graph scope and the directory role it needs. "
-        "`apply` and `undo` are not available yet.",
+        "`daemon-wizard register apply` executes it after confirmation (--yes for scripts), refusing a plan the tenant has outgrown, then "
+        "proves a token and runs doctor on the app; `undo` removes what the journal says apply created.",
     )
-    parser.add_argument("action", choices=["plan", "apply", "undo"], help="plan (read-only)")
+    parser.add_argument(
+        "action", choices=["plan", "apply", "undo"], help="plan (read-only), apply (writes), undo (removes)"
+    )
     parser.add_argument("--name", metavar="UNIQUE_NAME", help="the app's unique name (uniqueName)")
     parser.add_argument("--app-id", metavar="ID", help="adopt an existing app by its application (client) ID")
     parser.add_argument(
@@ -37,6 +40,9 @@ def register(sub: Any) -> None:
         "--graph-url", metavar="URL", default=GRAPH_URL, help="Graph host of the cloud (or a sandbox)"
     )
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
+    from wizard.cli.commands.register_apply import add_apply_arguments
+
+    add_apply_arguments(parser)
     add_signin_arguments(parser)
     parser.set_defaults(handler=run)
 
@@ -73,57 +79,48 @@ def _token(args: argparse.Namespace, request: SignInRequest) -> AdminToken:
     return acquire(args, request)
 
 
-def run(args: argparse.Namespace) -> int:
-    if args.action != "plan":
-        raise WizardError(
-            f"`register {args.action}` is not available yet", hint="Run `register plan` to see the steps."
-        )
-    if not args.name and not args.app_id:
-        raise UsageError(
-            "register plan needs --name (the app's unique name) or --app-id",
-            hint="e.g. --name edw-orders-daemon",
-        )
+def signed_in(args: argparse.Namespace) -> AdminToken | int:
+    """The admin token for this run, or the exit code of a sign-in failure (already reported)."""
+    if args.step is None and args.action in ("apply", "undo"):
+        # undo also revokes the app role assignments apply granted (AppRoleAssignment.ReadWrite.All)
+        args.step = ["apply", "consent"]
     request = SignInRequest.from_args(args)
     try:
-        token = _token(args, request)
+        return _token(args, request)
     except TokenError as exc:
         return report_sign_in_failure(exc, request, as_json=args.json)
-    from wizard.admin.plan import plan_registration
-    from wizard.admin.tenant_reads import GraphReader, read_tenant
-    from wizard.live.http import HttpSettings
-    from wizard.live.trace import Trace
 
-    settings = HttpSettings.bounded(min(args.timeout, 120.0), ca_file=args.ca_file)
-    reader = GraphReader(token, graph_url=args.graph_url, settings=settings, trace=Trace())
-    try:
-        facts = read_tenant(reader, unique_name=args.name, app_id=args.app_id)
-    finally:
-        reader.close()
-    name = args.name or str((facts.app or {}).get("displayName") or args.app_id)
-    steps = plan_registration(facts, token.identity, name=name, roles=args.role, credential=args.credential)
-    blocked = [s for s in steps if s.status == "blocked"]
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.cli.commands.register_apply import registration_request, run_apply, run_undo
+
+    if args.action == "undo":
+        return run_undo(args)
+    request = registration_request(args)  # bad input is refused before any sign-in
+    if args.action == "apply":
+        return run_apply(args, request)
+    token = signed_in(args)
+    if isinstance(token, int):
+        return token
+    from wizard.cli.commands.register_apply import read_plan
+
+    plan = read_plan(args, token, request)
+    blocked = plan.blocked
     if args.json:
-        emit_json(
-            {
-                "steps": [s.to_dict() for s in steps],
-                "signed_in": token.identity.to_dict(),
-                "tenant": {
-                    "id": (facts.organization or {}).get("id"),
-                    "type": (facts.organization or {}).get("tenantType"),
-                },
-                "app": None
-                if facts.app is None
-                else {"app_id": facts.app.get("appId"), "object_id": facts.app.get("id")},
-                "blocked": len(blocked),
-            }
-        )
+        emit_json(plan.to_dict())
     else:
-        out(f"signed in as {token.identity.user} ({', '.join(token.identity.roles) or 'no directory role'})")
-        for s in steps:
-            out(f"[{s.status:>7}] {s.action}: {s.target}  ({s.scope}; {s.role or '-'})  {s.reason}")
+        print_plan(plan)
     if blocked:
         err(
             f"{len(blocked)} step(s) are not allowed for your role: sign in as someone who holds the role named"
         )
         return int(ExitCode.FAILURE)
     return int(ExitCode.OK)
+
+
+def print_plan(plan: Any) -> None:
+    who = plan.signed_in
+    out(f"signed in as {who.get('user')} ({', '.join(who.get('roles') or []) or 'no directory role'})")
+    for s in plan.steps:
+        out(f"[{s.status:>7}] {s.action}: {s.target}  ({s.scope}; {s.role or '-'})  {s.reason}")
+    out(f"plan fingerprint: {plan.fingerprint}")

@@ -1,0 +1,193 @@
+"""The registration plan: each step in place, to do, or not allowed for your role; Apply after confirmation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+
+from screens.admin_services import STATUS_WORDS, AdminSession, make_plan
+from screens.dialogs.confirm import ConfirmDialog
+from screens.state import Step
+from screens.step import StepScreen
+from screens.widgets.stepbar import StepBar
+from wizard.errors import WizardError
+
+if TYPE_CHECKING:
+    from wizard.admin.registration import RegistrationPlan, RegistrationRequest
+
+DEFAULT_ROLES = "User.Read.All"
+
+
+class AdminPlanScreen(StepScreen["RegistrationPlan"]):
+    """Read the tenant (p), show the plan, and Apply (a) once the person confirmed it."""
+
+    STEP = Step.CREDENTIAL
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "plan", "Plan", id="admin.plan"),
+        Binding("ctrl+g", "apply", "Apply", id="admin.apply"),
+    ]
+
+    def __init__(
+        self,
+        session: AdminSession,
+        *,
+        name: str = "",
+        roles: str = DEFAULT_ROLES,
+        note: str = "",
+        request: RegistrationRequest | None = None,
+    ) -> None:
+        super().__init__()
+        #: "Fix it now": the request is given (the app adopted by appId); the plan is read at once.
+        self.fixed = request
+        self.session = session
+        self.initial_name = name
+        self.initial_roles = roles
+        self.note = note
+        self.plan: RegistrationPlan | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StepBar(self.STEP, note=self.note)
+        with VerticalScroll(id="admin-plan-body"):
+            yield Static(f"Signed in: {self.session.who}", id="plan-who", markup=False)
+            with Horizontal(classes="plan-fields"):
+                with Vertical():
+                    yield Label("The app's unique name")
+                    yield Input(self.initial_name, placeholder="edw-orders-daemon", id="plan-name")
+                with Vertical():
+                    yield Label("Application permissions (comma-separated)")
+                    yield Input(self.initial_roles, id="plan-roles")
+            with Horizontal(id="plan-buttons"):
+                yield Button("Plan", id="plan-read")
+                yield Button("Apply", id="plan-apply", variant="primary", disabled=True)
+            yield DataTable(id="plan-steps", cursor_type="row", zebra_stripes=True)
+            yield Static(
+                "Give a unique name, then Plan (ctrl+r): nothing changes until you Apply.",
+                id="plan-status",
+                markup=False,
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one("#plan-steps", DataTable)
+        table.add_columns("Status", "Step", "Target", "Needs", "Why")
+        if self.fixed is not None:
+            name, roles = self.query_one("#plan-name", Input), self.query_one("#plan-roles", Input)
+            name.value, roles.value = self.fixed.app_id or self.fixed.name or "", ", ".join(self.fixed.roles)
+            name.disabled = roles.disabled = True
+            self.query_one("#plan-status", Static).update("Reading the tenant…")
+            self._read_request(self.fixed)
+            return
+        self.query_one("#plan-name", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "plan-read":
+            self.action_plan()
+        elif event.button.id == "plan-apply":
+            self.action_apply()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_plan()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # A plan is for the name and roles it was read with: editing them asks for a new one.
+        if self.plan is not None and self.fixed is None:
+            self.plan = None
+            self.query_one("#plan-apply", Button).disabled = True
+            self.query_one("#plan-status", Static).update("Changed: Plan again before applying.")
+
+    def action_plan(self) -> None:
+        name = self.query_one("#plan-name", Input).value.strip()
+        roles = tuple(r.strip() for r in self.query_one("#plan-roles", Input).value.split(",") if r.strip())
+        if not name:
+            self.query_one("#plan-status", Static).update("Give the app's unique name first.")
+            self.query_one("#plan-name", Input).focus()
+            return
+        self.query_one("#plan-status", Static).update("Reading the tenant…")
+        self._read(name, roles)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
+    def _read_request(self, request: RegistrationRequest) -> None:
+        try:
+            plan = make_plan(self.session, request=request)
+        except WizardError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, plan)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
+    def _read(self, name: str, roles: tuple[str, ...]) -> None:
+        try:
+            plan = make_plan(self.session, name=name, roles=roles, credential="secret")
+        except WizardError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, plan)
+
+    def _failed(self, exc: WizardError) -> None:
+        if self.is_mounted:
+            self.query_one("#plan-status", Static).update(
+                f"The plan could not be read: {exc.title}\n{exc.hint or ''}"
+            )
+
+    def _show(self, plan: RegistrationPlan) -> None:
+        if not self.is_mounted:
+            return
+        self.plan = plan
+        table = self.query_one("#plan-steps", DataTable)
+        table.clear()
+        for step in plan.steps:
+            table.add_row(
+                STATUS_WORDS.get(step.status, step.status),
+                step.action,
+                step.target,
+                step.role or "-",
+                step.reason,
+            )
+        todo = sum(1 for s in plan.steps if s.status == "todo")
+        blocked = len(plan.blocked)
+        summary = f"{todo} to do, {sum(1 for s in plan.steps if s.status == 'done')} in place"
+        lines = [summary + ". Apply (ctrl+g) asks before it changes anything."]
+        for step in plan.blocked:  # the table cuts long reasons: the refusals are spelled out here
+            lines.append(f"not allowed for your role: {step.action} {step.target}: {step.reason}")
+        if blocked:
+            lines.append(
+                "Sign in as someone who holds the role named for those steps, or apply the rest now."
+            )
+        self.query_one("#plan-status", Static).update("\n".join(lines))
+        self.query_one("#plan-apply", Button).disabled = todo == 0
+
+    def allows(self, action: str) -> bool | None:
+        if action == "apply":
+            return True if self.plan is not None else None
+        return True
+
+    def action_apply(self) -> None:
+        if self.plan is None:
+            return
+        self._confirm(self.plan)
+
+    @work(exclusive=True, exit_on_error=False, group="admin-confirm")
+    async def _confirm(self, plan: RegistrationPlan) -> None:
+        todo = [s for s in plan.steps if s.status == "todo"]
+        question = (
+            f"Apply {len(todo)} change(s) to tenant {plan.tenant_id} as {self.session.token.identity.user}?\n"
+            + "\n".join(f"  {s.action}: {s.target}" for s in todo[:8])
+        )
+        if plan.blocked:
+            question += f"\n{len(plan.blocked)} step(s) will be refused: not allowed for your role."
+        if await self.app.push_screen_wait(ConfirmDialog(question, yes="Apply")):
+            self.dismiss(plan)
+
+    def result(self) -> RegistrationPlan | None:
+        if self.plan is None:
+            self.notify("Plan first (ctrl+r), then Apply (ctrl+g).", severity="warning")
+            return None
+        self.action_apply()
+        return None

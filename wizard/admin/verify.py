@@ -1,0 +1,157 @@
+"""After apply, prove it: poll the token endpoint (bounded) until the new credential and the granted roles
+are live, else the finding `replication-pending`; then run doctor on the new app."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from wizard.clouds import cloud_for_graph_host
+from wizard.diagnosis.model import Finding
+from wizard.errors import TokenError, WizardError
+from wizard.live.http import HttpSettings
+from wizard.profile import ApiKind, ApiTarget, CertificateRef, CredentialKind, Profile
+
+if TYPE_CHECKING:
+    from wizard.admin.apply import ApplyOptions, ApplyResult, Progress
+    from wizard.admin.registration import RegistrationPlan
+
+#: What Entra usually takes, said in the finding when the bound is reached.
+USUAL_DELAY = (
+    "A new secret or certificate is usually accepted within a minute; new application permissions reach the "
+    "token's `roles` within about 5 minutes, occasionally up to 30."
+)
+#: Waits between token attempts (seconds), then the last one repeated until the bound.
+WAITS = (1.0, 2.0, 4.0, 8.0, 15.0)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Whether a token with the new credential (and the roles expected) was obtained, and after how long."""
+
+    ok: bool
+    attempts: int
+    waited_s: float
+    roles: tuple[str, ...] = ()
+    last_error: str = ""
+    missing_roles: tuple[str, ...] = ()
+
+    def finding(self) -> Finding:
+        from wizard.diagnosis.texts import finding_for
+
+        what = (
+            f"the token does not carry {', '.join(self.missing_roles)} yet"
+            if self.missing_roles
+            else f"the token endpoint still refuses the new credential ({self.last_error[:160]})"
+        )
+        return finding_for(
+            "replication-pending",
+            severity="warning",
+            explanation=f"After {self.attempts} attempts over {self.waited_s:.0f} s, {what}. {USUAL_DELAY}",
+        )
+
+
+def daemon_profile(plan: RegistrationPlan, result: ApplyResult, options: ApplyOptions) -> Profile:
+    """The new app as a daemon profile: its tenant on the sign-in host, its credential, the API it calls."""
+    graph = plan.graph_url.rstrip("/")
+    cloud = cloud_for_graph_host(urlsplit(graph).hostname or "")
+    if plan.request.resource:
+        api = ApiTarget(kind=ApiKind.OWN, resource=result.api_resource, required_roles=plan.request.roles)
+    else:
+        base = graph if graph.endswith("/v1.0") else graph + "/v1.0"
+        api = ApiTarget(kind=ApiKind.GRAPH, base_url=base, required_roles=plan.request.roles)
+    cert = result.certificate or {}
+    kind = CredentialKind.CERTIFICATE if plan.request.credential == "certificate" else CredentialKind.SECRET
+    profile = Profile(
+        name=plan.request.name or result.client_id,
+        tenant=result.tenant_id,
+        client_id=result.client_id,
+        object_id=result.object_id,
+        credential=kind,
+        certificate=CertificateRef(key_path=cert.get("key_path"), cert_path=cert.get("cert_path")),
+        api=api,
+        authority_override=f"{options.authority_host.rstrip('/')}/{result.tenant_id}",
+    )
+    return profile if cloud is None else profile.with_(cloud=cloud)
+
+
+def _roles(token: str) -> tuple[str, ...]:
+    from wizard.tokens.decode import decode_token
+
+    claims: dict[str, Any] = decode_token(token).claims
+    return tuple(str(r) for r in claims.get("roles") or [])
+
+
+def prove_token(
+    plan: RegistrationPlan, result: ApplyResult, options: ApplyOptions, *, expect_roles: tuple[str, ...]
+) -> Proof:
+    """Ask for a token until it comes with `expect_roles`, within options.verify_timeout (options.clock)."""
+    from wizard.live.msal_token import acquire_token
+
+    profile = daemon_profile(plan, result, options)
+    start = options.clock.monotonic()
+    attempts, last = 0, ""
+    roles: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    never = threading.Event()
+    while True:
+        attempts += 1
+        settings = HttpSettings.bounded(30.0, ca_file=options.ca_file, clock=options.clock)
+        try:
+            token = acquire_token(profile, secret=result.secret, settings=settings, trace=options.trace)
+            roles = _roles(token.access_token.reveal())
+            missing = tuple(r for r in expect_roles if r not in roles)
+            if not missing:
+                return Proof(True, attempts, options.clock.monotonic() - start, roles)
+            last = f"roles {', '.join(roles) or '(none)'}"
+        except TokenError as exc:
+            last, missing = (f"AADSTS{exc.aadsts}: {exc.title}" if exc.aadsts else exc.title), ()
+        except WizardError as exc:
+            last, missing = exc.title, ()
+        waited = options.clock.monotonic() - start
+        wait = WAITS[min(attempts - 1, len(WAITS) - 1)]
+        if waited + wait > options.verify_timeout:
+            return Proof(False, attempts, waited, roles, last, missing)
+        options.clock.sleep(wait, never)
+
+
+def prove(plan: RegistrationPlan, result: ApplyResult, options: ApplyOptions, progress: Progress) -> None:
+    """The token proof, then doctor on the new app; their outcome goes into `result`."""
+    from wizard.admin.apply import ProgressEvent
+
+    granted = tuple(plan.request.roles)
+    progress(ProgressEvent("verify", result.client_id, "start", "polling the token endpoint"))
+    proof = prove_token(plan, result, options, expect_roles=granted)
+    result.verified = proof.ok
+    if not proof.ok:
+        result.findings.append(proof.finding())
+        progress(ProgressEvent("verify", result.client_id, "failed", "not live yet"))
+        return
+    progress(ProgressEvent("verify", result.client_id, "done", f"token after {proof.attempts} attempt(s)"))
+    if not options.doctor:
+        return
+    if plan.request.resource:
+        # The team's API has no URL here to call: the token and its roles, proven above, are what doctor
+        # would check before the call.
+        result.doctor = {"verdict": "skipped", "codes": [], "reason": "own API: token and roles proven"}
+        return
+    from wizard.live.doctor import DoctorOptions, run_doctor
+
+    progress(ProgressEvent("doctor", result.client_id, "start"))
+    report = run_doctor(
+        daemon_profile(plan, result, options),
+        secret=result.secret,
+        ca_file=options.ca_file,
+        options=DoctorOptions(timeout=60.0),
+        clock=options.clock,
+    )
+    result.doctor = {"verdict": report.verdict, "codes": report.codes}
+    if report.verdict != "ok":
+        result.findings.extend(f for f in report.findings if f.code != "ok")
+    progress(
+        ProgressEvent(
+            "doctor", result.client_id, "done" if report.verdict == "ok" else "failed", report.verdict
+        )
+    )
