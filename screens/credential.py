@@ -25,6 +25,7 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState
 
+from screens.federated_tab import FederatedPane
 from screens.state import CredentialResult, Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
@@ -43,7 +44,11 @@ SECRET_ADVICE = (
     "Client secrets last at most 24 months in the portal; choose 12 months or less, note the expiry, "
     "and rotate before it. The Value is shown once, right after you create the secret."
 )
-_TAB_FOR_KIND = {CredentialKind.SECRET: "tab-secret", CredentialKind.CERTIFICATE: "tab-existing"}
+_TAB_FOR_KIND = {
+    CredentialKind.SECRET: "tab-secret",
+    CredentialKind.CERTIFICATE: "tab-existing",
+    CredentialKind.FEDERATED: "tab-federated",
+}
 
 
 def file_stem(profile_name: str) -> str:
@@ -85,7 +90,7 @@ def inspected_summary(info: CertificateInfo) -> str:
 
 
 class CredentialScreen(StepScreen[CredentialResult]):
-    """Three ways to a credential; Next takes the active tab's."""
+    """Four ways to a credential; Next takes the active tab's."""
 
     STEP = Step.CREDENTIAL
     #: Generating and inspecting show their failure in the tab; an upload's failure opens the dialog.
@@ -186,6 +191,8 @@ class CredentialScreen(StepScreen[CredentialResult]):
                     value=self.passphrase.reveal() if self.passphrase else "",
                 )
                 yield Static("Press ctrl+o to inspect.", id="inspect-summary", markup=False)
+            with TabPane("Federated", id="tab-federated"):
+                yield FederatedPane(self.profile)
         if self.register is not None:
             yield Static("", id="upload-status", markup=False)
         yield Footer()
@@ -392,6 +399,12 @@ class CredentialScreen(StepScreen[CredentialResult]):
 
     def result(self) -> CredentialResult | None:
         tab = self.active_tab
+        if tab == "tab-federated":
+            profile, why = self.query_one(FederatedPane).result()
+            if profile is None:
+                self.notify(why, severity="error", title="Federated credential")
+                return None
+            return CredentialResult(profile)
         if tab == "tab-secret":
             errors = self._check_secret() if self._field("secret").value else ["No client secret was given."]
             if errors:

@@ -16,6 +16,7 @@ from screens.admin_fix import FIXABLE
 from screens.services import DoctorView
 from screens.state import FixNow, GoTo, Step
 from screens.step import StepScreen
+from screens.widgets.fic_diff import fic_diff_table
 from screens.widgets.stepbar import StepBar
 
 if TYPE_CHECKING:
@@ -167,6 +168,9 @@ class DiagnosisScreen(StepScreen[GoTo | FixNow]):
                     yield Static(link_line(url), classes=f"finding link {finding.severity}")
                 if self.fix_now and finding.code in FIXABLE and finding is self.fixable:
                     yield Static(f"n: Fix it now ({FIXABLE[finding.code]})", id="fix-now", markup=False)
+            if r.fic_diff:
+                yield Label("Federated credentials, claim by claim", classes="heading")
+                yield fic_diff_table(r.fic_diff)
             yield Label("API probe", classes="heading")
             yield Static(r.api_result or "Not called.", id="api-result", markup=False)
             yield Label("Token", classes="heading")

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.federated.claim_table import ClaimRow
 from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
 
@@ -206,6 +207,8 @@ class DoctorView:
     #: The Entra error code (digits, without "AADSTS") and the correlation id of the refusal, when any.
     aadsts: str | None = None
     correlation_id: str | None = None
+    #: The federated kind: each credential's iss, sub and aud against the presented token's.
+    fic_diff: tuple[ClaimRow, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -288,7 +291,15 @@ def run_doctor(
         trace=tuple(_trace_step(e) for e in trace.events),
         aadsts=report.error.aadsts if report.error is not None else None,
         correlation_id=report.error.correlation_id if report.error is not None else None,
+        fic_diff=fic_diff_rows(report.evidence),
     )
+
+
+def fic_diff_rows(evidence: Any) -> tuple[ClaimRow, ...]:
+    from wizard.federated.claim_table import claim_rows, diff_from_evidence
+
+    result = diff_from_evidence(evidence.client_assertion, evidence.app_registration)
+    return tuple(claim_rows(result)) if result is not None and not result.matched else ()
 
 
 # --- export and import ---------------------------------------------------------------------------------

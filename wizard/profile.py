@@ -74,6 +74,8 @@ class Profile:
     #: Where the federated credential's external token is read from (never the token itself); None means
     #: $AZURE_FEDERATED_TOKEN_FILE, as azure-identity reads it.
     federated_token_file: str | None = None
+    #: Or a command that prints the external token (run without a shell for every token request).
+    federated_token_command: str | None = None
     #: The federated identity credential this daemon's external token must match (for the exports).
     federated_issuer: str | None = None
     federated_subject: str | None = None

@@ -103,7 +103,7 @@ def test_walks_every_page_of_a_generated_tenant_of_2000_apps(
     assert doc["summary"]["applications"] == 2001
     assert doc["summary"]["service_principals"] == 2001 + 1  # and Microsoft Graph's
     # 3 pages of applications (owners expanded), 3 of service principals: 999 a page
-    assert doc["summary"]["requests"] == 3 + 3
+    assert doc["summary"]["requests"] == 3 + 3 + 3  # applications, service principals, federated credentials
     found = {f["code"] for f in doc["findings"]}
     assert found >= {
         "credential-expired",
@@ -127,7 +127,7 @@ def test_owners_one_request_per_app_agrees_with_expand(
     for mode in ("expand", "each"):
         _, out, _ = _run(capsys, "audit", *_flags(sb, AUDITOR), "--json", "--owners", mode, "--jobs", "4")
         docs[mode] = json.loads(out)
-    assert docs["each"]["summary"]["requests"] == 2 + 61
+    assert docs["each"]["summary"]["requests"] == 3 + 61
     ownerless = {
         m: {f["app_id"] for f in d["findings"] if f["code"] == "app-without-owner"} for m, d in docs.items()
     }
@@ -147,4 +147,4 @@ def test_throttling_is_honoured(
     assert code in (0, 1), err
     assert doc["summary"]["throttled"] > 0  # the sandbox did answer 429 ...
     assert doc["summary"]["applications"] == 31  # ... and every app was still read, after Retry-After
-    assert doc["summary"]["requests"] == 2 + 31 + doc["summary"]["throttled"]
+    assert doc["summary"]["requests"] == 3 + 31 + doc["summary"]["throttled"]

@@ -49,6 +49,24 @@ class Credential:
 
 
 @dataclass(frozen=True)
+class FederatedRecord:
+    """One federated identity credential of an app: what external token it trusts."""
+
+    name: str
+    issuer: str
+    subject: str
+    audiences: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "issuer": self.issuer,
+            "subject": self.subject,
+            "audiences": list(self.audiences),
+        }
+
+
+@dataclass(frozen=True)
 class AppRecord:
     """An app registration with its credentials, owners (None: not read) and service principal state."""
 
@@ -58,6 +76,8 @@ class AppRecord:
     credentials: tuple[Credential, ...] = ()
     owners: tuple[str, ...] | None = None
     federated: int = 0
+    #: The app's federated identity credentials (read with `$expand=federatedIdentityCredentials`).
+    federated_credentials: tuple[FederatedRecord, ...] = ()
 
 
 @dataclass(frozen=True)

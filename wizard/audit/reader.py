@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from wizard.audit.model import AppRecord, Credential, Holder, PrincipalRecord, Tenant, parse_time
+from wizard.audit.model import (
+    AppRecord,
+    Credential,
+    FederatedRecord,
+    Holder,
+    PrincipalRecord,
+    Tenant,
+    parse_time,
+)
 from wizard.errors import ApiError
 from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
@@ -35,6 +43,8 @@ class ReadOptions:
     graph_url: str
     jobs: int = 8
     owners: str = "expand"
+    #: Read each app's federated identity credentials (one more paged walk, `$expand`ed).
+    federated: bool = True
 
 
 class GraphPages:
@@ -123,6 +133,23 @@ def _expanded_owners(app: dict[str, Any]) -> tuple[str, ...] | None:
     return tuple(str(o.get("id", "")) for o in found if isinstance(o, dict))
 
 
+def federated_of(item: dict[str, Any]) -> tuple[FederatedRecord, ...]:
+    """The expanded `federatedIdentityCredentials` of one application object."""
+    out = []
+    for f in item.get("federatedIdentityCredentials") or []:
+        if isinstance(f, dict):
+            aud = f.get("audiences")
+            out.append(
+                FederatedRecord(
+                    name=str(f.get("name") or ""),
+                    issuer=str(f.get("issuer") or ""),
+                    subject=str(f.get("subject") or ""),
+                    audiences=tuple(str(a) for a in aud) if isinstance(aud, list) else (),
+                )
+            )
+    return tuple(out)
+
+
 def read_tenant(
     pages: GraphPages, options: ReadOptions, *, progress: Callable[[str], None] | None = None
 ) -> Tenant:
@@ -138,7 +165,13 @@ def read_tenant(
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         apps_job = pool.submit(lambda: list(pages.walk(apps_url)))
         sps_job = pool.submit(lambda: list(pages.walk(sps_url)))
+        # A separate walk: Graph expands one navigation property per request on directory objects.
+        fics_url = f"{base}/applications?" + urlencode(
+            {"$select": "id", "$expand": "federatedIdentityCredentials", "$top": str(PAGE_SIZE)}
+        )
+        fics_job = pool.submit(lambda: list(pages.walk(fics_url))) if options.federated else None
         raw_apps, raw_sps = apps_job.result(), sps_job.result()
+        fics = {str(a.get("id", "")): federated_of(a) for a in (fics_job.result() if fics_job else [])}
         if progress:
             progress(f"read {len(raw_apps)} applications and {len(raw_sps)} service principals")
         owners: list[tuple[str, ...] | None] = [None] * len(raw_apps)
@@ -154,6 +187,8 @@ def read_tenant(
             display_name=str(a.get("displayName") or ""),
             credentials=credentials_of(a, Holder.APPLICATION),
             owners=o,
+            federated=len(fics.get(str(a.get("id", "")), ())),
+            federated_credentials=fics.get(str(a.get("id", "")), ()),
         )
         for a, o in zip(raw_apps, owners, strict=True)
     )

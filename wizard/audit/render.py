@@ -72,7 +72,29 @@ def summary(tenant: Tenant, findings: list[AuditFinding]) -> dict[str, Any]:
         "info": by_severity.get("info", 0),
         "requests": tenant.requests,
         "throttled": tenant.throttled,
+        "federated_credentials": sum(len(a.federated_credentials) for a in tenant.apps),
     }
+
+
+def federated_rows(tenant: Tenant) -> list[dict[str, Any]]:
+    """Every federated identity credential, with its app: what external tokens the tenant trusts."""
+    return [
+        {"app_id": a.app_id, "display_name": a.display_name, **f.to_dict()}
+        for a in sorted(tenant.apps, key=lambda a: a.display_name.lower())
+        for f in a.federated_credentials
+    ]
+
+
+def federated_table(tenant: Tenant) -> list[str]:
+    rows = federated_rows(tenant)
+    if not rows:
+        return ["no federated identity credentials"]
+    lines = ["federated identity credentials (issuer, subject, audiences):"]
+    for r in rows:
+        lines.append(
+            f"  {r['display_name']} / {r['name']}: {r['issuer']}  {r['subject']}  {', '.join(r['audiences'])}"
+        )
+    return lines
 
 
 def to_json(tenant: Tenant, findings: list[AuditFinding], policy: AuditPolicy) -> dict[str, Any]:
@@ -85,6 +107,7 @@ def to_json(tenant: Tenant, findings: list[AuditFinding], policy: AuditPolicy) -
         },
         "summary": summary(tenant, findings),
         "findings": [f.to_dict() for f in findings],
+        "federated_credentials": federated_rows(tenant),
         "expiring_per_month": [
             {"month": k, "count": n} for k, n in months_ahead(tenant.credentials(), policy.now)
         ],

@@ -92,6 +92,12 @@ def add_live_arguments(
         help="federated credential: the external OIDC token's file, re-read for every request "
         "(default $AZURE_FEDERATED_TOKEN_FILE when the profile's credential is federated)",
     )
+    g.add_argument(
+        "--federated-token-command",
+        metavar="CMD",
+        help="federated credential: a command that prints the external token, run for every request "
+        "(no shell, scrubbed environment, 30 s timeout)",
+    )
 
 
 @contextmanager

@@ -162,6 +162,14 @@ def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
     if getattr(args, "federated_token_file", None):  # only the live commands have this flag
         changes["credential"] = CredentialKind.FEDERATED
         changes["federated_token_file"] = args.federated_token_file
+    if getattr(args, "federated_token_command", None):
+        if getattr(args, "federated_token_file", None):
+            raise UsageError(
+                "Give --federated-token-file or --federated-token-command, not both",
+                hint="The command prints the token each time; the file is re-read each time.",
+            )
+        changes["credential"] = CredentialKind.FEDERATED
+        changes["federated_token_command"] = args.federated_token_command
     return profile.with_(**changes) if changes else profile
 
 

@@ -38,7 +38,13 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
         data["object_id"] = profile.object_id
     if profile.authority_override:
         data["authority_override"] = profile.authority_override
-    for key in ("federated_token_file", "federated_issuer", "federated_subject", "secret_expires"):
+    for key in (
+        "federated_token_file",
+        "federated_token_command",
+        "federated_issuer",
+        "federated_subject",
+        "secret_expires",
+    ):
         if getattr(profile, key):
             data[key] = getattr(profile, key)
     cert = {k: getattr(profile.certificate, k) for k in _CERT_KEYS if getattr(profile.certificate, k)}
@@ -146,6 +152,7 @@ def profile_from_dict(data: dict[str, Any]) -> ImportReport:
         api=api,
         authority_override=override,
         federated_token_file=fields.text("federated_token_file", required=False) or None,
+        federated_token_command=fields.text("federated_token_command", required=False) or None,
         federated_issuer=fields.text("federated_issuer", required=False) or None,
         federated_subject=fields.text("federated_subject", required=False) or None,
         secret_expires=_iso_date(fields, fields.text("secret_expires", required=False)),

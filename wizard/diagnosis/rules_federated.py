@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from typing import Any
 
 from wizard.diagnosis.registry import INFERRED, LEARN, RULES, SERVER_SAYS, Hit, Rule
 from wizard.diagnosis.signals import Signals
@@ -276,6 +277,9 @@ def _expired(s: Signals) -> Hit | None:
 
 @INVALID.detector
 def _invalid(s: Signals) -> Hit | None:
+    checked = _checked(s, "not-rs256", "bad-signature")
+    if checked is not None:
+        return checked
     if s.code(700222, 700229) or s.says("aad-issued tokens may not be used for federated identity flows"):
         return Hit(
             SERVER_SAYS + 2,
@@ -301,18 +305,40 @@ def _invalid(s: Signals) -> Hit | None:
     return None
 
 
+def issuer_check(s: Signals) -> tuple[str, str] | None:
+    """The client-side issuer check of the evidence (result, the failed step's detail), when one ran."""
+    value = s.evidence.client_assertion
+    check = value.get("issuer_check") if isinstance(value, dict) else None
+    if not isinstance(check, dict) or not isinstance(check.get("result"), str):
+        return None
+    steps = check.get("checks")
+    failed: dict[str, Any] = next(
+        (c for c in (steps if isinstance(steps, list) else []) if isinstance(c, dict) and not c.get("ok")), {}
+    )
+    return check["result"], str(failed.get("detail") or "")
+
+
+def _checked(s: Signals, *results: str) -> Hit | None:
+    found = issuer_check(s)
+    if found is None or found[0] not in results:
+        return None
+    return Hit(
+        SERVER_SAYS, explanation=f"Checked from here as Entra will, before any token request: {found[1]}."
+    )
+
+
 @UNREACHABLE.detector
 def _unreachable(s: Signals) -> Hit | None:
     if s.code(50166, 90061, 501661) or s.says("request to external oidc endpoint failed"):
         return Hit(SERVER_SAYS + 1)
-    return None
+    return _checked(s, "unreachable")
 
 
 @KEY_UNKNOWN.detector
 def _key(s: Signals) -> Hit | None:
     if s.code(7000272) or s.says("used to sign the federated credential could not be found"):
         return Hit(SERVER_SAYS + 1)
-    return None
+    return _checked(s, "key-unknown")
 
 
 @REPLICATION.detector

@@ -142,7 +142,10 @@ class ExternalToken:
 def _num(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits: no time at all
+        return None
     return number if number == number and abs(number) < 1e11 else None
 
 

@@ -132,14 +132,19 @@ def acquire_token_azure_identity(
         common["connection_verify"] = settings.ca_file
     credential: Any
     if profile.credential is CredentialKind.FEDERATED:
-        from wizard.live.federated_token import assertion_reader, token_file_of
+        from wizard.live.federated_token import assertion_reader, source_label, token_file_of
 
-        assertion_reader(profile, trace)  # our clear error for a missing or bad file, and redaction
-        path = token_file_of(profile)
-        credential = azure.identity.WorkloadIdentityCredential(
-            tenant_id=tenant, client_id=profile.client_id, token_file_path=path, **common
-        )
-        label = f"federated token (azure-identity WorkloadIdentityCredential, {path})"
+        reader = assertion_reader(profile, trace)  # our clear error for a missing or bad token, and redaction
+        if profile.federated_token_command:
+            # No file to point WorkloadIdentityCredential at: its base class takes the callable.
+            credential = azure.identity.ClientAssertionCredential(tenant, profile.client_id, reader, **common)
+            label = f"federated token (azure-identity ClientAssertionCredential, {source_label(profile)})"
+        else:
+            path = token_file_of(profile)
+            credential = azure.identity.WorkloadIdentityCredential(
+                tenant_id=tenant, client_id=profile.client_id, token_file_path=path, **common
+            )
+            label = f"federated token (azure-identity WorkloadIdentityCredential, {path})"
     elif profile.credential is CredentialKind.CERTIFICATE:
         material = load_certificate(profile, passphrase=secret)  # for a certificate: the key's passphrase
         if not material.certificate_pem:

@@ -42,6 +42,9 @@ class DoctorOptions:
     #: Graph through msgraph-sdk's typed GraphServiceClient (`probe --via msgraph-sdk`); else the
     #: sample's plain read, which needs none of msgraph-sdk's ~1,250 generated model modules.
     typed_graph: bool = False
+    #: The federated kind: check the external token's issuer as Entra will (discovery, keys, RS256, kid)
+    #: before the token request, and stop there when it fails.
+    check_issuer: bool = True
 
 
 @dataclass
@@ -165,7 +168,16 @@ def _run(
         from wizard.live.federated_token import presented_claims
 
         # The external token's claims (not its signature): the diagnosis diffs them against the app's FICs.
-        report.evidence = replace(report.evidence, client_assertion=presented_claims(profile))
+        presented = presented_claims(profile, check_issuer=(settings, trace) if opts.check_issuer else None)
+        report.evidence = replace(report.evidence, client_assertion=presented)
+        check = (presented or {}).get("issuer_check") or {}
+        if check.get("result") not in (None, "ok"):
+            step: dict[str, Any] = next((c for c in check.get("checks", []) if not c.get("ok")), {})
+            report.error = TokenError(
+                "The external token fails the issuer checks Entra makes (no token requested)",
+                hint=str(step.get("detail") or check.get("result")),
+            )
+            return
     try:
         token = _acquire(profile, secret, settings, trace, opts)
     except TokenError as exc:

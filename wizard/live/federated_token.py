@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wizard.errors import SecretSourceError
+from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
 from wizard.profile import Profile
 
@@ -58,14 +59,34 @@ def read_token_file(path: str) -> str:
     return token
 
 
+def source_label(profile: Profile) -> str:
+    """Where the external token comes from, as reports show it (the command's program name only)."""
+    if profile.federated_token_command:
+        from wizard.live.federated_command import command_argv
+
+        return f"command {os.path.basename(command_argv(profile.federated_token_command)[0])}"
+    return token_file_of(profile)
+
+
+def read_presented(profile: Profile) -> str:
+    """The external token now: the command's output when the profile names one, else the file's."""
+    if profile.federated_token_command:
+        from wizard.live.federated_command import run_token_command
+
+        return run_token_command(profile.federated_token_command)
+    return read_token_file(token_file_of(profile))
+
+
 def assertion_reader(profile: Profile, trace: Trace) -> Callable[[], str]:
-    """msal's `client_assertion` callable: re-reads the file on each call (issuers rotate it), and teaches
-    the trace the token so that it is redacted wherever it would appear."""
-    path = token_file_of(profile)
-    read_token_file(path)  # fail early, with our message, rather than inside msal
+    """msal's `client_assertion` callable: re-reads the file (or re-runs the command) on each call, as
+    issuers rotate the token, and teaches the trace the token so that it is redacted wherever it would
+    appear."""
+    first = read_presented(profile)  # fail early, with our message, rather than inside msal
+    trace.add_secret(first)
+    pending = [first]  # the token just fetched serves the first call: a command runs once per request
 
     def assertion() -> str:
-        token = read_token_file(path)
+        token = pending.pop() if pending else read_presented(profile)
         trace.add_secret(token)
         return token
 
@@ -75,17 +96,30 @@ def assertion_reader(profile: Profile, trace: Trace) -> Callable[[], str]:
 def msal_federated_credential(profile: Profile, trace: Trace) -> tuple[dict[str, Any], str]:
     """msal's `client_credential` for the federated kind, and the label reports show."""
     reader = assertion_reader(profile, trace)
-    return {"client_assertion": reader}, f"federated token ({token_file_of(profile)})"
+    return {"client_assertion": reader}, f"federated token ({source_label(profile)})"
 
 
-def presented_claims(profile: Profile) -> dict[str, Any] | None:
-    """The external token's header and claims (no signature: not replayable), for the diagnosis' diff."""
+def presented_claims(
+    profile: Profile, *, check_issuer: tuple[HttpSettings, Trace] | None = None
+) -> dict[str, Any] | None:
+    """The external token's header and claims (no signature: not replayable), for the diagnosis' diff;
+    with `check_issuer`, also its issuer checked as Entra checks it (`issuer_check`)."""
     import jwt
 
     try:
-        token = read_token_file(token_file_of(profile))
+        token = read_presented(profile)
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
     except (SecretSourceError, jwt.PyJWTError):
         return None
-    return {"header": header, "claims": claims}
+    found: dict[str, Any] = {"header": header, "claims": claims}
+    if check_issuer is not None and isinstance(claims.get("iss"), str):
+        from wizard.federated import from_claims
+        from wizard.live.federated_issuer import check_issuer as run_check
+
+        settings, trace = check_issuer
+        trace.add_secret(token)
+        found["issuer_check"] = run_check(
+            from_claims(claims, header), token, settings=settings, trace=trace
+        ).to_dict()
+    return found

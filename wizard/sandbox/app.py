@@ -29,6 +29,7 @@ from wizard.sandbox.authorize import authorize
 from wizard.sandbox.beyond_routes import BEYOND_ROUTES
 from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
 from wizard.sandbox.faults import FaultMiddleware, Faults
+from wizard.sandbox.graph_fic import ROUTES as FIC_ROUTES
 from wizard.sandbox.graph_write_common import ReplicationLag
 from wizard.sandbox.host_routes import HostRouter
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
@@ -71,6 +72,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         *sharepoint.ROUTES,
         *BEYOND_ROUTES,  # Storage, messaging, Power BI, Dataverse, Graph mail: before Graph's catch-all
         *graph_writes.ROUTES,  # before Graph's catch-all
+        *FIC_ROUTES,
         *graph_credentials.ROUTES,
         *graph_write_apps.ROUTES,
         *graph_write_sps.ROUTES,

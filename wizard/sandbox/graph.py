@@ -244,7 +244,12 @@ async def user(request: Request, caller: Caller) -> Response:
 
 @graph_route("/applications", READ_APPS)
 async def applications(request: Request, caller: Caller) -> Response:
-    owners = {"owners": lambda app: G.owners(caller.tenant, str(app["id"])) or []}
+    from wizard.sandbox.graph_fic import expander  # it imports this module
+
+    owners = {
+        "owners": lambda app: G.owners(caller.tenant, str(app["id"])) or [],
+        "federatedIdentityCredentials": expander(caller.tenant.apps, base_url_of(request)),
+    }
     return page(request, "applications", G.all_applications(request, caller.tenant), APP, owners)
 
 

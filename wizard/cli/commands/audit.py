@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
         default="expand",
         help="owners with the apps ($expand, default), one request per app (--jobs in flight), or not at all",
     )
+    g.add_argument(
+        "--no-federated", action="store_true", help="do not read the apps' federated identity credentials"
+    )
     g.add_argument("--csv", metavar="FILE", help="also write the findings as CSV to FILE")
     g.add_argument("--json", action="store_true", help="stable JSON on stdout")
     g.add_argument("--verbose", action="store_true", help="each Graph request on stderr")
@@ -117,7 +120,9 @@ def _read(
 
     pages = GraphPages(token, settings=settings, trace=trace)
     try:
-        options = ReadOptions(graph_url=graph_url, jobs=args.jobs, owners=args.owners)
+        options = ReadOptions(
+            graph_url=graph_url, jobs=args.jobs, owners=args.owners, federated=not args.no_federated
+        )
         return read_tenant(pages, options, progress=err if args.verbose and not args.json else None)
     finally:
         pages.close()
@@ -140,7 +145,7 @@ def _tenant(args: argparse.Namespace) -> Tenant:
 
 def run(args: argparse.Namespace) -> int:
     from wizard.audit import AuditPolicy, audit
-    from wizard.audit.render import chart, months_ahead, summary, table, to_csv, to_json
+    from wizard.audit.render import chart, federated_table, months_ahead, summary, table, to_csv, to_json
 
     csv_path = Path(args.csv) if args.csv else None
     if csv_path is not None and csv_path.is_dir():
@@ -168,6 +173,10 @@ def run(args: argparse.Namespace) -> int:
         out("")
         for line in table(findings):
             out(line)
+        if not args.no_federated:
+            out("")
+            for line in federated_table(tenant):
+                out(line)
         out("")
         for line in chart(months_ahead(tenant.credentials(), policy.now)):
             out(line)

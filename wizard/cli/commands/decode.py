@@ -42,7 +42,12 @@ def register(sub: Any) -> None:
 
 def _read_token(arg: str) -> str:
     if arg == "-":
-        data = sys.stdin.read()
+        try:
+            data = sys.stdin.read()
+        except (OSError, ValueError):  # stdin closed or not readable (a detached job, a test's capture)
+            raise UsageError(
+                "Cannot read the token from stdin", hint="Pass the token as the argument."
+            ) from None
         if not data.strip():
             raise UsageError(
                 "No token on stdin", hint="Pipe the access token in, e.g. `... | daemon-wizard decode -`."
@@ -68,6 +73,11 @@ def run(args: argparse.Namespace) -> int:
     decoded = decode_token(raw)  # TokenFormatError is bad input: main() reports it, JSON and exit code 2
     report = build_report(decoded)
     data = report.to_dict()
+    from wizard.federated.explain import explain_external, is_external
+
+    external = explain_external(decoded.claims, decoded.header) if is_external(decoded.claims) else None
+    if external is not None:
+        data["external"] = external.to_dict()
     if args.verify:
         from wizard.live.token_keys import verify_token
 
@@ -79,8 +89,25 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
     else:
+        if external is not None:
+            _print_external(external)
         _print_human(report, data["signature"])
     return int(ExitCode.OK)
+
+
+def _print_external(ex: Any) -> None:
+    """The external token's own section: what Entra's token exchange will make of it."""
+    out(f"External token for workload identity federation: {ex.kind_name}")
+    out(f"  issuer      {ex.token.issuer}")
+    out(f"  subject     {ex.token.subject}")
+    rows = [(name, value, meaning or "-") for name, value, meaning in ex.parts]
+    if rows:
+        out("\n".join(_table(rows)))
+    out(f"  audience    {'ok' if ex.audience_ok else 'WRONG'}: {ex.audience}")
+    out(f"  lifetime    {ex.lifetime}")
+    for note in ex.notes:
+        out(f"  note        {note}")
+    out("")
 
 
 def _clean(raw: str) -> str:

@@ -14,6 +14,11 @@ def register(sub: Any) -> None:
     add_live_arguments(p)
     p.add_argument("--path", metavar="PATH", help="another path under the API base URL")
     p.add_argument("--crud", action="store_true", help="own API: run the ToDo CRUD sequence")
+    p.add_argument(
+        "--no-issuer-check",
+        action="store_true",
+        help="federated credential: skip checking the issuer's discovery and keys before the token request",
+    )
     p.add_argument("--verbose", action="store_true", help="add the step trace (stderr, or in --json)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run)
@@ -23,7 +28,12 @@ def run(args: argparse.Namespace) -> int:
     from wizard.live.doctor import DoctorOptions, run_doctor
 
     opts = DoctorOptions(
-        via=args.via, thumbprint=args.thumbprint, path=args.path, crud=args.crud, timeout=args.timeout
+        via=args.via,
+        thumbprint=args.thumbprint,
+        path=args.path,
+        crud=args.crud,
+        timeout=args.timeout,
+        check_issuer=not args.no_issuer_check,
     )
     with live_input(args) as given:
         report = run_doctor(

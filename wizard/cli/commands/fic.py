@@ -15,6 +15,7 @@ from wizard.exitcodes import ExitCode
 
 #: An external token is a few KiB; a file much larger is not one.
 _MAX_TOKEN_BYTES = 64 * 1024
+GRAPH_URL = "https://graph.microsoft.com"
 
 
 def register(sub: Any) -> None:
@@ -36,9 +37,29 @@ def register(sub: Any) -> None:
     d.add_argument(
         "--credentials",
         metavar="FILE",
-        required=True,
         help="the app's federated credentials as JSON (`az ad app federated-credential list` or Graph's answer)",
     )
+    d.add_argument(
+        "--app-id",
+        metavar="ID",
+        help="read the app's federated credentials from Graph as the admin of `daemon-wizard login`",
+    )
+    d.add_argument(
+        "--graph-url", metavar="URL", default=GRAPH_URL, help="Graph host of the cloud (or a sandbox)"
+    )
+    d.add_argument(
+        "--check-issuer",
+        action="store_true",
+        help="also check the issuer as Entra will: discovery and keys reachable, RS256, the token's kid published",
+    )
+    d.add_argument(
+        "--fix",
+        action="store_true",
+        help="write the credential that makes the match true (upsert by name; with --app-id and an admin sign-in)",
+    )
+    d.add_argument("--yes", action="store_true", help="with --fix: write without asking")
+    d.add_argument("--ca-file", metavar="PATH", help="extra CA to trust (a sandbox started elsewhere)")
+    d.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="for Graph and the issuer")
     d.add_argument("--json", action="store_true", help="stable JSON on stdout")
     d.set_defaults(handler=run_diff)
     s = fic.add_parser(
@@ -106,18 +127,53 @@ def _read_credentials(path: str) -> list[Any]:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    from wizard.cli.fic_remote import check_issuer_now, fix, graph_session
     from wizard.federated import diff, read_external_token
 
+    if bool(args.credentials) == bool(args.app_id):
+        raise UsageError(
+            "Say where the app's federated credentials are: --credentials FILE or --app-id ID (from Graph)"
+        )
+    if args.fix and not args.app_id:
+        raise UsageError("--fix writes through Graph: give --app-id (and sign in with `daemon-wizard login`)")
+    raw = _read_token(args.token_file)
     try:
-        token = read_external_token(_read_token(args.token_file))
+        token = read_external_token(raw)
     except TokenFormatError as exc:
         raise UsageError(f"The external token cannot be read: {exc.title}", hint=exc.hint) from exc
-    result = diff(token, _read_credentials(args.credentials))
-    if args.json:
-        emit_json(result.to_dict())
+    check = check_issuer_now(token, raw, args) if args.check_issuer else None
+    if args.credentials:
+        result = diff(token, _read_credentials(args.credentials))
+        doc: dict[str, Any] = result.to_dict()
+        matched = result.matched
+        if not args.json:
+            _print_diff(result)
     else:
-        _print_diff(result)
-    return int(ExitCode.OK if result.matched else ExitCode.FAILURE)
+        with graph_session(args, write=args.fix) as session:
+            app = session.read(args.app_id)
+            result = diff(token, list(app.credentials))
+            doc = {**result.to_dict(), "app": {"app_id": app.app_id, "object_id": app.object_id}}
+            if not args.json:
+                _print_diff(result)
+            matched = result.matched
+            if args.fix and not matched:
+                written = fix(session, app, result, args)
+                doc["fix"] = written
+                matched = bool(written and written.get("matched"))
+    if check is not None:
+        doc["issuer_check"] = check.to_dict()
+        if not args.json:
+            _print_check(check)
+    if args.json:
+        emit_json(doc)
+    ok = matched and (check is None or check.ok)
+    return int(ExitCode.OK if ok else ExitCode.FAILURE)
+
+
+def _print_check(check: Any) -> None:
+    out(f"issuer checks ({check.issuer}): {check.result}" + (f" ({check.code})" if check.code else ""))
+    for c in check.checks:
+        out(f"  {'ok ' if c.ok else 'FAIL'} {c.name}: {c.detail}")
 
 
 def _print_diff(result: Any) -> None:
