@@ -149,6 +149,11 @@ class AdminSignInScreen(StepScreen[AdminSession]):
         self._cancel.set()
         super().action_back()
 
+    def on_unmount(self) -> None:
+        # Quitting while a sign-in waits (the app closing, or the screen replaced) ends that wait at once:
+        # the worker's thread would otherwise hold the wizard's exit until the sign-in times out.
+        self._cancel.set()
+
     def result(self) -> AdminSession | None:
         if self.session is None:
             self.notify("Sign in first (b: browser, d: device code).", severity="warning")

@@ -9,6 +9,7 @@ from typing import Any
 
 from test_tui_sandbox_flows import SIZE, start_on
 from textual.pilot import Pilot
+from textual.widgets import Static
 from tui_helpers import make_app, screen_text, until, wait_for, wait_for_text
 
 from screens.admin_plan import AdminPlanScreen
@@ -56,7 +57,9 @@ async def admin_signed_in(pilot: Pilot[int], role: str) -> None:
     await wait_for_text(pilot, "Public client: ")
     await pilot.press("b")
     await until(pilot, lambda: "/oauth2/v2.0/authorize?" in screen.copyable, "the sign-in URL")
-    assert "/oauth2/v2.0/authorize?" in screen_text(app)  # shown for people on SSH
+    prompt = screen.query_one("#signin-prompt", Static)  # shown for people on SSH, whole (it may wrap)
+    assert prompt.region.height > 1 and screen.copyable in str(prompt.content)
+    assert "/oauth2/v2.0/authorize?" in screen.copyable
     assert app.flow.sandbox is not None
     page = await asyncio.to_thread(
         _sign_in_in_browser, screen.copyable, app.flow.sandbox.ca_file, _person(app, role)
@@ -146,6 +149,29 @@ async def test_back_from_the_sign_in_returns_to_the_start() -> None:
             await wait_for(pilot, AdminSignInScreen)
             await pilot.press("escape")
             await wait_for(pilot, StartScreen)
+    finally:
+        app.flow.close()
+
+
+async def test_quitting_while_the_sign_in_waits_ends_the_wait() -> None:
+    """The wizard closed mid sign-in: the waiting worker is told to stop (it held the exit for minutes)."""
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            app.flow.admin_opener = lambda url: False
+            await start_on(pilot, "graph-daemon")
+            await pilot.press("escape")
+            await wait_for(pilot, StartScreen)
+            await pilot.press("end", "enter")
+            await wait_for(pilot, AdminSignInScreen)
+            screen = app.screen
+            assert isinstance(screen, AdminSignInScreen)
+            await pilot.press("b")
+            await until(pilot, lambda: "/oauth2/v2.0/authorize?" in screen.copyable, "the sign-in URL")
+            waiting = screen._cancel
+            assert not waiting.is_set()
+            app.exit()
+        assert waiting.is_set()
     finally:
         app.flow.close()
 
