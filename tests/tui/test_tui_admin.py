@@ -42,10 +42,8 @@ def _sign_in_in_browser(url: str, ca_file: str, who: dict[str, Any]) -> str:
         ).text
 
 
-async def admin_signed_in(pilot: Pilot[int], role: str) -> None:
-    """From the start screen (sandbox running) to the plan screen, signed in with the browser as `role`."""
-    app = pilot.app
-    assert isinstance(app, WizardApp)
+async def _to_the_sign_in(pilot: Pilot[int], app: WizardApp) -> AdminSignInScreen:
+    """From a started sandbox back to the start screen, then the admin path's sign-in screen."""
     app.flow.admin_opener = lambda url: False  # no browser on this machine: the person uses the shown URL
     await start_on(pilot, "graph-daemon")  # starts the sandbox
     await pilot.press("escape")
@@ -54,6 +52,14 @@ async def admin_signed_in(pilot: Pilot[int], role: str) -> None:
     await wait_for(pilot, AdminSignInScreen)
     screen = app.screen
     assert isinstance(screen, AdminSignInScreen)
+    return screen
+
+
+async def admin_signed_in(pilot: Pilot[int], role: str) -> None:
+    """From the start screen (sandbox running) to the plan screen, signed in with the browser as `role`."""
+    app = pilot.app
+    assert isinstance(app, WizardApp)
+    screen = await _to_the_sign_in(pilot, app)
     await wait_for_text(pilot, "Public client: ")
     await pilot.press("b")
     await until(pilot, lambda: "/oauth2/v2.0/authorize?" in screen.copyable, "the sign-in URL")
@@ -141,12 +147,7 @@ async def test_back_from_the_sign_in_returns_to_the_start() -> None:
     app = make_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
-            app.flow.admin_opener = lambda url: False
-            await start_on(pilot, "graph-daemon")
-            await pilot.press("escape")
-            await wait_for(pilot, StartScreen)
-            await pilot.press("end", "enter")  # the last choice: the admin path
-            await wait_for(pilot, AdminSignInScreen)
+            await _to_the_sign_in(pilot, app)
             await pilot.press("escape")
             await wait_for(pilot, StartScreen)
     finally:
@@ -158,14 +159,7 @@ async def test_quitting_while_the_sign_in_waits_ends_the_wait() -> None:
     app = make_app()
     try:
         async with app.run_test(size=SIZE) as pilot:
-            app.flow.admin_opener = lambda url: False
-            await start_on(pilot, "graph-daemon")
-            await pilot.press("escape")
-            await wait_for(pilot, StartScreen)
-            await pilot.press("end", "enter")
-            await wait_for(pilot, AdminSignInScreen)
-            screen = app.screen
-            assert isinstance(screen, AdminSignInScreen)
+            screen = await _to_the_sign_in(pilot, app)
             await pilot.press("b")
             await until(pilot, lambda: "/oauth2/v2.0/authorize?" in screen.copyable, "the sign-in URL")
             waiting = screen._cancel
