@@ -38,7 +38,15 @@ def where(sb: Sandbox) -> list[str]:
     return ["--authority", sb.authority("contoso"), "--ca-file", sb.ca_file]
 
 
-def bootstrap(sb: Sandbox, home: Path, who: dict[str, Any], *extra: str) -> tuple[int, dict[str, Any], str]:
+def bootstrap(
+    sb: Sandbox,
+    home: Path,
+    who: dict[str, Any],
+    *extra: str,
+    client: str = "wizard-admin",
+    page: str = 'id="done"',
+) -> tuple[int, dict[str, Any], str]:
+    """`login bootstrap` by device code, the person completing the code page (which must show `page`)."""
     proc = start(
         [
             "login",
@@ -48,7 +56,7 @@ def bootstrap(sb: Sandbox, home: Path, who: dict[str, Any], *extra: str) -> tupl
             "--graph-url",
             sb.base_url,
             "--client-id",
-            public_client(sb, "wizard-admin"),
+            public_client(sb, client),
             *where(sb),
             *extra,
         ],
@@ -56,7 +64,7 @@ def bootstrap(sb: Sandbox, home: Path, who: dict[str, Any], *extra: str) -> tupl
     )
     assert proc.stdout is not None
     event = json.loads(proc.stdout.readline())
-    assert 'id="done"' in enter_code(sb, event, who)
+    assert page in enter_code(sb, event, who)
     code, stdout, stderr = finish(proc)
     return code, json.loads(stdout) if stdout.strip() else {}, stderr
 
@@ -128,25 +136,10 @@ def test_bootstrap_as_a_user_without_write_scope_consent_is_refused_clearly(
 ) -> None:
     """A user without a role cannot consent to Application.ReadWrite.All for the unconsented client."""
     nobody = person(sb, None)
-    proc = start(
-        [
-            "login",
-            "bootstrap",
-            "--device-code",
-            "--json",
-            "--graph-url",
-            sb.base_url,
-            "--client-id",
-            public_client(sb, "wizard-admin-unconsented"),
-            *where(sb),
-        ],
-        DAEMON_WIZARD_HOME=str(tmp_path),
+    code, doc, stderr = bootstrap(
+        sb, tmp_path, nobody, client="wizard-admin-unconsented", page="Need admin approval"
     )
-    assert proc.stdout is not None
-    event = json.loads(proc.stdout.readline())
-    assert "Need admin approval" in enter_code(sb, event, nobody)
-    code, stdout, stderr = finish(proc)
     assert code == 1
-    assert json.loads(stdout)["findings"][0]["code"] == "admin-approval-required"
+    assert doc["findings"][0]["code"] == "admin-approval-required"
     assert "Traceback" not in stderr
     assert not (tmp_path / "config" / "admin_clients.json").exists()
