@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, Label, Static
 
 from screens.admin_services import STATUS_WORDS, AdminSession, make_plan
 from screens.dialogs.confirm import ConfirmDialog
@@ -40,6 +42,7 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         roles: str = DEFAULT_ROLES,
         note: str = "",
         request: RegistrationRequest | None = None,
+        planner: Callable[[RegistrationRequest], RegistrationPlan] | None = None,
     ) -> None:
         super().__init__()
         #: "Fix it now": the request is given (the app adopted by appId); the plan is read at once.
@@ -49,6 +52,10 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         self.initial_roles = roles
         self.note = note
         self.plan: RegistrationPlan | None = None
+        #: What reads the plan of a given request; the tenant through Graph unless a test passes another.
+        self.planner: Callable[[RegistrationRequest], RegistrationPlan] = planner or (
+            lambda wanted: make_plan(self.session, request=wanted)
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,6 +69,13 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
                 with Vertical():
                     yield Label("Application permissions (comma-separated)")
                     yield Input(self.initial_roles, id="plan-roles")
+            if self.fixed is not None and self.fixed.credential in ("secret", "certificate"):
+                # Add-only unless asked: rotation adds, proves a token with the new one, then removes the old.
+                yield Checkbox(
+                    "Rotate: remove the old credentials once a token proves the new one",
+                    self.fixed.rotate,
+                    id="plan-rotate",
+                )
             with Horizontal(id="plan-buttons"):
                 yield Button("Plan", id="plan-read")
                 yield Button("Apply", id="plan-apply", variant="primary", disabled=True)
@@ -92,6 +106,15 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         elif event.button.id == "plan-apply":
             self.action_apply()
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if event.checkbox.id != "plan-rotate" or self.fixed is None or event.value == self.fixed.rotate:
+            return
+        self.fixed = replace(self.fixed, rotate=event.value)
+        self.plan = None
+        self.query_one("#plan-apply", Button).disabled = True
+        self.query_one("#plan-status", Static).update("Reading the tenant…")
+        self._read_request(self.fixed)
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_plan()
 
@@ -115,11 +138,15 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
     def _read_request(self, request: RegistrationRequest) -> None:
         try:
-            plan = make_plan(self.session, request=request)
+            plan = self.planner(request)
         except WizardError as exc:
             self.app.call_from_thread(self._failed, exc)
             return
-        self.app.call_from_thread(self._show, plan)
+        self.app.call_from_thread(self._show_for, request, plan)
+
+    def _show_for(self, request: RegistrationRequest, plan: RegistrationPlan) -> None:
+        if request == self.fixed:  # a plan read before the rotation box changed is not shown
+            self._show(plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
     def _read(self, name: str, roles: tuple[str, ...]) -> None:

@@ -58,7 +58,8 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
         yield StepBar(self.STEP, note=self.note)
         with Vertical(id="admin-progress-body"):
             yield Static(
-                f"Applying the plan for {self.plan.request.name} as {self.session.who}", markup=False
+                f"Applying the plan for {self.plan.request.name or self.plan.request.app_id} as {self.session.who}",
+                markup=False,
             )
             yield DataTable(id="progress-steps", cursor_type="none", zebra_stripes=True)
             yield LoadingIndicator(id="progress-running")

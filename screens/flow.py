@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.worker import WorkerFailed
@@ -29,6 +30,9 @@ from wizard.clouds import TenantType
 from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.live.results import Registration
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
@@ -65,6 +69,28 @@ def _load_saved(name: str) -> tuple[Profile, Secret | None]:
 
     profile = load_profile(name)
     return profile, recall_secret(name) if profile.credential is CredentialKind.SECRET else None
+
+
+def known_registration(
+    profile: Profile, sandbox: SandboxSession | None, admin: Any, timeout: float
+) -> Registration | None:
+    """The app's registration as read beside the token test (blocking: the test's thread worker).
+
+    Its federated credentials come from Graph with the signed-in admin's token, on the sandbox as in the
+    cloud; without an admin there are none (the sandbox's own view keeps the rest, not its credentials)."""
+    from wizard.live.results import Registration
+
+    data: dict[str, Any] = {}
+    if sandbox is not None:
+        seen = sandbox.registration(profile.client_id)
+        data = {k: v for k, v in (seen.data if seen else {}).items() if k != "federatedIdentityCredentials"}
+    if admin is not None and profile.credential is CredentialKind.FEDERATED and profile.client_id:
+        from screens.admin_fic_services import registration_fics
+
+        # A failed read means no diff; the token test itself still runs and diagnoses.
+        with suppress(WizardError):
+            data = {**data, **registration_fics(admin, profile.client_id, timeout=timeout).data}
+    return Registration(data) if data else None
 
 
 class Flow:
@@ -276,12 +302,24 @@ class Flow:
 
     async def _fix_now(self, fix: FixNow) -> Step:
         """The signed-in admin fixes a finding: the same plan and confirmation, then the test again."""
-        from screens.admin_fix import fix_request
+        from screens.admin_fix import FIC_CODES, fix_request
         from screens.admin_flow import AdminFlow
 
         session = self.admin_session
+        if fix.code in FIC_CODES:
+            from screens.admin_fic_fix import FicFixScreen
+
+            written = await self.app.push_screen_wait(
+                FicFixScreen(session, self.state.profile, note=self.note)
+            )
+            return Step.DIAGNOSIS if isinstance(written, Back) else Step.TEST
+        try:
+            request = fix_request(fix.code, self.state.profile)
+        except WizardError as exc:  # what the fix needs is not in the profile (a certificate file)
+            await self._show(exc)
+            return Step.DIAGNOSIS
         flow = AdminFlow(self.app, session.target, opener=self.admin_opener, note=session.target.label)
-        fixed = await flow.fix(session, fix_request(fix.code, self.state.profile))
+        fixed = await flow.fix(session, request)
         if fixed is None:
             return Step.DIAGNOSIS
         if fixed.secret is not None:
@@ -293,17 +331,23 @@ class Flow:
         sandbox = self.sandbox if s.sandbox_app else None
         settings = s.settings
         ca_file = sandbox.ca_file if sandbox else (settings.ca_file or None)
-        # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
-        return lambda on_step, cancel: services.run_doctor(
-            s.profile,
-            secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
-            ca_file=ca_file,
-            timeout=settings.timeout,
-            use_env_proxies=settings.use_env_proxies,
-            on_step=on_step,
-            cancel=cancel,
-            registration=sandbox.registration(s.profile.client_id) if sandbox else None,
-        )
+
+        def run(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
+            # In the token test's thread worker: the registration is read (Graph) before the test runs.
+            return services.run_doctor(
+                s.profile,
+                # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
+                secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
+                ca_file=ca_file,
+                timeout=settings.timeout,
+                use_env_proxies=settings.use_env_proxies,
+                proxy=settings.proxy or None,
+                on_step=on_step,
+                cancel=cancel,
+                registration=known_registration(s.profile, sandbox, self.admin_session, settings.timeout),
+            )
+
+        return run
 
     def _apply_credential(self, cred: CredentialResult) -> None:
         self.state.profile = cred.profile

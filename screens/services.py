@@ -260,6 +260,7 @@ def run_doctor(
     registration: Registration | None = None,
     timeout: float = 30.0,
     use_env_proxies: bool = True,
+    proxy: str | None = None,
 ) -> DoctorView:
     """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker).
 
@@ -277,6 +278,7 @@ def run_doctor(
         ca_file=ca_file,
         options=DoctorOptions(timeout=timeout),
         use_env_proxies=use_env_proxies,
+        proxy=proxy,
         trace=trace,
         cancel=cancel,
         registration=registration,

@@ -131,6 +131,8 @@ class Settings:
     ca_file: str = ""
     #: False ignores HTTPS_PROXY / HTTP_PROXY from the environment (the CLI's --no-proxy).
     use_env_proxies: bool = True
+    #: A proxy URL (http(s)://host:port, never with credentials) for every request; empty for none.
+    proxy: str = ""
 
 
 @dataclass

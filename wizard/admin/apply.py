@@ -352,7 +352,8 @@ def will_add_secret(plan: RegistrationPlan) -> bool:
     """True when apply adds a secret: none exists yet, or --rotate."""
     if plan.request.credential != "secret":
         return False
-    return plan.request.rotate or not (plan.facts.app or {}).get("passwordCredentials")
+    req = plan.request
+    return req.rotate or req.add_new or not (plan.facts.app or {}).get("passwordCredentials")
 
 
 def run_label() -> str:

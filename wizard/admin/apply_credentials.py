@@ -33,7 +33,7 @@ async def add_secret(run: _Run, app: AppObject) -> list[str] | None:
     """addPassword (unless one exists and --rotate is not given): the old key ids, None when nothing added."""
     from wizard.admin.apply import run_label
 
-    if app.password_key_ids and not run.req.rotate:
+    if app.password_key_ids and not (run.req.rotate or run.req.add_new):
         run.say(
             "add client secret",
             app.unique_name or app.app_id,

@@ -39,6 +39,9 @@ class RegistrationRequest:
     identifier_uri: str | None = None  # the API's App ID URI (default api://{appId})
     secret_days: int = DEFAULT_SECRET_DAYS
     certificate: str | None = None  # a certificate file to upload (else one is generated)
+    #: "Fix it now" for an expired or invalid credential: add one even though one exists (the old is kept
+    #: unless `rotate`, which removes it once a token proved the new one).
+    add_new: bool = False
     rotate: bool = False
     display_name: str | None = None
 
@@ -256,7 +259,7 @@ def _adjust(
                     reason="a tenant app management policy forbids client secrets: "
                     "use --credential certificate",
                 )
-            elif passwords and not plan_in.rotate:
+            elif passwords and not (plan_in.rotate or plan_in.add_new):
                 s = replace(
                     s,
                     status="done",
@@ -269,7 +272,8 @@ def _adjust(
                 s = replace(
                     s,
                     reason=f"added ({days} days{capped}), written once to a 0600 file, shown masked"
-                    + ("; then the old secrets are removed" if plan_in.rotate and passwords else ""),
+                    + ("; then the old secrets are removed" if plan_in.rotate and passwords else "")
+                    + (f"; the {len(passwords)} existing kept" if passwords and not plan_in.rotate else ""),
                 )
         out.append(s)
     return out

@@ -206,6 +206,7 @@ def run_doctor(
     ca_file: str | None = None,
     options: DoctorOptions | None = None,
     use_env_proxies: bool = True,
+    proxy: str | None = None,
     trace: Trace | None = None,
     cancel: threading.Event | None = None,
     registration: Registration | None = None,
@@ -217,7 +218,8 @@ def run_doctor(
     `registration` is the app's registration as read elsewhere (the sandbox's admin view, a signed-in admin):
     the probe reads it too when the token may, and the one it reads wins. `clock` is what the time bound and
     the retry waits go by (tests pass one that records the waits). `connect_to` (sandbox mode) is where
-    Microsoft service host names are connected (wizard.service_hosts).
+    Microsoft service host names are connected (wizard.service_hosts). `proxy`: one proxy URL for every request,
+    in place of the environment's.
     """
     opts = options or DoctorOptions()
     trace = trace or Trace()
@@ -225,7 +227,12 @@ def run_doctor(
         trace.add_secret(secret.reveal())
     _load_libraries(profile, opts)
     settings = HttpSettings.bounded(
-        opts.timeout, ca_file=ca_file, use_env_proxies=use_env_proxies, clock=clock, connect_to=connect_to
+        opts.timeout,
+        ca_file=ca_file,
+        use_env_proxies=use_env_proxies,
+        proxy=proxy,
+        clock=clock,
+        connect_to=connect_to,
     )
     report = DoctorReport(
         verdict="fail",

@@ -103,6 +103,8 @@ class HttpSettings:
     read_timeout: float = 15.0
     total_timeout: float = 60.0
     use_env_proxies: bool = True
+    #: A proxy URL for every request (the TUI's setting), in place of the environment's; None for none.
+    proxy: str | None = None
     max_retries: int = 2
     max_retry_wait: float = 5.0
     deadline: Deadline = field(default_factory=lambda: Deadline(60.0))
@@ -266,7 +268,9 @@ class WizardSession(requests.Session):
         self, url: Any, proxies: Any, stream: Any, verify: Any, cert: Any
     ) -> dict[str, Any]:
         merged: dict[str, Any] = super().merge_environment_settings(url, proxies, stream, verify, cert)
-        if self.settings.use_env_proxies and url:
+        if self.settings.proxy:
+            merged["proxies"] = {"http": self.settings.proxy, "https": self.settings.proxy}
+        elif self.settings.use_env_proxies and url:
             env = get_environ_proxies(url if isinstance(url, str) else url.decode())
             merged["proxies"] = {**env, **(merged.get("proxies") or {})}
         return merged

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 
 def env_proxy_for(url: str, settings: HttpSettings) -> str | None:
-    """The proxy the environment names for this URL (HTTPS_PROXY, ALL_PROXY, honouring NO_PROXY)."""
+    """The proxy for this URL: the one the settings give, else the one the environment names (HTTPS_PROXY,
+    ALL_PROXY, honouring NO_PROXY)."""
+    if settings.proxy:
+        return settings.proxy
     if not settings.use_env_proxies:
         return None
     proxies = get_environ_proxies(url)
