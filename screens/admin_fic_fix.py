@@ -103,6 +103,7 @@ class FicFixScreen(StepScreen["FicFixResult"]):
             f"  issuer:   {wanted.issuer}",
             f"  subject:  {wanted.subject}",
             f"  audience: {', '.join(wanted.audiences)}",
+            "Needs Application.ReadWrite.All, and ownership of the app or Application Administrator.",
             "1 to do. Apply (ctrl+g) asks before it changes anything.",
         ]
         self._status("\n".join(lines))

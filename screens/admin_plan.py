@@ -17,6 +17,7 @@ from screens.dialogs.confirm import ConfirmDialog
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
+from screens.widgets.ticks import TickBox
 from wizard.errors import WizardError
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
                     yield Input(self.initial_roles, id="plan-roles")
             if self.fixed is not None and self.fixed.credential in ("secret", "certificate"):
                 # Add-only unless asked: rotation adds, proves a token with the new one, then removes the old.
-                yield Checkbox(
+                yield TickBox(
                     "Rotate: remove the old credentials once a token proves the new one",
                     self.fixed.rotate,
                     id="plan-rotate",
@@ -181,6 +182,8 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         blocked = len(plan.blocked)
         summary = f"{todo} to do, {sum(1 for s in plan.steps if s.status == 'done')} in place"
         lines = [summary + ". Apply (ctrl+g) asks before it changes anything."]
+        if self.fixed is not None:  # a fix is one or two steps: what each does, whole
+            lines += [f"to do: {s.action}: {s.reason}" for s in plan.steps if s.status == "todo"]
         for step in plan.blocked:  # the table cuts long reasons: the refusals are spelled out here
             lines.append(f"not allowed for your role: {step.action} {step.target}: {step.reason}")
         if blocked:

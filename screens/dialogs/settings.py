@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from screens.dialogs.base import FormDialog
@@ -84,7 +84,7 @@ class SettingsDialog(FormDialog[Settings]):
 
     DEFAULT_CSS = """
     SettingsDialog { align: center middle; }
-    SettingsDialog > Vertical {
+    SettingsDialog > VerticalScroll {
         width: 80%; max-width: 90; height: auto; max-height: 95%; padding: 0 2;
         border: thick $accent; background: $surface;
     }
@@ -97,7 +97,7 @@ class SettingsDialog(FormDialog[Settings]):
 
     def compose(self) -> ComposeResult:
         s = self.settings
-        with Vertical():
+        with VerticalScroll():  # at 80x24 the last fields and Save scroll into view
             yield Static("Token test settings", classes="heading")
             yield Field(
                 "Timeout (seconds)",
@@ -115,7 +115,7 @@ class SettingsDialog(FormDialog[Settings]):
                 "Proxy URL",
                 name="proxy-url",
                 value=s.proxy,
-                hint="http(s)://host:port for every request, in place of the environment's. Empty for none.",
+                hint="http(s)://host:port, used instead of HTTPS_PROXY. Empty: none.",
             )
             yield TickBox("Use HTTPS_PROXY / HTTP_PROXY from the environment", s.use_env_proxies, id="proxy")
             yield Static("", id="settings-message", markup=False)

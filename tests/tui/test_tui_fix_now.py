@@ -24,7 +24,7 @@ from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
 from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.confirm import ConfirmDialog
-from screens.dialogs.settings import SettingsDialog
+from screens.dialogs.settings import SettingsDialog, parse_proxy, parse_settings, without_credentials
 from screens.services import DoctorView
 from screens.token_test import TokenTestScreen
 from tests.connect_proxy import ConnectProxy
@@ -257,6 +257,21 @@ async def test_the_proxy_url_setting_reaches_the_token_test() -> None:
                 assert report.verdict == "ok", report.findings
                 assert app.flow.sandbox is not None
                 sandbox_host = app.flow.sandbox.sandbox.base_url.split("://", 1)[1].rstrip("/")
-                assert sandbox_host in proxy.targets  # every request went through the proxy
+                # The token (msal, requests) and the Graph call (httpx): two clients, each through the proxy.
+                assert proxy.targets.count(sandbox_host) >= 2, proxy.targets
         finally:
             app.flow.close()
+
+
+def test_a_proxy_url_is_host_and_port_and_never_keeps_credentials() -> None:
+    assert parse_proxy("http://proxy.example.com:8080") is None
+    assert parse_proxy("") is None
+    for bad in ("http://u:secret-pw@proxy:8080", "u:secret-pw@proxy:8080"):
+        problem = parse_proxy(bad)
+        assert problem is not None and "were removed" in problem and "secret-pw" not in problem
+        assert "secret-pw" not in without_credentials(bad)
+    assert "host:port" in (parse_proxy("http://proxy") or "")
+    assert "no path" in (parse_proxy("http://proxy:8080/x") or "")
+    assert "http://host:port" in (parse_proxy("socks5://proxy:1080") or "")
+    saved = parse_settings("30", "", True, "http://proxy:3128/")
+    assert not isinstance(saved, str) and saved.proxy == "http://proxy:3128"
