@@ -17,6 +17,7 @@ from wizard.cli.profile_args import (
     passphrase_from_args,
     profile_from_args,
 )
+from wizard.cli.sandbox_input import add_sandbox_arguments
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
 from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
@@ -47,15 +48,7 @@ def add_live_arguments(
 ) -> None:
     add_profile_arguments(parser, with_passphrase=True)
     g = parser.add_argument_group("live run")
-    g.add_argument(
-        "--sandbox",
-        nargs="?",
-        const="default",
-        default=None,
-        metavar="SCENARIO",
-        help="run against an in-process sandbox tenant (default scenario, or a scenario file)",
-    )
-    g.add_argument("--sandbox-app", metavar="NAME", default="graph-daemon", help="the sandbox app to use")
+    add_sandbox_arguments(g)
     g.add_argument(
         "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="time bound of the run (seconds)"
     )
