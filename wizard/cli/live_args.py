@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from wizard.cli.arg_types import seconds
 from wizard.cli.output import err
 from wizard.cli.profile_args import (
+    add_federated_arguments,
     add_profile_arguments,
     apply_flags,
     passphrase_from_args,
@@ -79,18 +80,7 @@ def add_live_arguments(
         help="a federated sandbox app: the subject its issuer mints the external token for "
         "(default: its first federated credential's)",
     )
-    g.add_argument(
-        "--federated-token-file",
-        metavar="PATH",
-        help="federated credential: the external OIDC token's file, re-read for every request "
-        "(default $AZURE_FEDERATED_TOKEN_FILE when the profile's credential is federated)",
-    )
-    g.add_argument(
-        "--federated-token-command",
-        metavar="CMD",
-        help="federated credential: a command that prints the external token, run for every request "
-        "(no shell, scrubbed environment, 30 s timeout)",
-    )
+    add_federated_arguments(g)
 
 
 @contextmanager

@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from wizard.cli.output import emit_json, err, out
-from wizard.cli.profile_args import ProfileInput, add_profile_arguments, passphrase_from_args
+from wizard.cli.profile_args import (
+    ProfileInput,
+    add_federated_arguments,
+    add_profile_arguments,
+    passphrase_from_args,
+)
 from wizard.cli.sandbox_input import add_sandbox_arguments, given_profile
 from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
@@ -35,6 +40,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--list-formats", action="store_true", help="list the formats and exit")
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
     add_profile_arguments(parser, with_passphrase=True)
+    add_federated_arguments(parser)
     add_sandbox_arguments(parser)
     parser.set_defaults(handler=run)
 

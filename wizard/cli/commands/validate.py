@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from wizard.cli.output import emit_json, err, out
-from wizard.cli.profile_args import ProfileInput, add_profile_arguments
+from wizard.cli.profile_args import ProfileInput, add_federated_arguments, add_profile_arguments
 from wizard.cli.sandbox_input import add_sandbox_arguments, given_profile
 from wizard.diagnosis.texts import problem_dict, problem_finding
 from wizard.exitcodes import ExitCode
@@ -16,6 +16,7 @@ from wizard.validation import validate_profile
 def register(sub: Any) -> None:
     p = sub.add_parser("validate", help="check a profile and print every problem with its fix")
     add_profile_arguments(p)
+    add_federated_arguments(p)
     add_sandbox_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run)
