@@ -4,6 +4,7 @@ the federated credentials the diagnosis reads through Graph with the admin's tok
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from tests.integration.test_register_apply_sandbox import admin, plan, run
 from wizard.certs.generate import generate_certificate
 from wizard.certs.load import load_files
 from wizard.errors import UsageError
+from wizard.live.doctor import DoctorOptions, run_doctor
 from wizard.live.sandbox_profile import sandbox_app_profile
 from wizard.live.trace import Trace
 from wizard.profile import CertificateRef, CredentialKind, Profile
@@ -116,3 +118,21 @@ def test_without_an_admin_the_sandbox_view_carries_no_federated_credentials(sb: 
     found = known_registration(profile, SandboxSession(handle_for(sb)), None, 30.0)
     assert found is not None and found.data.get("appId") == profile.client_id
     assert "federatedIdentityCredentials" not in found.data
+
+
+def test_a_proxy_url_reaches_the_live_run_and_its_failure_names_that_proxy(sb: Sandbox) -> None:
+    """The TUI's proxy setting is the live run's: a proxy that is not there is the network-proxy finding."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    profile, secret = sandbox_app_profile(sb, "graph-daemon")
+    report = run_doctor(
+        profile,
+        secret=secret,
+        ca_file=sb.ca_file,
+        options=DoctorOptions(timeout=10),
+        use_env_proxies=False,
+        proxy=f"http://127.0.0.1:{closed}",
+    )
+    assert report.findings and report.findings[0].code == "network-proxy", report.codes
+    assert report.error is not None and f"127.0.0.1:{closed}" in report.error.title
