@@ -16,6 +16,7 @@ from wizard.sandbox import (
     discovery,
     graph,
     graph_credentials,
+    graph_policy_reads,
     graph_write_apps,
     graph_write_sps,
     graph_writes,
@@ -76,6 +77,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         *graph_credentials.ROUTES,
         *graph_write_apps.ROUTES,
         *graph_write_sps.ROUTES,
+        *graph_policy_reads.ROUTES,
         *graph.ROUTES,
     ]
     app = Starlette(routes=routes)
