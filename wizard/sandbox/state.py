@@ -244,11 +244,15 @@ class SandboxState:
         with self.lock:
             tenant, app = self.find_app(client_id)
             app.has_service_principal = True
-            return self._assign(tenant.spec, app, resource_app_id)
+            added = self._assign(tenant.spec, app, resource_app_id)
+            self.writes.saved(tenant)  # `--state` keeps consent given on the admin consent page
+            return added
 
     def revoke_consent(self, client_id: str) -> None:
         with self.lock:
-            self.find_app(client_id)[1].assignments.clear()
+            tenant, app = self.find_app(client_id)
+            app.assignments.clear()
+            self.writes.saved(tenant)
 
     def expire_secret(self, client_id: str) -> None:
         """Make every secret of the app expired (as if its end date passed)."""
@@ -261,12 +265,13 @@ class SandboxState:
     def add_secret(self, client_id: str) -> str:
         """A new valid secret (like 'New client secret'); returns its value."""
         with self.lock:
-            app = self.find_app(client_id)[1]
+            tenant, app = self.find_app(client_id)
             now = _utcnow()
             cred = PasswordCredential(
                 str(uuid.uuid4()), new_secret_value(), "added", now, now + dt.timedelta(days=180)
             )
             app.secrets.append(cred)
+            self.writes.saved(tenant)
             return cred.value
 
     def upload_certificate(self, client_id: str, certificate: bytes) -> str:
@@ -290,7 +295,7 @@ class SandboxState:
             thumbprint_sha256=prints.sha256_hex,
         )
         with self.lock:
-            app = self.find_app(client_id)[1]
+            tenant, app = self.find_app(client_id)
             existing = next(
                 (k for k in app.certificates if k.certificate.thumbprint_sha256 == prints.sha256_hex), None
             )
@@ -298,6 +303,7 @@ class SandboxState:
                 return existing.key_id
             cred = KeyCredential(str(uuid.uuid4()), uploaded)
             app.certificates.insert(0, cred)  # the scenario's own certificate (with its files) stays last
+            self.writes.saved(tenant)
             return cred.key_id
 
     def set_disabled(self, client_id: str, disabled: bool = True) -> None:
