@@ -16,6 +16,7 @@ from wizard.sandbox import (
     discovery,
     graph,
     graph_credentials,
+    graph_keys,
     graph_policy_reads,
     graph_write_apps,
     graph_write_sps,
@@ -75,6 +76,7 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         *graph_writes.ROUTES,  # before Graph's catch-all
         *FIC_ROUTES,
         *graph_credentials.ROUTES,
+        *graph_keys.ROUTES,
         *graph_write_apps.ROUTES,
         *graph_write_sps.ROUTES,
         *graph_policy_reads.ROUTES,
