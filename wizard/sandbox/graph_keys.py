@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wizard.sandbox import odata
+from wizard.sandbox.assertion import thumbprint_hex
 from wizard.sandbox.graph import Caller
 from wizard.sandbox.graph_credentials import public_certificate
 from wizard.sandbox.graph_directory import by_object_id
@@ -39,7 +40,6 @@ from wizard.sandbox.graph_write_common import (
     write_route,
 )
 from wizard.sandbox.state import AppState, KeyCredential
-from wizard.sandbox.tokens import b64url_decode
 
 PROOF_AUDIENCE = "00000002-0000-0000-c000-000000000000"
 MAX_PROOF_LIFETIME = 600  # seconds between nbf and exp
@@ -71,15 +71,6 @@ def _target(request: Request, caller: Caller) -> AppState:
     return app
 
 
-def _thumbprint(value: object) -> str:
-    if not isinstance(value, str):
-        return ""
-    try:
-        return binascii.hexlify(b64url_decode(value)).decode().upper()
-    except (binascii.Error, ValueError):
-        return ""
-
-
 def _valid_now(key: KeyCredential, now: dt.datetime) -> bool:
     cert = key.certificate.cert
     return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
@@ -97,7 +88,7 @@ def verify_proof(proof: object, app: AppState, *, now: dt.datetime | None = None
     alg = header.get("alg")
     if alg not in _ALGORITHMS:
         raise bad_proof()
-    named = _thumbprint(header.get("x5t")) or str(header.get("kid") or "").upper()
+    named = thumbprint_hex(header.get("x5t")) or str(header.get("kid") or "").upper()
     candidates = [k for k in app.certificates if _valid_now(k, when)]
     if named:
         candidates = [k for k in candidates if k.certificate.thumbprint_sha1.upper() == named]
