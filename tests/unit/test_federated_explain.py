@@ -123,6 +123,33 @@ def test_decode_cli_json_has_the_external_section(capsys: pytest.CaptureFixture[
     assert token not in out
 
 
+def test_decode_does_not_describe_an_external_token_as_an_entra_access_token(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A GitHub token has no roles, appidacr or Entra version: no app-only summary, no missing-consent note."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    claims = {
+        "iss": "https://token.actions.githubusercontent.com",
+        "sub": "repo:o/r:ref:refs/heads/main",
+        "aud": "api://AzureADTokenExchange",
+        "iat": now,
+        "exp": now + 300,
+    }
+    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k"})
+    assert main(["decode", token]) == 0
+    captured = capsys.readouterr()
+    assert "Access token" not in captured.out and "app-only" not in captured.out
+    assert "federated identity credential's subject exactly" in captured.out
+    assert "Token (signature not verified)" in captured.out
+    assert "without roles" not in captured.err
+    assert main(["decode", token, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["kind"].startswith("external token")
+    assert doc["summary"]["credential"] is None
+    assert not any("without roles" in w for w in doc["warnings"])
+
+
 def test_decode_from_an_unreadable_stdin_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
