@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wizard.sandbox import odata
-from wizard.sandbox.assertion import thumbprint_hex
 from wizard.sandbox.graph import Caller
 from wizard.sandbox.graph_credentials import public_certificate
 from wizard.sandbox.graph_directory import by_object_id
@@ -78,6 +77,8 @@ def _valid_now(key: KeyCredential, now: dt.datetime) -> bool:
 
 def verify_proof(proof: object, app: AppState, *, now: dt.datetime | None = None) -> KeyCredential:
     """The valid certificate that signed `proof`, or Graph's refusal of the proof."""
+    from wizard.sandbox.assertion import thumbprint_hex  # loaded with its first use (doctor never needs it)
+
     if not isinstance(proof, str) or not proof:
         raise bad_request("Invalid value specified for property 'proof'.")
     when = now or dt.datetime.now(dt.timezone.utc)
