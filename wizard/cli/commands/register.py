@@ -43,6 +43,9 @@ def register(sub: Any) -> None:
     from wizard.cli.commands.register_apply import add_apply_arguments
 
     add_apply_arguments(parser)
+    from wizard.cli.federated_args import add_federated_arguments
+
+    add_federated_arguments(parser)
     add_signin_arguments(parser)
     parser.set_defaults(handler=run)
 
