@@ -317,6 +317,7 @@ def _fabrikam() -> TenantSpec:
         apps=apps,
         apis=(todo,),
         users=_users("fabrikamext.onmicrosoft.com", p),
+        public_clients=_public_clients(p),
     )
 
 
