@@ -46,6 +46,10 @@ def _args(**given: object) -> argparse.Namespace:
         (["--credential", "federated", "--repo", "contoso/app"], "one of --environment"),
         (["--credential", "federated", "--federated-subject", "s"], "needs --federated-issuer"),
         (
+            ["--credential", "federated", "--namespace", "n", "--service-account", "s", "--rotate"],
+            "--rotate goes",
+        ),
+        (
             ["--credential", "federated", "--federated-subject", "s", "--federated-issuer", "http://x"],
             "https://",
         ),
