@@ -58,14 +58,9 @@ def add_federated_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--event", metavar="EVENT", help="with --workflow: only this trigger")
     g.add_argument("--namespace", metavar="NS", help="Kubernetes: the service account's namespace")
     g.add_argument("--service-account", metavar="NAME", help="Kubernetes: the service account")
-    g.add_argument(
-        "--federated-token-file",
-        metavar="PATH",
-        help="prove the credential after apply with this external token (or AZURE_FEDERATED_TOKEN_FILE)",
-    )
-    g.add_argument(
-        "--federated-token-command", metavar="CMD", help="or with the token this command prints (no shell)"
-    )
+    from wizard.cli.profile_args import add_federated_arguments as add_token_arguments
+
+    add_token_arguments(g)  # the proof's external token, defined once with the live commands
 
 
 def _github_subject(args: argparse.Namespace) -> str:
