@@ -97,3 +97,24 @@ def test_a_workflow_with_two_subjects_asks_which(tmp_path: Path) -> None:
         federated_request(_args(repo="contoso/app", workflow=str(workflow), job="deploy"))
     one = federated_request(_args(repo="contoso/app", workflow=str(workflow), job="deploy", event="push"))
     assert one is not None and one.subject == "repo:contoso/app:ref:refs/heads/main"
+
+
+def test_the_human_report_names_the_credential_the_authority_and_how_to_prove_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from wizard.admin.apply import ApplyResult
+    from wizard.cli.commands.register_apply import _report
+
+    result = ApplyResult(
+        client_id="c",
+        tenant_id="t",
+        federated_credential={"name": "prod", "issuer": "https://i", "subject": "repo:o/r:environment:prod"},
+        tenant_type="external",
+        authority="https://fabrikamext.ciamlogin.com/fabrikamext.onmicrosoft.com",
+        prove_with="daemon-wizard token --tenant t --client-id c --federated-token-file PATH",
+    )
+    assert _report(result, as_json=False) == 0
+    out = capsys.readouterr().out
+    assert "federated:  prod (issuer https://i, subject repo:o/r:environment:prod)" in out
+    assert "authority:  https://fabrikamext.ciamlogin.com/fabrikamext.onmicrosoft.com (external)" in out
+    assert "to prove:   daemon-wizard token --tenant t --client-id c" in out
