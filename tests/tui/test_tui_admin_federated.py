@@ -95,3 +95,30 @@ async def test_the_credential_steps_federated_choice_starts_the_plan() -> None:
             "api://AzureADTokenExchangeUSGov",
         )
         assert screen.token_source.file == "/run/token.jwt"
+
+
+def test_the_applied_profile_of_an_external_id_tenant_uses_its_ciamlogin_authority() -> None:
+    """Off the sandbox, the token test and the exports get `https://<subdomain>.ciamlogin.com/`."""
+    from screens.admin_services import AdminSession, AdminTarget, applied_profile
+    from wizard.admin.apply import ApplyResult
+    from wizard.admin.clients import ClientChoice
+    from wizard.admin.identity import AdminIdentity, AdminToken
+    from wizard.clouds import TenantType
+    from wizard.secret import Secret
+
+    identity = AdminIdentity("a@fabrikamext", "o", "t", "c", (), (), (), 0)
+    target = AdminTarget(
+        "https://login.microsoftonline.com/t", ClientChoice("c", own=True), "https://graph.microsoft.com"
+    )
+    session = AdminSession(target, AdminToken(Secret("x.y.z"), identity, "test"))
+    result = ApplyResult(
+        client_id="c",
+        tenant_id="5e1f2a7b-8c9d-4e3f-a1b2-0c0ffee00002",
+        tenant_type="external",
+        authority="https://fabrikamext.ciamlogin.com/fabrikamext.onmicrosoft.com",
+        federated_credential={"issuer": "https://i", "subject": "s"},
+    )
+    profile, secret = applied_profile(session, result, name="edw-x")
+    assert secret is None and profile.tenant_type is TenantType.EXTERNAL
+    assert profile.instance == "https://fabrikamext.ciamlogin.com/" and profile.authority_override is None
+    assert profile.credential is CredentialKind.FEDERATED and profile.federated_subject == "s"
