@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from typing import ClassVar
 
 from textual import work
@@ -18,6 +16,7 @@ from screens.flow import FLOW_GROUPS, Flow
 from screens.locate import stylesheets
 from screens.state import WizardState
 from screens.step import StepScreen
+from screens.terminal_signals import handle_signals
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -62,16 +61,12 @@ class WizardApp(App[int]):
 
     def on_mount(self) -> None:
         if self._signals:
-            self._handle_signals()
+            handle_signals(self._on_signal)
         if self._run_flow:
             self._drive()
 
     # --- signals: the sandbox's temporary folder holds private keys; it goes whatever ends the program --
-
-    def _handle_signals(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self._on_signal, signum)
+    # (screens/terminal_signals.py also keeps a terminal's hang-up from wedging the exit)
 
     def _on_signal(self, signum: int) -> None:
         self.flow.close()
