@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 
 from screens.admin_services import STATUS_WORDS, AdminSession, make_plan
 from screens.dialogs.confirm import ConfirmDialog
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -25,6 +26,8 @@ DEFAULT_ROLES = "User.Read.All"
 
 class AdminPlanScreen(StepScreen["RegistrationPlan"]):
     """Read the tenant (p), show the plan, and Apply (a) once the person confirmed it."""
+
+    CSS_PATH = stylesheet("admin.tcss")
 
     STEP = Step.CREDENTIAL
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -7,7 +7,7 @@ A new way to start is one line in `_CHOICES` (and one in `_ABOUT`): the options 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -15,11 +15,13 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.services import SandboxApp
 from screens.state import StartChoice, StartResult, Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
 from wizard.clouds import Cloud
+
+if TYPE_CHECKING:
+    from screens.services import SandboxApp
 
 _CHOICES = (
     (StartChoice.WORKFORCE, "New setup on a workforce tenant (Entra ID)"),

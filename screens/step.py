@@ -21,13 +21,13 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from screens.dialogs.copy import CopyDialog, CopyItem
 from screens.state import BACK, Back, Settings, Step, WizardState
 from wizard.admin_center import admin_center_url
 from wizard.profile import Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
+    from screens.dialogs.copy import CopyItem
     from screens.dialogs.save_profile import SaveRequest
 
 T = TypeVar("T")
@@ -139,6 +139,8 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         return [("Admin center", self.admin_center())]
 
     def action_copy(self) -> None:
+        from screens.dialogs.copy import CopyDialog
+
         self.app.push_screen(CopyDialog(self.copy_items()))
 
     def action_admin_center(self) -> None:
