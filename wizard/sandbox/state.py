@@ -28,7 +28,7 @@ from wizard.sandbox.scenario import (
     Scenario,
     TenantSpec,
 )
-from wizard.sandbox.signing import SigningKey, new_signing_key
+from wizard.sandbox.signing import SigningKey, kept_signing_key, new_signing_key
 from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key
 from wizard.sandbox.users import DelegatedDirectory
 
@@ -42,11 +42,20 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _draw(alphabet: str, k: int) -> str:
+    """`k` characters, each uniform over `alphabet`: one read of the system's random source, rejection
+    sampled (a start makes ~40 secrets; a `secrets.choice` per character was ~1,500 reads)."""
+    n = len(alphabet)
+    limit = 256 - 256 % n
+    out: list[str] = []
+    while len(out) < k:
+        out.extend(alphabet[b % n] for b in secrets.token_bytes(2 * k) if b < limit)
+    return "".join(out[:k])
+
+
 def new_secret_value() -> str:
     """40 characters with a 3-character hint then `8Q~`, shaped like portal-generated secrets."""
-    hint = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(3))
-    body = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(34))
-    return f"{hint}8Q~{body}"
+    return f"{_draw(string.ascii_letters + string.digits, 3)}8Q~{_draw(_SECRET_ALPHABET, 34)}"
 
 
 @dataclass
@@ -137,16 +146,16 @@ class SandboxState:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
-        #: Where the RSA keys come from: kept per user and reused (`keys`), else made for this run. Each
-        #: run wraps them in a new certificate, so the `kid`s (its SHA-1) differ from run to run.
+        #: Where the RSA keys come from: kept per user and reused (`keys`), with the certificates wrapping
+        #: them (wizard.sandbox.signing.REUSE_FOR), else made for this run.
         self.keys = keys
-        self.signing_keys: list[SigningKey] = [new_signing_key(self._key(f"signing-{i}")) for i in range(2)]
+        self.signing_keys: list[SigningKey] = [self._signing_key(f"signing-{i}") for i in range(2)]
         #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
         self.delegated = DelegatedDirectory(scenario.tenants)
         self.delegated.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
-        self.oidc_issuers = new_issuers(self._key)
+        self.oidc_issuers = new_issuers(self._signing_key)
         #: What Graph writes keep beside the apps: tenant settings, deleted items, replication lag.
         self.writes = WriteDirectory(scenario.tenants)
         for spec in scenario.tenants:
@@ -157,6 +166,9 @@ class SandboxState:
 
     def _key(self, purpose: str) -> rsa.RSAPrivateKey:
         return self.keys.key(purpose) if self.keys is not None else new_key()
+
+    def _signing_key(self, purpose: str) -> SigningKey:
+        return kept_signing_key(self.keys, purpose) if self.keys is not None else new_signing_key(new_key())
 
     @property
     def signing_key(self) -> SigningKey:
@@ -182,6 +194,7 @@ class SandboxState:
                 folder / tenant.name,
                 app.name,
                 key=self._key(f"app:{tenant.name}/{app.name}"),
+                store=self.keys,
             )
             state.certificates.append(KeyCredential(str(uuid.uuid4()), cert))
         if app.consented:
