@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
+from screens.locate import stylesheet
 from screens.services import required_roles
 from screens.state import Step
 from screens.step import StepScreen
@@ -22,6 +23,8 @@ from wizard.profile import Profile
 
 class ConsentScreen(StepScreen[Profile]):
     """Shows what to consent to and how; Next goes on to the token test."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.CONSENT
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.federated.claim_table import ClaimRow
 from wizard.profile import ApiKind, Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
     from wizard.diagnosis.model import Finding
+    from wizard.federated.claim_table import ClaimRow  # the federated pieces load with the test's result
     from wizard.live.results import Registration
     from wizard.sandbox import SandboxHandle
 
