@@ -20,6 +20,7 @@ from wizard.secret import Secret
 
 if TYPE_CHECKING:
     from wizard.diagnosis.model import Finding
+    from wizard.live.granted import GrantReport
     from wizard.live.results import Registration
     from wizard.sandbox import SandboxHandle
 
@@ -170,6 +171,34 @@ def required_roles(profile: Profile) -> list[RoleNeed]:
 
     roles = permissions_for("GET", api.relative_path or "/users")
     return [RoleNeed(call, roles)] if roles else []
+
+
+def read_grants(
+    profile: Profile,
+    *,
+    secret: Secret | None,
+    graph_url: str,
+    ca_file: str | None,
+    timeout: float,
+    admin: tuple[Any, str, str | None] | None = None,
+) -> GrantReport:
+    """What the app already holds on the profile's resource, against what the call needs (blocking).
+
+    `admin` is the signed-in admin's (token, Graph URL, CA file) on the admin path; else the app's own
+    credential reads (wizard.live.granted). Returns a wizard.live.granted.GrantReport.
+    """
+    from wizard.live.granted import AdminGraph, Need, granted_report
+
+    needs = tuple(Need(n.call, n.roles) for n in required_roles(profile))
+    return granted_report(
+        profile,
+        secret=secret,
+        needs=needs,
+        graph_url=graph_url,
+        timeout=timeout,
+        ca_file=ca_file,
+        admin=AdminGraph(*admin) if admin else None,
+    )
 
 
 # --- token test and diagnosis --------------------------------------------------------------------------
