@@ -92,3 +92,36 @@ async def test_a_reader_that_breaks_is_shown_in_place_not_hidden() -> None:
         text = await wait_for_text(pilot, "could not be read: Graph went away", within="#granted")
         assert "What is already granted" in text
         assert not isinstance(app.screen, ErrorDialog)
+
+
+async def test_with_the_admin_signed_in_the_grants_come_from_the_admins_read() -> None:
+    """The admin path: create the registration, run the test, go back to consent: the admin's Graph read."""
+    from test_tui_admin import admin_signed_in, plan
+
+    from screens.admin_progress import AdminProgressScreen
+    from screens.dialogs.confirm import ConfirmDialog
+    from screens.token_test import TokenTestScreen
+
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await admin_signed_in(pilot, "Global Administrator")
+            await plan(pilot, "edw-grants-daemon")
+            await pilot.press("ctrl+g")
+            await wait_for(pilot, ConfirmDialog)
+            await pilot.press("y")
+            await wait_for(pilot, AdminProgressScreen)
+            progress = app.screen
+            assert isinstance(progress, AdminProgressScreen)
+            await until(pilot, lambda: progress.outcome is not None, "apply's end", seconds=180)
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, TokenTestScreen)
+            test = app.screen
+            assert isinstance(test, TokenTestScreen)
+            await until(pilot, lambda: test.report is not None, "the token test's end", seconds=120)
+            await pilot.press("escape")  # Back: the consent step, with the admin still signed in
+            await wait_for(pilot, ConsentScreen)
+            text = await wait_for_text(pilot, "✓ User.Read.All granted", within="#granted")
+            assert "read from Graph with the admin sign-in" in text
+    finally:
+        app.flow.close()
