@@ -55,7 +55,7 @@ def test_as_app_reads_another_apps_credentials_with_this_apps_token(monkeypatch:
     [
         ((), "Say where"),
         (("--credentials", "f.json", "--app-id", "x"), "drop --app-id"),
-        (("--as-app", "--fix", *TENANT), "drop --as-app"),
+        (("--as-app", "--fix", *TENANT), "Drop --as-app"),
         (("--as-app", "--no-prompt", *TENANT), "needs the app's secret or certificate"),
         (("--no-prompt", *TENANT), "no client secret was given"),
     ],

@@ -25,9 +25,10 @@ if TYPE_CHECKING:
 
 GRAPH_URL = "https://graph.microsoft.com"
 _WHERE = (
-    "--credentials FILE (saved from `az ad app federated-credential list --id ID`), --app-id ID (read from "
-    "Graph as the admin of `daemon-wizard login`), or the app's profile with its secret or certificate "
-    "(--profile NAME, or --tenant and --client-id: read with the app's own token)"
+    "`daemon-wizard fic diff --credentials FILE` (a file saved from `az ad app federated-credential list "
+    "--id ID`), `daemon-wizard fic diff --app-id ID` (read from Graph as the admin signed in with "
+    "`daemon-wizard login`), or `daemon-wizard fic diff --profile NAME` (or --tenant and --client-id: the "
+    "app's profile with its secret or certificate, read with the app's own token)"
 )
 SourceKind = Literal["file", "admin", "app"]
 
@@ -75,7 +76,7 @@ def choose_source(args: argparse.Namespace) -> Source:
             raise UsageError("--credentials FILE is read as given: drop --app-id, --as-app and --fix")
         return Source("file", path=args.credentials)
     if args.as_app and args.fix:
-        raise UsageError("--fix writes as the admin of `daemon-wizard login`: drop --as-app")
+        raise UsageError("Drop --as-app: --fix writes as the admin signed in with `daemon-wizard login`")
     if args.app_id and not args.as_app:
         return Source("admin", args.app_id)
     if not (args.profile or args.from_file or args.client_id):

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 FIC_READERS = ("Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All")
 #: Where else the same credentials can be read, for the message of a refusal.
 OTHER_SOURCES = (
-    "sign in as an admin (`daemon-wizard login`, then `fic diff --app-id ID`), or save "
-    "`az ad app federated-credential list --id ID` to a file and pass `--credentials FILE`"
+    "sign in as an admin and read them as the admin (`daemon-wizard login`, then `daemon-wizard fic diff "
+    "--app-id ID`), or save `az ad app federated-credential list --id ID` to a file and pass it as "
+    "`daemon-wizard fic diff --credentials FILE`"
 )
 
 

@@ -43,8 +43,8 @@ def register(sub: Any) -> None:
     d.add_argument(
         "--app-id",
         metavar="ID",
-        help="read the app's federated credentials from Graph as the admin of `daemon-wizard login` "
-        "(with --as-app: this app's, read with the profile's app token)",
+        help="the app whose federated credentials are read from Graph: as the admin signed in with the "
+        "login command, or with --as-app with the profile's own app token (an app that may read others)",
     )
     d.add_argument(
         "--as-app",
