@@ -22,7 +22,7 @@ from wizard.consent import consent_links
 from wizard.profile import Profile
 
 if TYPE_CHECKING:
-    from wizard.live.granted import GrantReport
+    from wizard.grants import GrantReport
 
 #: Reads what the app already holds on the resource (blocking: the screen runs it in a thread worker).
 GrantsReader = Callable[[], "GrantReport"]

@@ -31,7 +31,7 @@ from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
-    from wizard.live.granted import GrantReport
+    from wizard.grants import GrantReport
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.live.granted import AdminGraph, GrantReport, GrantSource, Need, granted_report
+from wizard.grants import GrantReport, GrantSource, Need
+from wizard.live.granted import AdminGraph, granted_report
 from wizard.live.sandbox_profile import sandbox_app_profile
 from wizard.sandbox import Sandbox
 from wizard.sandbox.delegated_tokens import access_token

@@ -14,7 +14,7 @@ from tui_helpers import make_app, screen_text, until, wait_for, wait_for_text
 from screens.app import WizardApp
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
-from wizard.live.granted import GrantReport
+from wizard.grants import GrantReport
 
 SIZE = (100, 40)
 

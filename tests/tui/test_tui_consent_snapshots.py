@@ -15,7 +15,7 @@ from tui_helpers import make_app, wait_for_text
 
 from screens.consent import ASK, ConsentScreen
 from screens.services import required_roles
-from wizard.live.granted import GrantReport, GrantSource, Need, check_needs
+from wizard.grants import GrantReport, GrantSource, Need, check_needs
 from wizard.profile import ApiTarget, Profile
 
 TENANT = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"

@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
-from wizard.live.app_graph import usable_credential
-from wizard.live.granted import (
+from wizard.grants import (
     GRAPH_APP_ID,
     GrantReport,
     GrantSource,
     Need,
     check_needs,
     matches_resource,
-    read_assigned,
     roles_on,
 )
+from wizard.live.app_graph import usable_credential
+from wizard.live.granted import read_assigned
 from wizard.profile import CertificateRef, CredentialKind, Profile
 from wizard.secret import Secret
 

@@ -1,5 +1,4 @@
-"""What application permissions an app already holds on one resource, where that was read, and against what
-was asked for.
+"""Read what application permissions an app already holds on one resource (the I/O of wizard.grants).
 
 Three sources, best first: Graph with the signed-in admin (the service principal's `appRoleAssignments`, each
 `appRoleId` resolved to its value through the resource's `appRoles`); Graph with the app's own token (the same
@@ -9,141 +8,31 @@ the report says why; nothing is hidden.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-from wizard.clouds import cloud_for_graph_host
 from wizard.errors import ApiError, WizardError
+from wizard.grants import (
+    GrantReport,
+    GrantSource,
+    Need,
+    check_needs,
+    is_graph,
+    matches_resource,
+    resource_name,
+    roles_on,
+)
 from wizard.live.app_graph import AppGraph, token_roles, usable_credential
 from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
-from wizard.profile import CredentialKind, Profile
+from wizard.profile import Profile
 from wizard.secret import Secret
 
-GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 #: The least application permission that lets an app list its own app role assignments.
 ASSIGNMENT_READER = "Application.Read.All"
 Get = Callable[[str], "dict[str, Any] | None"]
-
-
-class GrantSource(str, Enum):
-    """Where the granted permissions were read."""
-
-    ADMIN = "admin"
-    APP_GRAPH = "app-graph"
-    TOKEN_ROLES = "token-roles"
-    NONE = "none"
-
-    @property
-    def text(self) -> str:
-        return _SOURCE_TEXT[self]
-
-
-_SOURCE_TEXT = {
-    GrantSource.ADMIN: "read from Graph with the admin sign-in (the app's app role assignments)",
-    GrantSource.APP_GRAPH: "read from Graph with the app's own token (its app role assignments)",
-    GrantSource.TOKEN_ROLES: "from the roles claim of a fresh token (the effective grant)",
-    GrantSource.NONE: "could not be read",
-}
-
-
-@dataclass(frozen=True)
-class Need:
-    """What was asked for: one API call, and the app roles any one of which is enough for it."""
-
-    call: str
-    roles: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class NeedCheck:
-    """One need against what is granted: the role that satisfies it, or None."""
-
-    need: Need
-    granted_as: str | None
-
-    @property
-    def ok(self) -> bool:
-        return self.granted_as is not None
-
-    def line(self) -> str:
-        if self.granted_as is not None:
-            return f"✓ {self.granted_as} granted ({self.need.call})"
-        others = self.need.roles[1:3]
-        also = f"; also accepted: {', '.join(others)}" if others else ""
-        first = self.need.roles[0] if self.need.roles else "(no role known)"
-        return f"✗ {first} missing ({self.need.call}{also})"
-
-
-@dataclass(frozen=True)
-class GrantReport:
-    """The app's application permissions on the resource, their source, and the checks against the needs."""
-
-    source: GrantSource
-    resource: str
-    granted: tuple[str, ...] = ()
-    checks: tuple[NeedCheck, ...] = ()
-    notes: tuple[str, ...] = ()
-
-    @property
-    def readable(self) -> bool:
-        return self.source is not GrantSource.NONE
-
-    @property
-    def complete(self) -> bool:
-        return self.readable and all(c.ok for c in self.checks)
-
-    def lines(self) -> list[str]:
-        """The report as the consent step shows it (plain text, no markup)."""
-        if not self.readable:
-            return [f"What {self.resource} has granted could not be read:", *(f"- {n}" for n in self.notes)]
-        out = [f"On {self.resource}, {self.source.text}:"]
-        out += [c.line() for c in self.checks]
-        asked = {c.granted_as for c in self.checks}
-        extra = [r for r in self.granted if r not in asked]
-        if extra:
-            out.append(("also granted: " if self.checks else "granted: ") + ", ".join(extra))
-        elif not self.granted and not self.checks:
-            out.append("no application permission granted")
-        out += [f"- {n}" for n in self.notes]
-        return out
-
-
-def check_needs(needs: Iterable[Need], granted: Iterable[str]) -> tuple[NeedCheck, ...]:
-    """Each need, satisfied by the first of its roles that is granted (least privileged first)."""
-    held = set(granted)
-    return tuple(NeedCheck(n, next((r for r in n.roles if r in held), None)) for n in needs)
-
-
-def is_graph(resource: str) -> bool:
-    if resource.lower() == GRAPH_APP_ID:
-        return True
-    return cloud_for_graph_host(urlsplit(resource).hostname or "") is not None
-
-
-def matches_resource(sp: dict[str, Any], resource: str) -> bool:
-    """The service principal is the resource's: by appId, App ID URI (servicePrincipalNames), or Graph."""
-    app_id = str(sp.get("appId") or "").lower()
-    wanted = resource.strip().rstrip("/").lower()
-    if is_graph(resource):
-        return app_id == GRAPH_APP_ID
-    names = {str(n).rstrip("/").lower() for n in sp.get("servicePrincipalNames") or []}
-    return wanted in names or wanted in (app_id, f"api://{app_id}")
-
-
-def roles_on(assignments: Iterable[dict[str, Any]], resource_sp: dict[str, Any]) -> tuple[str, ...]:
-    """The role values of the assignments to `resource_sp` (its `appRoles` name each `appRoleId`)."""
-    names = {str(r.get("id")): str(r.get("value")) for r in resource_sp.get("appRoles") or []}
-    rid = str(resource_sp.get("id") or "").lower()
-    found = [
-        names.get(str(a.get("appRoleId")), str(a.get("appRoleId")))
-        for a in assignments
-        if str(a.get("resourceId") or "").lower() == rid
-    ]
-    return tuple(dict.fromkeys(found))
 
 
 def _all(get: Get, path: str) -> list[dict[str, Any]] | None:
@@ -164,18 +53,14 @@ def read_assigned(get: Get, client_id: str, resource: str) -> tuple[str, tuple[s
     key = quote(client_id.replace("'", "''"), safe="")
     rows = _all(get, f"/servicePrincipals(appId='{key}')/appRoleAssignments")
     if rows is None:  # no service principal: nothing can have been granted in this tenant yet
-        return _name(resource), ()
+        return resource_name(resource), ()
     for rid in dict.fromkeys(str(r.get("resourceId") or "") for r in rows):
         select = "$select=id,appId,displayName,appRoles,servicePrincipalNames"
         found = _all(get, "/servicePrincipals?$filter=" + quote(f"id eq '{rid}'") + "&" + select) or []
         sp = found[0] if found else None
         if sp is not None and matches_resource(sp, resource):
-            return str(sp.get("displayName") or _name(resource)), roles_on(rows, sp)
-    return _name(resource), ()
-
-
-def _name(resource: str) -> str:
-    return "Microsoft Graph" if is_graph(resource) else resource
+            return str(sp.get("displayName") or resource_name(resource)), roles_on(rows, sp)
+    return resource_name(resource), ()
 
 
 @dataclass(frozen=True)
@@ -202,7 +87,7 @@ def granted_report(
 
     trace = Trace([secret.reveal()] if secret else [])
     resource = profile.resource
-    shown = "Microsoft Graph" if is_graph(resource) else resource
+    shown = resource_name(resource)
     notes: list[str] = []
 
     def report(source: GrantSource, granted: tuple[str, ...], name: str = shown) -> GrantReport:
@@ -268,8 +153,3 @@ def _from_token(
         notes.append(f"no token for {profile.resource}: {exc.title}" + (f" ({exc.hint})" if exc.hint else ""))
         return report(GrantSource.NONE, ())
     return report(GrantSource.TOKEN_ROLES, token_roles(token))
-
-
-def unlock_secret(profile: Profile, secret: Secret | None, passphrase: Secret | None) -> Secret | None:
-    """What unlocks the profile's credential: the client secret, or a certificate key's passphrase."""
-    return secret if profile.credential is CredentialKind.SECRET else passphrase
