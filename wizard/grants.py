@@ -55,6 +55,14 @@ class NeedCheck:
     def ok(self) -> bool:
         return self.granted_as is not None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "call": self.need.call,
+            "roles": list(self.need.roles),
+            "granted_as": self.granted_as,
+            "ok": self.ok,
+        }
+
     def line(self) -> str:
         if self.granted_as is not None:
             return f"✓ {self.granted_as} granted ({self.need.call})"
@@ -81,6 +89,19 @@ class GrantReport:
     @property
     def complete(self) -> bool:
         return self.readable and all(c.ok for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON of `daemon-wizard granted --json`."""
+        return {
+            "source": self.source.value,
+            "source_text": self.source.text,
+            "resource": self.resource,
+            "readable": self.readable,
+            "complete": self.complete,
+            "granted": list(self.granted),
+            "checks": [c.to_dict() for c in self.checks],
+            "notes": list(self.notes),
+        }
 
     def lines(self) -> list[str]:
         """The report as the consent step shows it (plain text, no markup)."""

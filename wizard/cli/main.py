@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "decode",
     "explain",
     "fic",
+    "granted",
     "scan",
     "login",
     "logout",

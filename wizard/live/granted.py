@@ -81,8 +81,11 @@ def granted_report(
     timeout: float = 30.0,
     ca_file: str | None = None,
     admin: AdminGraph | None = None,
+    connect_to: str | None = None,
 ) -> GrantReport:
-    """What the app holds on the profile's resource, from the best source that answers. Blocking."""
+    """What the app holds on the profile's resource, from the best source that answers. Blocking.
+
+    `connect_to` is the sandbox's `host:port` when Microsoft's host names are served by it (`--sandbox`)."""
     from wizard.admin.tenant_reads import GraphReader
 
     trace = Trace([secret.reveal()] if secret else [])
@@ -101,7 +104,7 @@ def granted_report(
         )
 
     if admin is not None:
-        settings = HttpSettings.bounded(timeout, ca_file=admin.ca_file)
+        settings = HttpSettings.bounded(timeout, ca_file=admin.ca_file, connect_to=connect_to)
         reader = GraphReader(admin.token, graph_url=admin.graph_url, settings=settings, trace=trace)
         try:
             name, granted = read_assigned(reader.get, profile.client_id, resource)
@@ -114,7 +117,7 @@ def granted_report(
     if why is not None:
         notes.append(f"the app's own credential cannot be used: {why}")
         return report(GrantSource.NONE, ())
-    settings = HttpSettings.bounded(timeout, ca_file=ca_file)
+    settings = HttpSettings.bounded(timeout, ca_file=ca_file, connect_to=connect_to)
     graph_roles: tuple[str, ...] | None = None
     try:
         with AppGraph(profile, secret=secret, graph_url=graph_url, settings=settings, trace=trace) as graph:
