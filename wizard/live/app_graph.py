@@ -9,7 +9,6 @@ permissions and the other ways to read the same thing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import quote
@@ -74,11 +73,6 @@ def token_roles(token: TokenResult) -> tuple[str, ...]:
     return tuple(str(r) for r in roles) if isinstance(roles, list) else ()
 
 
-@dataclass(frozen=True)
-class _Token:
-    access_token: Secret
-
-
 class AppGraph:
     """Graph GETs with the app's own app-only token (acquired once, through msal)."""
 
@@ -97,9 +91,7 @@ class AppGraph:
         self.trace = trace or Trace([secret.reveal()] if secret else [])
         self.token = acquire_token(graph_profile(profile), secret=secret, settings=settings, trace=self.trace)
         self.roles = token_roles(self.token)
-        self.reader = GraphReader(
-            _Token(self.token.access_token), graph_url=graph_url, settings=settings, trace=self.trace
-        )
+        self.reader = GraphReader(self.token, graph_url=graph_url, settings=settings, trace=self.trace)
 
     def __enter__(self) -> AppGraph:
         return self

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from wizard.errors import ApiError, WizardError
@@ -29,6 +29,9 @@ from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
 from wizard.profile import Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from wizard.admin.tenant_reads import BearerToken
 
 #: The least application permission that lets an app list its own app role assignments.
 ASSIGNMENT_READER = "Application.Read.All"
@@ -67,7 +70,7 @@ def read_assigned(get: Get, client_id: str, resource: str) -> tuple[str, tuple[s
 class AdminGraph:
     """The signed-in admin's Graph: the token, where Graph is, the CA that trusts it."""
 
-    token: Any  # wizard.admin.identity.AdminToken (kept loose: only its access token is read)
+    token: BearerToken  # the admin's AdminToken (only its access token is read)
     graph_url: str
     ca_file: str | None = None
 
