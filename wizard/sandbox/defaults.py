@@ -29,7 +29,7 @@ from wizard.sandbox.scenario import (
     TenantSpec,
     UserSpec,
 )
-from wizard.sandbox.sharepoint import sharepoint_api
+from wizard.sandbox.sharepoint_spec import sharepoint_api
 
 #: The federated-daemon's credentials: one per sandbox issuer (wizard.sandbox.oidc_issuers).
 FEDERATED_DAEMON_FICS = (

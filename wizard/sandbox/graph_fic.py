@@ -121,6 +121,10 @@ def _find_fic(app: AppState, ident: str) -> FederatedCredentialSpec | None:
 def _replace(request: Request, app: AppState, fics: tuple[FederatedCredentialSpec, ...]) -> None:
     # The spec is frozen; the app's run-time state holds a new one (the token endpoint reads it per request).
     app.spec = dataclasses.replace(app.spec, federated_credentials=fics)
+    state: SandboxState = request.app.state.sandbox_state
+    tenant = state.tenants.get(app.tenant_id)
+    if tenant is not None:
+        state.writes.saved(tenant)  # `--state`: kept across restarts
 
 
 def _check(
