@@ -31,6 +31,7 @@ from wizard.secret import Secret
 if TYPE_CHECKING:
     from screens import services
     from screens.services import DoctorView, SandboxSession, TraceStep
+    from wizard.grants import GrantReport
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
@@ -200,8 +201,11 @@ class Flow:
             from screens.consent import ConsentScreen
 
             approve = self.sandbox.grant_consent if self.sandbox and s.sandbox_app else None
+            read_now = bool(self.sandbox and s.sandbox_app) or self.admin_session is not None
             consent = await self.app.push_screen_wait(
-                ConsentScreen(s.profile, approve=approve, note=self.note)
+                ConsentScreen(
+                    s.profile, approve=approve, note=self.note, grants=self._grants(), read_now=read_now
+                )
             )
             if isinstance(consent, Back):
                 return consent
@@ -296,6 +300,23 @@ class Flow:
         if fixed.secret is not None:
             self.state.secret = fixed.secret
         return Step.TEST
+
+    def _grants(self) -> Callable[[], GrantReport]:
+        """What the consent step runs (in its thread worker) to read what the app is already granted."""
+        from screens import services
+
+        s = self.state
+        sandbox = self.sandbox if s.sandbox_app else None
+        session = self.admin_session
+        return partial(
+            services.read_grants,
+            s.profile,
+            secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
+            graph_url=sandbox.sandbox.graph_base_url if sandbox else s.profile.graph_resource,
+            ca_file=sandbox.ca_file if sandbox else (s.settings.ca_file or None),
+            timeout=s.settings.timeout,
+            admin=(session.token, session.target.graph_url, session.target.ca_file) if session else None,
+        )
 
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state

@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "decode",
     "explain",
     "fic",
+    "granted",
     "scan",
     "login",
     "logout",
