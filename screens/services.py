@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from wizard.federated.claim_table import ClaimRow
 from wizard.grants import GrantReport, Need, needs_for
-from wizard.profile import ApiKind, Profile
+from wizard.profile import Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
