@@ -12,12 +12,14 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 
 from screens.admin_services import AdminSession, apply_plan
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
 from wizard.errors import WizardError
 
 if TYPE_CHECKING:
+    from screens.admin_federated import TokenSource
     from wizard.admin.apply import ApplyResult, ProgressEvent
     from wizard.admin.registration import RegistrationPlan
 
@@ -29,6 +31,8 @@ WORDS = {"start": "running…", "done": "done", "skipped": "in place", "waiting"
 class AdminProgressScreen(StepScreen["ApplyResult"]):
     """Runs apply in a thread worker as soon as it is shown; the table fills in from its progress events."""
 
+    CSS_PATH = stylesheet("admin.tcss")
+
     STEP = Step.CONSENT
 
     def __init__(
@@ -39,6 +43,7 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
         folder: Path,
         note: str = "",
         runner: Runner | None = None,
+        token: TokenSource | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -47,7 +52,9 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
         self.note = note
         #: What applies the plan (reporting progress); the real apply unless a test passes another.
         self.runner: Runner = runner or (
-            lambda progress: apply_plan(self.session, self.plan, folder=self.folder, progress=progress)
+            lambda progress: apply_plan(
+                self.session, self.plan, folder=self.folder, progress=progress, token=token
+            )
         )
         self.outcome: ApplyResult | None = None
         self._rows: dict[tuple[str, str], object] = {}

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Label, LoadingIndicator, Static
 
 from screens.admin_services import AdminSession, AdminTarget, Opener, sign_in
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -21,6 +22,8 @@ from wizard.errors import WizardError
 
 class AdminSignInScreen(StepScreen[AdminSession]):
     """Sign in as an administrator or app owner; returns the session (its token stays in memory)."""
+
+    CSS_PATH = stylesheet("admin.tcss")
 
     STEP = Step.REGISTRATION
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -12,7 +12,9 @@ from urllib.parse import quote, urlsplit
 
 from wizard.admin.identity import AdminIdentity
 from wizard.admin.plan import APP_ADMIN, APP_DEV, CLOUD_APP_ADMIN, GA, WRITE, Step, plan_registration
+from wizard.admin.plan_federated import FederatedRequest, federated_step, fingerprint_part, with_credentials
 from wizard.admin.plan_policies import PolicyReadings, policy_step, read_policies
+from wizard.admin.tenant_kind import external_steps, plan_tenant
 from wizard.admin.tenant_reads import GRAPH_APP_ID, GraphReader, TenantFacts, read_tenant
 from wizard.errors import ApiError, UsageError
 from wizard.guids import is_guid
@@ -45,6 +47,8 @@ class RegistrationRequest:
     add_new: bool = False
     rotate: bool = False
     display_name: str | None = None
+    #: With credential "federated": the federated identity credential to upsert.
+    federated: FederatedRequest | None = None
 
     def __post_init__(self) -> None:
         if not self.name and not self.app_id:
@@ -67,6 +71,12 @@ class RegistrationRequest:
             raise UsageError("--secret-days must be between 1 and 3650")
         if self.credential not in ("secret", "certificate", "federated", "none"):
             raise UsageError(f"unknown --credential {self.credential!r}")
+        if self.credential == "federated" and self.federated is None:
+            raise UsageError(
+                "--credential federated needs the credential's issuer and subject",
+                hint="Give --federated-issuer URL and --federated-subject SUB (or --repo with --environment, "
+                "--branch, --tag or --pull-request, or --namespace and --service-account).",
+            )
 
     @property
     def api_name(self) -> str | None:
@@ -117,6 +127,7 @@ class RegistrationPlan:
             "tenant": {
                 "id": (self.facts.organization or {}).get("id") or self.tenant_id,
                 "type": (self.facts.organization or {}).get("tenantType"),
+                **plan_tenant(self.facts),
             },
             "app": None
             if self.facts.app is None
@@ -146,6 +157,7 @@ def fingerprint(facts: TenantFacts, api_app: dict[str, Any] | None) -> str:
             "keys": _ids(app.get("keyCredentials")),
             "uris": sorted(app.get("identifierUris") or []),
             "roles": _ids(app.get("appRoles"), "id"),
+            **fingerprint_part(app),
         }
 
     doc = {
@@ -335,12 +347,16 @@ def make_plan(
         facts = replace(
             facts, resource={**facts.resource, "appRoles": [*facts.resource.get("appRoles", []), *extra]}
         )
+    if request.federated is not None:
+        facts = with_credentials(reader, facts)
     pred = read_predictions(reader, facts, request, identity)
     name = request.name or str((facts.app or {}).get("displayName") or request.app_id)
     steps = plan_registration(
         facts, identity, name=name, roles=list(request.roles), credential=request.credential
     )
-    steps = _adjust(steps, request, facts, pred, identity)
+    steps = external_steps(_adjust(steps, request, facts, pred, identity), facts)
+    if request.federated is not None:
+        steps.append(federated_step(request.federated, facts.app, identity, name=name))
     if request.resource:
         steps = _api_steps(request, api_app, pred) + steps
     tenant_id = str((facts.organization or {}).get("id") or identity.tenant_id)

@@ -149,7 +149,7 @@ def _verify_external(
     if not is_federated(header, claims, app):
         return False
     entra = {issuer_v2(t, base).lower() for t in state.tenants.values()}
-    verify_federated(
+    found = verify_federated(
         assertion,
         app=app,
         base_url=base,
@@ -157,6 +157,12 @@ def _verify_external(
         known_hosts=known_hosts | {urlsplit(base).netloc.lower()},
         entra_issuers=entra,
     )
+    if state.writes.lagging(
+        E.fic_lag_key(app.spec.object_id, found.name)
+    ):  # written through Graph (token_lag)
+        raise E.federated_not_replicated(
+            found.issuer_at(base), found.subject, found.audiences[0] if found.audiences else ""
+        )
     return True
 
 
