@@ -15,6 +15,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Static
 from screens.admin_fic_services import fic_fix_apply, fic_fix_plan
 from screens.admin_services import AdminSession
 from screens.dialogs.confirm import ConfirmDialog
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -29,6 +30,7 @@ class FicFixScreen(StepScreen["FicFixResult"]):
     """Reads the plan as it opens; Apply (ctrl+g) asks, then writes; Next (once written) goes to the test."""
 
     STEP = Step.DIAGNOSIS
+    CSS_PATH = stylesheet("admin.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+g", "apply", "Apply", id="admin.fic_apply"),
     ]
