@@ -106,6 +106,15 @@ class AdminSignIn:
         source = "cache" if result.get("token_source") == "cache" else "refresh_token"
         return self._token(result, source)
 
+    def more(self, scopes: Sequence[str], *, again: Callable[[], AdminToken]) -> AdminToken:
+        """Scopes beyond the first sign-in's, step by step: silently for the signed-in account (its refresh
+        token), and only when Entra wants the person back (consent, MFA) through `again`, the same surface."""
+        try:
+            token = self.silent(scopes)
+        except TokenError:  # invalid_grant / interaction_required: consent or a new sign-in is needed
+            token = None
+        return token if token is not None else again()
+
     def interactive(
         self,
         scopes: Sequence[str],

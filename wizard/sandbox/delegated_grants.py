@@ -15,6 +15,14 @@ from wizard.sandbox.delegated_tokens import token_response
 from wizard.sandbox.scenario import GRAPH_RESOURCE
 from wizard.sandbox.state import SandboxState, TenantState
 
+#: Microsoft Graph of each cloud, as a delegated scope's prefix names it (and the token's `aud` then says).
+GRAPH_RESOURCES = (
+    GRAPH_RESOURCE,
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+)
+
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 DELEGATED_GRANTS = frozenset({"authorization_code", "refresh_token", DEVICE_CODE_GRANT})
 MULTI_TENANT = frozenset({"organizations", "common"})
@@ -33,8 +41,9 @@ def parse_scopes(raw: str | None, client: PublicClientSpec) -> tuple[tuple[str, 
             oidc.append(low)
             continue
         name = item
-        if low.startswith(GRAPH_RESOURCE + "/"):
-            name = item[len(GRAPH_RESOURCE) + 1 :]
+        prefix = next((r for r in GRAPH_RESOURCES if low.startswith(r + "/")), None)
+        if prefix is not None:
+            name = item[len(prefix) + 1 :]
         elif "/" in item or ":" in item:
             raise D.unsupported_resource(item)
         if name == ".default":
@@ -46,6 +55,14 @@ def parse_scopes(raw: str | None, client: PublicClientSpec) -> tuple[tuple[str, 
         if found.value not in graph:
             graph.append(found.value)
     return tuple(graph), tuple(oidc)
+
+
+def scope_resource(raw: str | None) -> str:
+    """The Graph a delegated request names by its scopes' prefix (global when none); one resource only."""
+    found = {r for item in (raw or "").split() for r in GRAPH_RESOURCES if item.lower().startswith(r + "/")}
+    if len(found) > 1:
+        raise D.several_resources(raw or "")
+    return found.pop() if found else GRAPH_RESOURCE
 
 
 def client_for(state: SandboxState, segment: str, client_id: str) -> tuple[str, PublicClientSpec]:
@@ -169,6 +186,7 @@ def _refresh_token(state: SandboxState, request: Request, form: dict[str, str]) 
         user_upn=old.user_upn,
         scopes=scopes,
         oidc=tuple(dict.fromkeys((*oidc, "offline_access"))),
+        resource=scope_resource(form.get("scope")),
     )
     return _issue(state, request, grant, client)
 
