@@ -7,6 +7,7 @@ import argparse
 import json
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -92,6 +93,11 @@ def granted(sb: Sandbox, who: dict[str, Any]) -> set[str]:
     return sb.state.delegated.granted(tenant, public_client(sb, UNCONSENTED), account.spec.id)
 
 
+def apply_args(folder: Path, name: str, *more: str) -> list[str]:
+    files = ["--secret-out", str(folder / "secret"), "--journal", str(folder / "journal.json")]
+    return ["register", "apply", "--yes", "--no-verify", "--name", name, *files, *more]
+
+
 # -- step by step ----------------------------------------------------------------------------------------
 @pytest.mark.usefixtures("fresh_consent")
 def test_plan_signs_in_for_reading_only(sb: Sandbox) -> None:
@@ -109,12 +115,11 @@ def test_plan_signs_in_for_reading_only(sb: Sandbox) -> None:
 
 
 @pytest.mark.usefixtures("fresh_consent")
-def test_apply_without_a_role_never_asks_for_the_consent_scope(sb: Sandbox, tmp_path: Any) -> None:
+def test_apply_without_a_role_never_asks_for_the_consent_scope(sb: Sandbox, tmp_path: Path) -> None:
     admin = person(sb, "Global Administrator")
     code, stdout, stderr, pages = run_cli(
         sb,
-        ["register", "apply", "--yes", "--no-verify", "--name", "edw-steps-norole"]
-        + ["--secret-out", str(tmp_path / "s"), "--journal", str(tmp_path / "j.json")],
+        apply_args(tmp_path, "edw-steps-norole"),
         admin,
     )
     assert code == 0, stderr
@@ -127,15 +132,15 @@ def test_apply_without_a_role_never_asks_for_the_consent_scope(sb: Sandbox, tmp_
 
 
 @pytest.mark.usefixtures("fresh_consent")
-def test_apply_with_a_role_asks_for_the_consent_scope(sb: Sandbox, tmp_path: Any) -> None:
+def test_apply_with_a_role_asks_for_the_consent_scope(sb: Sandbox, tmp_path: Path) -> None:
     admin = person(sb, "Global Administrator")
     code, stdout, stderr, pages = run_cli(
         sb,
-        ["register", "apply", "--yes", "--no-verify", "--name", "edw-steps-role", "--role", "User.Read.All"]
-        + ["--secret-out", str(tmp_path / "s"), "--journal", str(tmp_path / "j.json")],
+        apply_args(tmp_path, "edw-steps-role", "--role", "User.Read.All"),
         admin,
     )
     assert code == 0, stderr
+    assert json.loads(stdout)["client_id"]
     assert len(pages) == 2, pages
     assert CONSENT not in pages[0] and CONSENT in pages[1] and WRITE in pages[1]
     assert {WRITE, CONSENT} <= granted(sb, admin)

@@ -75,3 +75,35 @@ def admin_cloud(*, cloud: str | None, graph_url: str | None, authority: str | No
         login_host=f"https://{hosts.login_host}",
         graph_url=(graph_url or hosts.graph_resource).rstrip("/"),
     )
+
+
+@dataclass(frozen=True)
+class SignInPlace:
+    """A place to sign in at, as the TUI offers them: a cloud, or a sandbox (its own hosts and CA)."""
+
+    name: str  # global | usgov | china | sandbox
+    label: str
+    login_host: str  # https://login.microsoftonline.us
+    graph_url: str
+    ca_file: str | None = None
+
+    @property
+    def resource(self) -> str:
+        """The Graph resource the scopes name (the sandbox's is the global one, as its tokens say)."""
+        known = self.name if self.name in {c.value for c in Cloud} else None
+        return admin_cloud(cloud=known, graph_url=self.graph_url, authority=self.login_host).resource
+
+
+CLOUD_LABELS: dict[Cloud, str] = {
+    Cloud.GLOBAL: "Microsoft Entra ID (global)",
+    Cloud.USGOV: "US Government",
+    Cloud.CHINA: "China (21Vianet)",
+}
+
+
+def national_places() -> tuple[SignInPlace, ...]:
+    """The national clouds, global first."""
+    return tuple(
+        SignInPlace(c.value, CLOUD_LABELS[c], f"https://{h.login_host}", h.graph_resource)
+        for c, h in CLOUDS.items()
+    )

@@ -59,6 +59,8 @@ class AdminSignIn:
         self.trace = trace or Trace()
         self.session = WizardSession(settings, self.trace)
         known = is_microsoft_host(authority)
+        #: msal's token cache (memory unless one was passed): hand it to a later AdminSignIn for more scopes.
+        self.cache = cache if cache is not None else msal.TokenCache()
         try:
             self.app = msal.PublicClientApplication(
                 client.client_id,
@@ -66,7 +68,7 @@ class AdminSignIn:
                 validate_authority=known,
                 instance_discovery=None if known else False,
                 http_client=MsalHttpClient(self.session),
-                token_cache=cache if cache is not None else msal.TokenCache(),
+                token_cache=self.cache,
             )
         except ValueError as exc:
             self.session.close()
