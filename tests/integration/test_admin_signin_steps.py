@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +14,13 @@ from typing import Any
 import jwt
 import pytest
 
-from tests.form_browser import FormBrowser
-from tests.integration.delegated_helpers import person, private_sandbox, public_client, start
+from tests.integration.delegated_helpers import (
+    person,
+    private_sandbox,
+    public_client,
+    sign_in_with_code,
+    start,
+)
 from wizard.admin.clients import ClientChoice
 from wizard.admin.signin import AdminSignIn, DeviceCodePrompt
 from wizard.admin.tenant_reads import GraphReader, read_tenant
@@ -48,23 +54,6 @@ def fresh_consent(sb: Sandbox) -> Iterator[None]:
 def claims(raw: str) -> dict[str, Any]:
     decoded: dict[str, Any] = jwt.decode(raw, options={"verify_signature": False})
     return decoded
-
-
-def sign_in_with_code(sb: Sandbox, event: dict[str, Any], who: dict[str, Any]) -> str:
-    """The person enters the code; on a consent page they accept for themselves. Returns the consent page's
-    text ('' when none was shown): the scopes Entra asked them to approve."""
-    with httpx_client(sb.ca_file, timeout=30) as http:
-        browser = FormBrowser(http)
-        page = browser.open(event["verification_uri"])
-        fields = {"otc": event["user_code"], "login": who["user_principal_name"], "passwd": who["password"]}
-        page = browser.submit(page, "devicelogin", fields)
-        if "Permissions requested" not in page.text:
-            assert 'id="done"' in page.text, page.text[:500]
-            return ""
-        asked = page.text
-        done = browser.submit(page, "consent", button="accept")
-        assert 'id="done"' in done.text, done.text[:500]
-        return asked
 
 
 def run_cli(sb: Sandbox, args: list[str], who: dict[str, Any]) -> tuple[int, str, str, list[str]]:
@@ -228,3 +217,26 @@ def test_me_and_organization_need_user_read(sb: Sandbox, path: str) -> None:
     assert error["message"] == "Insufficient privileges to complete the operation."
     assert {"date", "request-id", "client-request-id"} <= set(error["innerError"])
     assert allowed.status_code == 200
+
+
+def test_use_az_asks_the_azure_cli_for_the_clouds_graph(sb: Sandbox, tmp_path: Path) -> None:
+    """`az` stands in for the Azure CLI (not installable offline): it records what it was asked and prints
+    what `az account get-access-token` prints. On US Government the resource is that cloud's Graph."""
+    az = tmp_path / "az"
+    az.write_text(
+        "#!/bin/sh\n"
+        'printf "%s\\n" "$*" > "$FAKE_AZ_ARGS"\n'
+        'printf \'{"accessToken": "%s", "expires_on": %s, "tokenType": "Bearer"}\' "$FAKE_AZ_TOKEN" 4102444800\n'
+    )
+    az.chmod(0o755)
+    asked = tmp_path / "asked"
+    proc = start(
+        ["login", "--use-az", "--cloud", "usgov", "--json"],
+        PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}",
+        FAKE_AZ_TOKEN=mint(sb, {"User.Read"}),
+        FAKE_AZ_ARGS=str(asked),
+    )
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    assert "--resource https://graph.microsoft.us" in asked.read_text()
+    assert json.loads(stdout)["flow"] == "azure_cli"
