@@ -43,9 +43,17 @@ class AdminFlow:
     """Sign-in, plan and progress screens in order, for one target (the sandbox or Entra ID)."""
 
     def __init__(
-        self, app: App[Any], target: AdminTarget, *, opener: Opener | None = None, note: str = ""
+        self,
+        app: App[Any],
+        target: AdminTarget,
+        *,
+        opener: Opener | None = None,
+        note: str = "",
+        federated: Profile | None = None,
     ) -> None:
         self.app = app
+        #: The credential step's Federated choice, when it made one: the plan starts from it.
+        self.federated = federated
         self.target = target
         self.opener = opener
         self.note = note
@@ -70,20 +78,24 @@ class AdminFlow:
         from screens.admin_progress import AdminProgressScreen
 
         while True:
-            plan: RegistrationPlan | Back = await self.app.push_screen_wait(
-                AdminPlanScreen(session, name=name, roles=roles or DEFAULT_ROLES, note=self.note)
+            screen = AdminPlanScreen(
+                session, name=name, roles=roles or DEFAULT_ROLES, note=self.note, federated=self.federated
             )
+            plan: RegistrationPlan | Back = await self.app.push_screen_wait(screen)
             if isinstance(plan, Back):
                 return plan
             name = plan.request.name or name
             roles = ", ".join(plan.request.roles)
             folder = output_folder(self.target.ca_file is not None)
+            token = screen.token_source if plan.request.federated is not None else None
             result = await self.app.push_screen_wait(
-                AdminProgressScreen(session, plan, folder=folder, note=self.note)
+                AdminProgressScreen(session, plan, folder=folder, note=self.note, token=token)
             )
             if isinstance(result, Back):
                 continue  # back to the plan (read again: the tenant changed)
-            profile, secret = applied_profile(session, result, name=plan.request.name or "daemon")
+            profile, secret = applied_profile(
+                session, result, name=plan.request.name or "daemon", token=token
+            )
             return AdminOutcome(profile, secret, session)
 
     async def fix(self, session: AdminSession, request: RegistrationRequest) -> AdminOutcome | None:

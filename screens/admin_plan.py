@@ -8,16 +8,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
+from screens.admin_federated import CREDENTIALS, TokenSource, federated_request, token_source
 from screens.admin_services import STATUS_WORDS, AdminSession, make_plan
 from screens.dialogs.confirm import ConfirmDialog
+from screens.federated_tab import FederatedPane
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
 from wizard.errors import WizardError
+from wizard.profile import CredentialKind, Profile
 
 if TYPE_CHECKING:
+    from wizard.admin.plan_federated import FederatedRequest
     from wizard.admin.registration import RegistrationPlan, RegistrationRequest
 
 DEFAULT_ROLES = "User.Read.All"
@@ -40,8 +44,13 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         roles: str = DEFAULT_ROLES,
         note: str = "",
         request: RegistrationRequest | None = None,
+        federated: Profile | None = None,
     ) -> None:
         super().__init__()
+        #: The credential step's Federated choice (issuer, subject, token source), if it made one.
+        self.federated = federated if federated and federated.credential is CredentialKind.FEDERATED else None
+        #: Where the proof's external token comes from (read with the plan; the progress screen passes it on).
+        self.token_source = TokenSource()
         #: "Fix it now": the request is given (the app adopted by appId); the plan is read at once.
         self.fixed = request
         self.session = session
@@ -62,6 +71,15 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
                 with Vertical():
                     yield Label("Application permissions (comma-separated)")
                     yield Input(self.initial_roles, id="plan-roles")
+            with Horizontal(classes="plan-fields"):
+                yield Label("Credential ", classes="plan-label")
+                yield Select(
+                    [(label, value) for value, label in CREDENTIALS],
+                    value="federated" if self.federated else "secret",
+                    allow_blank=False,
+                    id="plan-credential",
+                )
+            yield FederatedPane(self.federated or Profile())
             with Horizontal(id="plan-buttons"):
                 yield Button("Plan", id="plan-read")
                 yield Button("Apply", id="plan-apply", variant="primary", disabled=True)
@@ -77,10 +95,12 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         super().on_mount()
         table = self.query_one("#plan-steps", DataTable)
         table.add_columns("Status", "Step", "Target", "Needs", "Why")
+        self.query_one(FederatedPane).display = self.federated is not None
         if self.fixed is not None:
             name, roles = self.query_one("#plan-name", Input), self.query_one("#plan-roles", Input)
             name.value, roles.value = self.fixed.app_id or self.fixed.name or "", ", ".join(self.fixed.roles)
             name.disabled = roles.disabled = True
+            self.query_one("#plan-credential", Select).disabled = True
             self.query_one("#plan-status", Static).update("Reading the tenant…")
             self._read_request(self.fixed)
             return
@@ -96,11 +116,39 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         self.action_plan()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        # A plan is for the name and roles it was read with: editing them asks for a new one.
+        # A plan is for the name, roles and credential it was read with: editing them asks for a new one.
+        self._stale()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "plan-credential":
+            self.query_one(FederatedPane).display = self.credential == "federated"
+        self._stale()
+
+    def _stale(self) -> None:
         if self.plan is not None and self.fixed is None:
             self.plan = None
             self.query_one("#plan-apply", Button).disabled = True
             self.query_one("#plan-status", Static).update("Changed: Plan again before applying.")
+
+    @property
+    def credential(self) -> str:
+        value = self.query_one("#plan-credential", Select).value
+        return value if isinstance(value, str) else "secret"
+
+    def federated_choice(self) -> FederatedRequest | None:
+        """The Federated tab's credential (and its token source), or None with the reason shown."""
+        profile, why = self.query_one(FederatedPane).result()
+        wanted = (
+            federated_request(profile, graph_url=self.session.target.graph_url)
+            if profile is not None
+            else why
+        )
+        if isinstance(wanted, str):
+            self.query_one("#plan-status", Static).update(f"Federated credential: {wanted}")
+            return None
+        assert profile is not None
+        self.token_source = token_source(profile)
+        return wanted
 
     def action_plan(self) -> None:
         name = self.query_one("#plan-name", Input).value.strip()
@@ -109,8 +157,13 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
             self.query_one("#plan-status", Static).update("Give the app's unique name first.")
             self.query_one("#plan-name", Input).focus()
             return
+        federated = None
+        if self.credential == "federated":
+            federated = self.federated_choice()
+            if federated is None:
+                return
         self.query_one("#plan-status", Static).update("Reading the tenant…")
-        self._read(name, roles)
+        self._read(name, roles, federated)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
     def _read_request(self, request: RegistrationRequest) -> None:
@@ -122,9 +175,9 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         self.app.call_from_thread(self._show, plan)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin-plan")
-    def _read(self, name: str, roles: tuple[str, ...]) -> None:
+    def _read(self, name: str, roles: tuple[str, ...], federated: FederatedRequest | None) -> None:
         try:
-            plan = make_plan(self.session, name=name, roles=roles, credential="secret")
+            plan = make_plan(self.session, name=name, roles=roles, federated=federated)
         except WizardError as exc:
             self.app.call_from_thread(self._failed, exc)
             return

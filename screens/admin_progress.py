@@ -18,6 +18,7 @@ from screens.widgets.stepbar import StepBar
 from wizard.errors import WizardError
 
 if TYPE_CHECKING:
+    from screens.admin_federated import TokenSource
     from wizard.admin.apply import ApplyResult, ProgressEvent
     from wizard.admin.registration import RegistrationPlan
 
@@ -39,6 +40,7 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
         folder: Path,
         note: str = "",
         runner: Runner | None = None,
+        token: TokenSource | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -47,7 +49,9 @@ class AdminProgressScreen(StepScreen["ApplyResult"]):
         self.note = note
         #: What applies the plan (reporting progress); the real apply unless a test passes another.
         self.runner: Runner = runner or (
-            lambda progress: apply_plan(self.session, self.plan, folder=self.folder, progress=progress)
+            lambda progress: apply_plan(
+                self.session, self.plan, folder=self.folder, progress=progress, token=token
+            )
         )
         self.outcome: ApplyResult | None = None
         self._rows: dict[tuple[str, str], object] = {}

@@ -20,7 +20,9 @@ from wizard.profile import ApiKind, ApiTarget, CredentialKind, Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
+    from screens.admin_federated import TokenSource
     from wizard.admin.apply import ApplyResult, ProgressEvent
+    from wizard.admin.plan_federated import FederatedRequest
     from wizard.admin.registration import RegistrationPlan, RegistrationRequest
     from wizard.admin.signin import DeviceCodePrompt
     from wizard.sandbox import SandboxHandle
@@ -209,15 +211,19 @@ def make_plan(
     roles: tuple[str, ...] = (),
     credential: str = "secret",
     request: RegistrationRequest | None = None,
+    federated: FederatedRequest | None = None,
 ) -> RegistrationPlan:
-    """Read the tenant and plan the daemon's registration (read-only). Blocking."""
+    """Read the tenant and plan the daemon's registration (read-only); with `federated`, its federated
+    credential instead of a secret. Blocking."""
     from wizard.admin.registration import RegistrationRequest as Request
     from wizard.admin.registration import make_plan as plan
     from wizard.admin.tenant_reads import GraphReader
     from wizard.live.http import HttpSettings
     from wizard.live.trace import Trace
 
-    request = request or Request(name=name, roles=roles, credential=credential)
+    if federated is not None:
+        credential = "federated"
+    request = request or Request(name=name, roles=roles, credential=credential, federated=federated)
     settings = HttpSettings.bounded(120.0, ca_file=session.target.ca_file)
     reader = GraphReader(session.token, graph_url=session.target.graph_url, settings=settings, trace=Trace())
     try:
@@ -232,17 +238,19 @@ def apply_plan(
     *,
     folder: Path,
     progress: Callable[[ProgressEvent], None],
+    token: TokenSource | None = None,
     opener: Opener | None = None,
 ) -> ApplyResult:
-    """Execute the plan the person confirmed; the secret goes to a 0600 file in `folder`. Blocking.
+    """Execute the plan the person confirmed; the secret goes to a 0600 file in `folder`; a federated
+    credential is proven with `token` (on the sandbox, one its issuer mints). Blocking.
 
     The write scope is asked for only when a step is to do, the consent scope only for a consent step."""
     from wizard.admin.apply import ApplyOptions, ProgressEvent, apply
 
     needed = steps_for_plan([("todo" if s.status != "done" else "done", s.scope) for s in plan.steps])
-    token = session.token
+    admin_token = session.token
     if needed != ["read"]:
-        token = more_scopes(
+        admin_token = more_scopes(
             session,
             needed,
             on_prompt=lambda shown: progress(
@@ -262,28 +270,51 @@ def apply_plan(
         ca_file=session.target.ca_file,
         doctor=False,  # the wizard's own token test runs next, on the screen
         # Proving needs the credential: a fix that adds none (a grant) leaves it to that token test.
-        verify=plan.request.credential in ("secret", "certificate"),
+        verify=plan.request.credential in ("secret", "certificate", "federated"),
+        federated_token_file=token.file if token else None,
+        federated_token_command=token.command if token else None,
     )
-    return apply(plan, token, options, progress=progress)
+    return apply(plan, admin_token, options, progress=progress)
 
 
 def applied_profile(
-    session: AdminSession, result: ApplyResult, *, name: str
+    session: AdminSession, result: ApplyResult, *, name: str, token: TokenSource | None = None
 ) -> tuple[Profile, Secret | None]:
     """The profile of the app apply made (already configured for the token test), and its new secret."""
     secret = None
     if result.secret_file:
         secret = Secret(Path(result.secret_file).read_text(encoding="utf-8").strip())
     target = session.target
+    fic = result.federated_credential
     profile = Profile(
         name=name,
         tenant=result.tenant_id,
         client_id=result.client_id,
         object_id=result.object_id or None,
-        credential=CredentialKind.SECRET,
+        credential=CredentialKind.FEDERATED if fic else CredentialKind.SECRET,
         api=ApiTarget(kind=ApiKind.GRAPH, base_url=target.graph_url if target.ca_file else None),
         authority_override=f"{target.authority.rstrip('/').rsplit('/', 1)[0]}/{result.tenant_id}"
         if target.ca_file
         else None,
     )
-    return profile, secret
+    if fic:
+        profile = profile.with_(
+            federated_issuer=fic.get("issuer"),
+            federated_subject=fic.get("subject"),
+            federated_token_file=(token.file if token else None) or result.federated_token_file,
+            federated_token_command=token.command if token else None,
+        )
+    return with_tenant(profile, result, sandbox=target.ca_file is not None), secret
+
+
+def with_tenant(profile: Profile, result: ApplyResult, *, sandbox: bool) -> Profile:
+    """External ID: the tenant type, and off the sandbox the ciamlogin.com authority apply named."""
+    from wizard.clouds import TenantType
+
+    if result.tenant_type != TenantType.EXTERNAL.value:
+        return profile
+    if sandbox or not result.authority:
+        return profile.with_(tenant_type=TenantType.EXTERNAL)
+    from wizard.configs.common import authority_fields
+
+    return profile.with_(**authority_fields(result.authority))

@@ -81,6 +81,10 @@ class FederatedPane(VerticalScroll):
         yield Static(ADVICE, classes="advice", markup=False)
 
     def on_mount(self) -> None:
+        if self.profile.federated_subject:
+            # A subject chosen before (the credential step, a profile): shown as typed, whatever its issuer.
+            self.query_one("#issuer-kind", Select).value = IssuerKind.OTHER.value
+            self.query_one("#fic-subject", Input).value = self.profile.federated_subject
         self._show_parts()
         self._predict()
 

@@ -265,7 +265,10 @@ class Flow:
         if wants_sandbox and await self._in_thread(self._open_sandbox, "sandbox") is None:
             return Step.START
         target = AdminTarget.sandbox(self.sandbox.sandbox) if self.sandbox else AdminTarget.cloud()
-        outcome = await AdminFlow(self.app, target, opener=self.admin_opener, note=target.label).run()
+        federated = self.state.profile if self.state.profile.credential is CredentialKind.FEDERATED else None
+        outcome = await AdminFlow(
+            self.app, target, opener=self.admin_opener, note=target.label, federated=federated
+        ).run()
         if outcome is None:
             return Step.START
         self.admin_session = outcome.session

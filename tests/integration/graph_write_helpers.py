@@ -12,12 +12,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 from tests.form_browser import FormBrowser
-from tests.integration.delegated_helpers import person, public_client
+from tests.integration.delegated_helpers import contoso, person, public_client
 from wizard.sandbox import Sandbox
 from wizard.sandbox.trust import httpx_client
 
 REDIRECT = "http://localhost:53117/"
 SCOPES = "Application.ReadWrite.All AppRoleAssignment.ReadWrite.All openid offline_access"
+#: A consented public client the policy tests give Policy.Read.All (the wizard itself never asks for it).
+POLICY_CLIENT = "wizard-admin-browser-only"
 
 
 def user_token(sb: Sandbox, role: str | None, *, scope: str = SCOPES, client: str = "wizard-admin") -> str:
@@ -76,3 +78,12 @@ def bearer(token: str, **extra: str) -> dict[str, str]:
 def error_of(response: httpx.Response) -> tuple[int, str, str]:
     body: dict[str, Any] = response.json()["error"]
     return response.status_code, str(body["code"]), str(body["message"])
+
+
+def grant_policy_read(sb: Sandbox, client: str = POLICY_CLIENT) -> None:
+    """An administrator consents Policy.Read.All for this public client, tenant-wide (as in the portal)."""
+    tenant_id = str(contoso(sb)["id"])
+    account = sb.state.delegated.accounts[person(sb, "Global Administrator")["user_principal_name"].lower()]
+    sb.state.delegated.grant(
+        tenant_id, public_client(sb, client), account, ["Policy.Read.All"], for_tenant=True
+    )

@@ -60,7 +60,13 @@ def test_application_administrator_cannot_grant_graph_permissions(sb: Sandbox) -
     assert consent["status"] == "blocked"
     assert "Privileged Role Administrator or Global Administrator" in consent["reason"]
     assert consent["scope"] == "AppRoleAssignment.ReadWrite.All"
-    assert result["tenant"] == {"id": sb.app("unconsented-daemon").tenant_id, "type": "AAD"}
+    tenant = {
+        "id": sb.app("unconsented-daemon").tenant_id,
+        "type": "AAD",
+        "kind": "workforce",
+        "subdomain": None,
+    }
+    assert result["tenant"] == tenant
 
 
 def test_global_administrator_may_and_done_steps_are_done(sb: Sandbox) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_clock import FakeClock
+from tests.integration.apply_helpers import read_plan as plan
 from tests.integration.delegated_helpers import (
     enter_code,
     finish,
@@ -24,11 +25,9 @@ from tests.integration.graph_write_helpers import user_token
 from wizard.admin.apply import ApplyOptions, ApplyResult, ProgressEvent, apply
 from wizard.admin.identity import AdminIdentity, AdminToken
 from wizard.admin.journal import Journal
-from wizard.admin.registration import RegistrationPlan, RegistrationRequest, make_plan
+from wizard.admin.registration import RegistrationRequest
 from wizard.admin.retry import RetryPolicy
-from wizard.admin.tenant_reads import GraphReader
 from wizard.admin.undo import UndoOptions, undo
-from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
 from wizard.sandbox import Sandbox
 from wizard.secret import Secret
@@ -47,16 +46,6 @@ def sb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
 def admin(sb: Sandbox, role: str | None) -> AdminToken:
     raw = user_token(sb, role)
     return AdminToken(Secret(raw), AdminIdentity.from_claims(decode_token(raw).claims), "test")
-
-
-def plan(sb: Sandbox, token: AdminToken, request: RegistrationRequest, trace: Trace) -> RegistrationPlan:
-    reader = GraphReader(
-        token, graph_url=sb.base_url, settings=HttpSettings.bounded(60, ca_file=sb.ca_file), trace=trace
-    )
-    try:
-        return make_plan(reader, token.identity, request, graph_url=sb.base_url)
-    finally:
-        reader.close()
 
 
 def run(

@@ -63,6 +63,9 @@ class ApplyOptions:
     timeout: float = 600.0
     clock: Clock = SYSTEM_CLOCK
     retry: RetryPolicy | None = None
+    #: The federated credential's proof: the external token's file or command (else minted on the sandbox).
+    federated_token_file: str | None = None
+    federated_token_command: str | None = None
     transport: httpx.AsyncBaseTransport | None = None
     trace: Trace = field(default_factory=Trace)
 
@@ -86,6 +89,13 @@ class ApplyResult:
     retries: list[dict[str, Any]] = field(default_factory=list)
     #: The own API's App ID URI (the daemon's token audience), when --resource named one.
     api_resource: str | None = None
+    #: The federated credential as written (name, issuer, subject, audience, id), and how to prove it.
+    federated_credential: dict[str, Any] | None = None
+    federated_token_file: str | None = None
+    prove_with: str | None = None
+    #: workforce | external, and the authority a daemon configures (https://<subdomain>.ciamlogin.com/...).
+    tenant_type: str = "workforce"
+    authority: str = ""
     #: The new secret itself, for the token proof only (never in to_dict, masked in repr).
     secret: Secret | None = field(default=None, repr=False)
 
@@ -110,6 +120,11 @@ class ApplyResult:
             "doctor": self.doctor,
             "retries": self.retries,
             "api_resource": self.api_resource,
+            "federated_credential": self.federated_credential,
+            "federated_token_file": self.federated_token_file,
+            "prove_with": self.prove_with,
+            "tenant_type": self.tenant_type,
+            "authority": self.authority,
         }
 
 
@@ -345,6 +360,10 @@ async def add_credential(run: _Run, app: AppObject) -> list[str] | None:
         return await add_secret(run, app)
     if run.req.credential == "certificate":
         return await add_certificate(run, app)
+    if run.req.credential == "federated":
+        from wizard.admin.apply_federated import add_federated
+
+        await add_federated(run, app)
     return None
 
 
@@ -401,7 +420,12 @@ def apply(
             await writer.aclose()
 
     result = asyncio.run(go())
+    from wizard.admin.verify_federated import describe_tenant, federated_source
+
+    describe_tenant(plan, result, options)
     proof_possible = result.secret is not None or bool((result.certificate or {}).get("key_path"))
+    if plan.request.federated is not None and result.ok and result.client_id:
+        proof_possible = federated_source(plan, result, options)
     if result.ok and options.verify and result.client_id and proof_possible:
         from wizard.admin.verify import prove
 

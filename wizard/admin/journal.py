@@ -25,6 +25,7 @@ KINDS = (
     "key_credential",
     "app_role_assignment",
     "identifier_uri",
+    "federated_credential",
 )
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -12,6 +12,9 @@ from urllib.parse import quote, urlsplit
 
 from wizard.admin.identity import AdminIdentity
 from wizard.admin.plan import APP_ADMIN, APP_DEV, CLOUD_APP_ADMIN, GA, WRITE, Step, plan_registration
+from wizard.admin.plan_federated import FederatedRequest, federated_step, fingerprint_part, with_credentials
+from wizard.admin.plan_policies import PolicyReadings, policy_step, read_policies
+from wizard.admin.tenant_kind import external_steps, plan_tenant
 from wizard.admin.tenant_reads import GRAPH_APP_ID, GraphReader, TenantFacts, read_tenant
 from wizard.errors import ApiError, UsageError
 from wizard.guids import is_guid
@@ -41,6 +44,8 @@ class RegistrationRequest:
     certificate: str | None = None  # a certificate file to upload (else one is generated)
     rotate: bool = False
     display_name: str | None = None
+    #: With credential "federated": the federated identity credential to upsert.
+    federated: FederatedRequest | None = None
 
     def __post_init__(self) -> None:
         if not self.name and not self.app_id:
@@ -63,6 +68,12 @@ class RegistrationRequest:
             raise UsageError("--secret-days must be between 1 and 3650")
         if self.credential not in ("secret", "certificate", "federated", "none"):
             raise UsageError(f"unknown --credential {self.credential!r}")
+        if self.credential == "federated" and self.federated is None:
+            raise UsageError(
+                "--credential federated needs the credential's issuer and subject",
+                hint="Give --federated-issuer URL and --federated-subject SUB (or --repo with --environment, "
+                "--branch, --tag or --pull-request, or --namespace and --service-account).",
+            )
 
     @property
     def api_name(self) -> str | None:
@@ -83,6 +94,8 @@ class Predictions:
     secrets_blocked: bool = False
     secret_max_days: int | None = None
     verified_domains: tuple[str, ...] = ()
+    #: The tenant policies as read (wizard.admin.plan_policies), with why a setting is unknown.
+    policies: PolicyReadings = field(default_factory=PolicyReadings)
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,7 @@ class RegistrationPlan:
             "tenant": {
                 "id": (self.facts.organization or {}).get("id") or self.tenant_id,
                 "type": (self.facts.organization or {}).get("tenantType"),
+                **plan_tenant(self.facts),
             },
             "app": None
             if self.facts.app is None
@@ -140,6 +154,7 @@ def fingerprint(facts: TenantFacts, api_app: dict[str, Any] | None) -> str:
             "keys": _ids(app.get("keyCredentials")),
             "uris": sorted(app.get("identifierUris") or []),
             "roles": _ids(app.get("appRoles"), "id"),
+            **fingerprint_part(app),
         }
 
     doc = {
@@ -162,21 +177,14 @@ def _tolerant(reader: GraphReader, path: str) -> dict[str, Any] | None:
         return None
 
 
-def _days(iso: str) -> int | None:
-    match = re.fullmatch(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T.*)?", iso or "")
-    if not match:
-        return None
-    years, months, days = (int(g or 0) for g in match.groups())
-    return years * 365 + months * 30 + days
-
-
-def read_predictions(reader: GraphReader, facts: TenantFacts, request: RegistrationRequest) -> Predictions:
+def read_predictions(
+    reader: GraphReader,
+    facts: TenantFacts,
+    request: RegistrationRequest,
+    identity: AdminIdentity | None = None,
+) -> Predictions:
     """The tenant settings that predict a refusal: app creation by users, deleted holders, secret policy."""
-    auth = _tolerant(reader, "/policies/authorizationPolicy")
-    perms = ((auth or {}).get("value") or [auth or {}])[0] if auth else {}
-    can_register = (
-        (perms.get("defaultUserRolePermissions") or {}).get("allowedToCreateApps") if perms else None
-    )
+    policies = read_policies(reader, identity, facts.app) if identity is not None else PolicyReadings()
     holder = None
     if facts.app is None and request.name:
         deleted = _tolerant(
@@ -186,28 +194,18 @@ def read_predictions(reader: GraphReader, facts: TenantFacts, request: Registrat
         )
         rows = (deleted or {}).get("value") or []
         holder = str(rows[0].get("id")) if rows and isinstance(rows[0], dict) else None
-    policy = _tolerant(reader, "/policies/defaultAppManagementPolicy") or {}
-    blocked, max_days = False, None
-    if policy.get("isEnabled", True):
-        restrictions = (policy.get("applicationRestrictions") or {}).get("passwordCredentials") or []
-        for r in restrictions:
-            if not isinstance(r, dict) or r.get("state", "enabled") != "enabled":
-                continue
-            if r.get("restrictionType") == "passwordAddition":
-                blocked = True
-            if r.get("restrictionType") == "passwordLifetime":
-                max_days = _days(str(r.get("maxLifetime") or ""))
     domains = tuple(
         str(d.get("name", "")).lower()
         for d in (facts.organization or {}).get("verifiedDomains") or []
         if isinstance(d, dict)
     )
     return Predictions(
-        users_can_register=can_register if isinstance(can_register, bool) else None,
+        users_can_register=policies.users_can_register,
         deleted_holder=holder,
-        secrets_blocked=blocked,
-        secret_max_days=max_days,
+        secrets_blocked=bool(policies.secrets_blocked),
+        secret_max_days=policies.secret_max_days,
         verified_domains=domains,
+        policies=policies,
     )
 
 
@@ -231,46 +229,21 @@ def _adjust(
     mine = set(identity.roles)
     out: list[Step] = []
     for s in steps:
-        if s.action == "create application" and s.status == "todo":
-            if pred.deleted_holder:
-                s = replace(
-                    s,
-                    status="blocked",
-                    reason=f"unique name held by the deleted app {pred.deleted_holder}: "
-                    "restore it, or purge it (`register undo --purge`, or delete it from Deleted applications)",
-                )
-            elif pred.users_can_register is False and not mine & set(REGISTER_ROLES):
-                s = replace(
-                    s,
-                    status="blocked",
-                    role=APP_DEV,
-                    reason="'Users can register applications' is off in "
-                    f"this tenant: creating an app needs {APP_DEV} or more; you hold no such role",
-                )
-        if s.action == "add client secret":
-            passwords = (facts.app or {}).get("passwordCredentials") or []
-            if pred.secrets_blocked:
-                s = replace(
-                    s,
-                    status="blocked",
-                    reason="a tenant app management policy forbids client secrets: "
-                    "use --credential certificate",
-                )
-            elif passwords and not plan_in.rotate:
-                s = replace(
-                    s,
-                    status="done",
-                    reason=f"{len(passwords)} secret(s) exist; --rotate adds one and "
-                    "removes the old after a token proves it",
-                )
-            else:
-                days = min(plan_in.secret_days, pred.secret_max_days or plan_in.secret_days)
-                capped = " (capped by tenant policy)" if days < plan_in.secret_days else ""
-                s = replace(
-                    s,
-                    reason=f"added ({days} days{capped}), written once to a 0600 file, shown masked"
-                    + ("; then the old secrets are removed" if plan_in.rotate and passwords else ""),
-                )
+        if s.action == "create application" and s.status == "todo" and pred.deleted_holder:
+            s = replace(
+                s,
+                status="blocked",
+                reason=f"unique name held by the deleted app {pred.deleted_holder}: "
+                "restore it, or purge it (`register undo --purge`, or delete it from Deleted applications)",
+            )
+        s = policy_step(
+            s,
+            pred.policies,
+            may_register=bool(mine & set(REGISTER_ROLES)),
+            secret_days=plan_in.secret_days,
+            passwords=len((facts.app or {}).get("passwordCredentials") or []),
+            rotate=plan_in.rotate,
+        )
         out.append(s)
     return out
 
@@ -370,12 +343,16 @@ def make_plan(
         facts = replace(
             facts, resource={**facts.resource, "appRoles": [*facts.resource.get("appRoles", []), *extra]}
         )
-    pred = read_predictions(reader, facts, request)
+    if request.federated is not None:
+        facts = with_credentials(reader, facts)
+    pred = read_predictions(reader, facts, request, identity)
     name = request.name or str((facts.app or {}).get("displayName") or request.app_id)
     steps = plan_registration(
         facts, identity, name=name, roles=list(request.roles), credential=request.credential
     )
-    steps = _adjust(steps, request, facts, pred, identity)
+    steps = external_steps(_adjust(steps, request, facts, pred, identity), facts)
+    if request.federated is not None:
+        steps.append(federated_step(request.federated, facts.app, identity, name=name))
     if request.resource:
         steps = _api_steps(request, api_app, pred) + steps
     tenant_id = str((facts.organization or {}).get("id") or identity.tenant_id)

@@ -59,7 +59,8 @@ class UndoResult:
 
 def _covered(entry: Entry, apps_deleted: set[str]) -> bool:
     """Deleting an application takes its passwords, keys and URIs with it."""
-    return entry.kind in ("password", "key_credential", "identifier_uri") and entry.parent in apps_deleted
+    kinds = ("password", "key_credential", "identifier_uri", "federated_credential")
+    return entry.kind in kinds and entry.parent in apps_deleted
 
 
 async def _remove(writer: GraphWriter, entry: Entry, *, purge: bool) -> None:
@@ -71,6 +72,10 @@ async def _remove(writer: GraphWriter, entry: Entry, *, purge: bool) -> None:
         raw = await writer.raw_app(entry.parent)
         keep = [k for k in raw.key_credentials or [] if str(k.key_id) != entry.key_id]
         await writer.patch_app(entry.parent, key_credentials=keep)
+    elif entry.kind == "federated_credential":
+        from wizard.admin.apply_federated import delete_credential
+
+        await delete_credential(writer, entry.parent, entry.object_id)
     elif entry.kind == "service_principal":
         await writer.delete_sp(entry.object_id)
     elif entry.kind == "application":

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from wizard.admin.tenant_kind import daemon_tenant
 from wizard.clouds import cloud_for_graph_host
 from wizard.diagnosis.model import Finding
 from wizard.errors import TokenError, WizardError
@@ -23,6 +24,11 @@ USUAL_DELAY = (
     "A new secret or certificate is usually accepted within a minute; new application permissions reach the "
     "token's `roles` within about 5 minutes, occasionally up to 30."
 )
+#: The same for a federated credential (Entra docs: "Time for federated credential changes to propagate").
+USUAL_FEDERATED_DELAY = (
+    "A new federated credential is usually honoured within a minute or two; until then Entra answers "
+    "AADSTS70021 (no matching federated identity record)."
+)
 #: Waits between token attempts (seconds), then the last one repeated until the bound.
 WAITS = (1.0, 2.0, 4.0, 8.0, 15.0)
 
@@ -37,6 +43,7 @@ class Proof:
     roles: tuple[str, ...] = ()
     last_error: str = ""
     missing_roles: tuple[str, ...] = ()
+    federated: bool = False
 
     def finding(self) -> Finding:
         from wizard.diagnosis.texts import finding_for
@@ -49,7 +56,9 @@ class Proof:
         return finding_for(
             "replication-pending",
             severity="warning",
-            explanation=f"After {self.attempts} attempts over {self.waited_s:.0f} s, {what}. {USUAL_DELAY}",
+            explanation=f"After {self.attempts} attempts over {self.waited_s:.0f} s, {what}. "
+            + (USUAL_FEDERATED_DELAY + " " if self.federated and not self.missing_roles else "")
+            + USUAL_DELAY,
         )
 
 
@@ -63,18 +72,38 @@ def daemon_profile(plan: RegistrationPlan, result: ApplyResult, options: ApplyOp
         base = graph if graph.endswith("/v1.0") else graph + "/v1.0"
         api = ApiTarget(kind=ApiKind.GRAPH, base_url=base, required_roles=plan.request.roles)
     cert = result.certificate or {}
-    kind = CredentialKind.CERTIFICATE if plan.request.credential == "certificate" else CredentialKind.SECRET
+    kind = {"certificate": CredentialKind.CERTIFICATE, "federated": CredentialKind.FEDERATED}.get(
+        plan.request.credential, CredentialKind.SECRET
+    )
+    tenant_type, tenant = daemon_tenant(plan.facts, result.tenant_id)
+    federated: dict[str, str | None] = {}
+    if plan.request.federated is not None:
+        from wizard.admin.verify_federated import token_source
+
+        wanted = plan.request.federated
+        federated = {
+            "federated_issuer": wanted.issuer,
+            "federated_subject": wanted.subject,
+            **token_source(options, result),
+        }
     profile = Profile(
         name=plan.request.name or result.client_id,
-        tenant=result.tenant_id,
+        tenant_type=tenant_type,
+        tenant=tenant,
         client_id=result.client_id,
         object_id=result.object_id,
         credential=kind,
         certificate=CertificateRef(key_path=cert.get("key_path"), cert_path=cert.get("cert_path")),
         api=api,
-        authority_override=f"{options.authority_host.rstrip('/')}/{result.tenant_id}",
-    )
+        authority_override=_override(options.authority_host, result.tenant_id),
+    ).with_(**federated)
     return profile if cloud is None else profile.with_(cloud=cloud)
+
+
+def _override(authority_host: str, tenant_id: str) -> str | None:
+    """The authority of the proof when it is not the one the profile derives (a sandbox, another host)."""
+    host = authority_host.rstrip("/")
+    return None if host == "https://login.microsoftonline.com" else f"{host}/{tenant_id}"
 
 
 def _roles(token: str) -> tuple[str, ...]:
@@ -91,6 +120,7 @@ def prove_token(
     from wizard.live.msal_token import acquire_token
 
     profile = daemon_profile(plan, result, options)
+    federated = profile.credential is CredentialKind.FEDERATED
     start = options.clock.monotonic()
     attempts, last = 0, ""
     roles: tuple[str, ...] = ()
@@ -104,7 +134,7 @@ def prove_token(
             roles = _roles(token.access_token.reveal())
             missing = tuple(r for r in expect_roles if r not in roles)
             if not missing:
-                return Proof(True, attempts, options.clock.monotonic() - start, roles)
+                return Proof(True, attempts, options.clock.monotonic() - start, roles, federated=federated)
             last = f"roles {', '.join(roles) or '(none)'}"
         except TokenError as exc:
             last, missing = (f"AADSTS{exc.aadsts}: {exc.title}" if exc.aadsts else exc.title), ()
@@ -113,7 +143,7 @@ def prove_token(
         waited = options.clock.monotonic() - start
         wait = WAITS[min(attempts - 1, len(WAITS) - 1)]
         if waited + wait > options.verify_timeout:
-            return Proof(False, attempts, waited, roles, last, missing)
+            return Proof(False, attempts, waited, roles, last, missing, federated=federated)
         options.clock.sleep(wait, never)
 
 

@@ -8,33 +8,47 @@ import secrets
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from wizard.sandbox import (
-    azure_rm,
-    discovery,
-    graph,
-    graph_credentials,
-    graph_write_apps,
-    graph_write_sps,
-    graph_writes,
-    keyvault,
-    oidc_issuers,
-    sharepoint,
-    todo,
-)
-from wizard.sandbox.admin_consent import admin_consent
-from wizard.sandbox.authorize import authorize
-from wizard.sandbox.beyond_routes import BEYOND_ROUTES
-from wizard.sandbox.devicecode import DEVICE_LOGIN_PATH, devicecode, devicelogin
+from wizard.sandbox import discovery, graph, oidc_issuers
 from wizard.sandbox.faults import FaultMiddleware, Faults
-from wizard.sandbox.graph_fic import ROUTES as FIC_ROUTES
 from wizard.sandbox.graph_write_common import ReplicationLag
 from wizard.sandbox.host_routes import HostRouter
+from wizard.sandbox.lazy_routes import LazyRoutes, lazy_endpoint
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.token_endpoint import token_endpoint, token_endpoint_v1
+
+_AUTHORIZE = "wizard.sandbox.authorize"
+_DEVICE = "wizard.sandbox.devicecode"
+_CONSENT = "wizard.sandbox.admin_consent"
+
+
+def _imitations() -> list[BaseRoute]:
+    """The imitated services and Graph writes, each imported on the first request under its path prefixes
+    (wizard.sandbox.lazy_routes), in the order they are matched: all before Graph's catch-all."""
+    return [
+        LazyRoutes("wizard.sandbox.todo", prefixes=("/api/todolist",)),
+        LazyRoutes("wizard.sandbox.azure_rm", prefixes=("/azure/management/",)),
+        LazyRoutes("wizard.sandbox.keyvault", prefixes=("/azure/keyvault/",)),
+        LazyRoutes("wizard.sandbox.sharepoint", prefixes=("/sharepoint/",)),
+        LazyRoutes("wizard.sandbox.storage", prefixes=("/azure/storage/",)),
+        LazyRoutes("wizard.sandbox.messaging", prefixes=("/azure/servicebus/",)),
+        LazyRoutes("wizard.sandbox.powerbi", prefixes=("/powerbi/",)),
+        LazyRoutes("wizard.sandbox.dataverse", prefixes=("/dataverse/",)),
+        LazyRoutes("wizard.sandbox.graph_mail", prefixes=("/v1.0/users/",)),
+        LazyRoutes("wizard.sandbox.graph_writes", prefixes=("/v1.0/users/",)),
+        LazyRoutes("wizard.sandbox.graph_fic", prefixes=("/v1.0/applications",)),
+        LazyRoutes("wizard.sandbox.graph_credentials", prefixes=("/v1.0/applications/",)),
+        LazyRoutes("wizard.sandbox.graph_keys", prefixes=("/v1.0/applications",)),
+        LazyRoutes(
+            "wizard.sandbox.graph_write_apps",
+            prefixes=("/v1.0/applications", "/v1.0/directory/deletedItems/"),
+        ),
+        LazyRoutes("wizard.sandbox.graph_write_sps", prefixes=("/v1.0/servicePrincipals",)),
+        LazyRoutes("wizard.sandbox.graph_policy_reads", prefixes=("/v1.0/policies/",)),
+    ]
 
 
 async def root(request: Request) -> Response:
@@ -50,8 +64,9 @@ async def root(request: Request) -> Response:
     )
 
 
-def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hosts: set[str]) -> ASGIApp:
-    routes = [
+def routes() -> list[BaseRoute]:
+    """The route table, in matching order; the imitations' modules load on their first request."""
+    return [
         Route("/", root),
         Route("/common/discovery/instance", discovery.instance_discovery),
         Route("/{tenant}/v2.0/.well-known/openid-configuration", discovery.openid_config_v2),
@@ -60,27 +75,26 @@ def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hos
         Route("/{tenant}/discovery/keys", discovery.keys),
         Route("/{tenant}/oauth2/v2.0/token", token_endpoint, methods=["GET", "POST"]),
         Route("/{tenant}/oauth2/token", token_endpoint_v1, methods=["GET", "POST"]),
-        Route("/{tenant}/oauth2/v2.0/authorize", authorize, methods=["GET", "POST"]),
-        Route("/{tenant}/oauth2/v2.0/devicecode", devicecode, methods=["GET", "POST"]),
-        Route(DEVICE_LOGIN_PATH, devicelogin, methods=["GET", "POST"]),
-        Route("/{tenant}/adminconsent", admin_consent, methods=["GET", "POST"]),
-        Route("/{tenant}/v2.0/adminconsent", admin_consent, methods=["GET", "POST"]),
+        Route(
+            "/{tenant}/oauth2/v2.0/authorize", lazy_endpoint(_AUTHORIZE, "authorize"), methods=["GET", "POST"]
+        ),
+        Route(
+            "/{tenant}/oauth2/v2.0/devicecode", lazy_endpoint(_DEVICE, "devicecode"), methods=["GET", "POST"]
+        ),
+        LazyRoutes(_DEVICE, prefixes=("/devicelogin",)),
+        Route("/{tenant}/adminconsent", lazy_endpoint(_CONSENT, "admin_consent"), methods=["GET", "POST"]),
+        Route(
+            "/{tenant}/v2.0/adminconsent", lazy_endpoint(_CONSENT, "admin_consent"), methods=["GET", "POST"]
+        ),
         *oidc_issuers.ROUTES,
-        *todo.ROUTES,
-        *azure_rm.ROUTES,
-        *keyvault.ROUTES,
-        *sharepoint.ROUTES,
-        *BEYOND_ROUTES,  # Storage, messaging, Power BI, Dataverse, Graph mail: before Graph's catch-all
-        *graph_writes.ROUTES,  # before Graph's catch-all
-        *FIC_ROUTES,
-        *graph_credentials.ROUTES,
-        *graph_write_apps.ROUTES,
-        *graph_write_sps.ROUTES,
+        *_imitations(),
         *graph.ROUTES,
     ]
-    app = Starlette(routes=routes)
+
+
+def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hosts: set[str]) -> ASGIApp:
+    app = Starlette(routes=routes())
     app.state.sandbox_state = state
-    app.state.todo_store = todo.TodoStore()
     app.state.known_hosts = known_hosts
     app.state.paging_key = secrets.token_bytes(16)  # binds Graph's $skiptoken to this sandbox
     return HostRouter(RequestLogMiddleware(FaultMiddleware(ReplicationLag(app, state), faults), log))

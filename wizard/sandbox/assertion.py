@@ -59,7 +59,7 @@ def _check_validity(
             raise E.key_expired(client_id, thumb, start, end)
 
 
-def _thumbprint_hex(value: object) -> str:
+def thumbprint_hex(value: object) -> str:
     """Header x5t (base64url of the digest) as the upper-case hex the portal shows."""
     if not isinstance(value, str):
         return ""
@@ -81,8 +81,8 @@ def assertion_client_id(assertion: str) -> str | None:
 def _find_key(app: AppState, header: dict[str, Any]) -> tuple[KeyCredential | None, str]:
     """The uploaded certificate the header names (by x5t#S256 or x5t), and the thumbprint shown in errors."""
     alg = header.get("alg")
-    s256 = _thumbprint_hex(header.get("x5t#S256"))
-    sha1 = _thumbprint_hex(header.get("x5t"))
+    s256 = thumbprint_hex(header.get("x5t#S256"))
+    sha1 = thumbprint_hex(header.get("x5t"))
     if alg == "PS256" and s256:
         found = next((k for k in app.certificates if k.certificate.thumbprint_sha256 == s256), None)
         return found, s256

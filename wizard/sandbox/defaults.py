@@ -28,7 +28,7 @@ from wizard.sandbox.scenario import (
     TenantSpec,
     UserSpec,
 )
-from wizard.sandbox.sharepoint import sharepoint_api
+from wizard.sandbox.sharepoint_spec import sharepoint_api
 
 #: The federated-daemon's credentials: one per sandbox issuer (wizard.sandbox.oidc_issuers).
 FEDERATED_DAEMON_FICS = (
@@ -317,6 +317,7 @@ def _fabrikam() -> TenantSpec:
         apps=apps,
         apis=(todo,),
         users=_users("fabrikamext.onmicrosoft.com", p),
+        public_clients=_public_clients(p),
     )
 
 

@@ -75,6 +75,9 @@ GRAPH_DELEGATED: tuple[DelegatedScope, ...] = (
     DelegatedScope(
         "Organization.Read.All", "4908d5b9-3fb2-4b1e-9336-1888b7937185", True, "Read organization information"
     ),
+    DelegatedScope(
+        "Policy.Read.All", "572fea84-0151-49b2-9301-11cb16974376", True, "Read your organization's policies"
+    ),
 )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from wizard.sandbox import delegated_errors as D
 from wizard.sandbox import entra_errors as E
@@ -152,3 +153,7 @@ async def devicelogin(request: Request) -> Response:
     )
     ctx = state.sessions.begin(pending)
     return consent_page(DEVICE_LOGIN_PATH, ctx, client, account, missing)
+
+
+#: The page a person opens to enter the code; in the route table as a lazy group (wizard.sandbox.app).
+ROUTES = [Route(DEVICE_LOGIN_PATH, devicelogin, methods=["GET", "POST"])]

@@ -400,3 +400,19 @@ def federated_audience_mismatch(audience: str) -> EntraError:
         f"No matching federated identity record found for presented assertion audience '{audience}'. "
         + _FIC_CHECK,
     )
+
+
+def federated_not_replicated(issuer: str, subject: str, audience: str) -> EntraError:
+    """A credential written moments ago, not yet known to the token service (the older, generic text)."""
+    return _e(
+        400,
+        "invalid_request",
+        70021,
+        "No matching federated identity record found for presented assertion. "
+        f"Assertion Issuer: '{issuer}'. Assertion Subject: '{subject}'. Assertion Audience: '{audience}'.",
+    )
+
+
+def fic_lag_key(object_id: str, name: str) -> str:
+    """The replication-lag key of a federated credential written through Graph (token_lag)."""
+    return f"fic:{object_id}/{name}".lower()

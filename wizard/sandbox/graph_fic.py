@@ -29,6 +29,7 @@ from wizard.sandbox.delegated_catalog import (
     GLOBAL_ADMINISTRATOR,
     ROLE_TEMPLATES,
 )
+from wizard.sandbox.entra_errors import fic_lag_key
 from wizard.sandbox.graph import READ_APPS, Caller, authenticate, graph_error, ok
 from wizard.sandbox.scenario import SANDBOX_BASE, FederatedCredentialSpec
 from wizard.sandbox.state import AppState, SandboxState
@@ -108,6 +109,10 @@ def _find_fic(app: AppState, ident: str) -> FederatedCredentialSpec | None:
 def _replace(request: Request, app: AppState, fics: tuple[FederatedCredentialSpec, ...]) -> None:
     # The spec is frozen; the app's run-time state holds a new one (the token endpoint reads it per request).
     app.spec = dataclasses.replace(app.spec, federated_credentials=fics)
+    state: SandboxState = request.app.state.sandbox_state
+    tenant = state.tenants.get(app.tenant_id)
+    if tenant is not None:
+        state.writes.saved(tenant)  # `--state`: kept across restarts
 
 
 def _check(
@@ -217,6 +222,7 @@ async def collection(request: Request) -> Response:
             return fic
         _replace(request, app, (*app.spec.federated_credentials, fic))
         notes[fic_id(app, name)] = _description(body)
+        _lag(state, caller, app, name)
     answer = {
         "@odata.context": _context(request, app) + "/$entity",
         **to_graph(app, fic, base, notes[fic_id(app, name)]),
@@ -271,12 +277,15 @@ async def item(request: Request) -> Response:
                 return G.not_found(request, ident)
             _replace(request, app, tuple(f for f in app.spec.federated_credentials if f.name != fic.name))
         return _no_content(request)
-    return await _patch(request, app, fic, ident)
+    return await _patch(request, caller, app, ident)
 
 
-async def _patch(
-    request: Request, app: AppState, fic: FederatedCredentialSpec | None, ident: str
-) -> Response:
+def _lag(state: SandboxState, caller: Caller, app: AppState, name: str) -> None:
+    """A credential written now reaches the token service after the tenant's `token_lag` token requests."""
+    state.writes.start_lag(caller.tenant.spec.id, fic_lag_key(app.spec.object_id, name), token=True)
+
+
+async def _patch(request: Request, caller: Caller, app: AppState, ident: str) -> Response:
     state: SandboxState = request.app.state.sandbox_state
     notes = _descriptions(request)
     body = await _body(request)
@@ -304,6 +313,7 @@ async def _patch(
         index = next((i for i, f in enumerate(app.spec.federated_credentials) if f.name == name), len(kept))
         kept.insert(index, new)
         _replace(request, app, tuple(kept))
+        _lag(state, caller, app, name)
         if "description" in body or fic is None:
             notes[fic_id(app, name)] = _description(body)
     if fic is None:

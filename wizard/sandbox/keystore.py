@@ -7,6 +7,9 @@ create-or-reuse happens under an exclusive `flock` of `.lock`, and every file is
 temporary name and renamed, so concurrent first runs wait for one another and never read half a file
 (issue 11: 41 of 50 concurrent first runs of `doctor --sandbox` failed when the CA was written under a
 fixed temporary name, key and certificate separately).
+
+What a start makes from those keys (the token-signing keys' certificates, the certificate apps'
+certificates and PFX) is kept too, beside the keys (`KeyStore.derived`): a warm start signs nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -138,6 +141,32 @@ class KeyStore:
                 key = new_key()
                 write_atomic(path, key_pem(key), private=True)
         return key
+
+    def derived(
+        self,
+        purpose: str,
+        key: rsa.RSAPrivateKey,
+        make: Callable[[], bytes],
+        *,
+        usable: Callable[[bytes], bool],
+    ) -> bytes:
+        """What `make` builds from `key` (a certificate wrapping it), kept and reused while `usable` says so.
+
+        Named after `purpose` and the key's public half, so a new key never meets an old certificate. Not
+        flushed to disk: a lost file is made again, and a rename never leaves half of one.
+        """
+        public = key.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        digest = hashlib.sha256(purpose.encode("utf-8", "surrogatepass") + b"\0" + public).hexdigest()[:32]
+        path = private_folder(self.folder / "derived") / f"{digest}.pem"
+        with locked(self.folder):
+            data = _read(path)
+            if data is not None and usable(data):
+                return data
+            data = make()
+            write_atomic(path, data, private=True, durable=False)
+        return data
 
 
 def _read(path: Path) -> bytes | None:

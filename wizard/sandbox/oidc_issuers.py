@@ -41,15 +41,16 @@ class OidcIssuer:
         return f"{base_url}{PREFIX}/{self.name}/mint"
 
 
-def new_issuers(key: Callable[[str], rsa.RSAPrivateKey] | None = None) -> dict[str, OidcIssuer]:
-    """The two issuers every sandbox serves, each with its RSA key: `key(purpose)` (the sandbox's keystore,
-    which makes a key once per user and reuses it, as for the token-signing keys), else a fresh one."""
-    make = key or (lambda _purpose: new_key())
+def new_issuers(signing_key: Callable[[str], SigningKey] | None = None) -> dict[str, OidcIssuer]:
+    """The two issuers every sandbox serves, each with its signing key: `signing_key(purpose)` (the
+    sandbox's keystore, which makes a key and its certificate once per user and reuses them, as for the
+    token-signing keys), else a fresh one."""
+    make = signing_key or (lambda _purpose: new_signing_key(new_key()))
     return {
         i.name: i
         for i in (
-            OidcIssuer("github-actions", "github", False, new_signing_key(make("issuer:github-actions"))),
-            OidcIssuer("kubernetes", "kubernetes", True, new_signing_key(make("issuer:kubernetes"))),
+            OidcIssuer("github-actions", "github", False, make("issuer:github-actions")),
+            OidcIssuer("kubernetes", "kubernetes", True, make("issuer:kubernetes")),
         )
     }
 

@@ -15,11 +15,6 @@ from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, g
 from wizard.sandbox.graph_policy import WriteSpec, write_spec
 from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spec, throttle_spec
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
-
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 GRAPH_RESOURCE = "https://graph.microsoft.com"
 GRAPH_NAME = "graph"
@@ -400,6 +395,15 @@ def scenario_from_dict(data: dict[str, Any], *, source: str = "scenario") -> Sce
     return Scenario(tenants=tuple(tenants))
 
 
+def _toml(text: str) -> Any:
+    """A TOML document; tomllib loads only for a scenario file (the default scenario is built in code)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+    return tomllib.loads(text)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file (.toml or .json)."""
     p = Path(path)
@@ -408,8 +412,8 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as exc:
         raise ConfigFileError(f"Cannot read scenario file {p}", path=str(p), hint=exc.strerror) from None
     try:
-        data = json.loads(text) if p.suffix.lower() == ".json" else tomllib.loads(text)
-    except (ValueError, tomllib.TOMLDecodeError) as exc:
+        data = json.loads(text) if p.suffix.lower() == ".json" else _toml(text)
+    except ValueError as exc:  # json's and TOML's decode errors are ValueErrors
         raise ConfigFileError(f"Scenario file {p} is not valid: {exc}", path=str(p)) from None
     except RecursionError:
         raise ConfigFileError(

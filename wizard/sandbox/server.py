@@ -174,6 +174,7 @@ class Sandbox:
             timeout_graceful_shutdown=2,
             timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
             http=bounded_h11(self.header_timeout),
+            ws="none",  # no route speaks WebSocket; "auto" imported wsproto (~20 ms) on every start
             h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
         )
         self._server = uvicorn.Server(config)

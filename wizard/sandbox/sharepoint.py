@@ -10,40 +10,16 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.sandbox.resource_tokens import Refusal, check_bearer
-from wizard.sandbox.scenario import ApiSpec, AppRole
+from wizard.sandbox.sharepoint_spec import SHAREPOINT_APP_ID
 from wizard.sandbox.state import SandboxState
 
 PREFIX = "/sharepoint"
-SHAREPOINT_APP_ID = "00000003-0000-0ff1-ce00-000000000000"
 READ_SITES = frozenset({"Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"})
 _TRUSTED = (
     "00000001-0000-0000-c000-000000000000@*,D3776938-3DBA-481F-A652-4BEDFCAB7CD8@*,"
     "https://sts.windows.net/*/,https://login.microsoftonline.com/*/v2.0,"
     "00000003-0000-0ff1-ce00-000000000000@90140122-8516-11e1-8eff-49304924019b"
 )
-
-
-def sharepoint_api(tenant_name: str) -> ApiSpec:
-    """SharePoint Online as a tenant's resource: `https://<tenant>.sharepoint.com`, v1 tokens, Sites roles."""
-    return ApiSpec(
-        name="sharepoint",
-        app_id=SHAREPOINT_APP_ID,
-        app_id_uri=f"https://{tenant_name}.sharepoint.com",
-        display_name="Office 365 SharePoint Online",
-        roles=(
-            AppRole(
-                "Sites.Read.All", "d13f72ca-a275-4b96-b789-48ebcc4da984", "Read items in all site collections"
-            ),
-            AppRole(
-                "Sites.FullControl.All",
-                "678536fe-1083-478a-9c59-b99265e6b0d3",
-                "Have full control of all sites",
-            ),
-        ),
-        access_token_version=1,
-        object_id=SHAREPOINT_APP_ID,
-        sp_object_id=SHAREPOINT_APP_ID,
-    )
 
 
 def _audiences(state: SandboxState) -> set[str]:

@@ -28,7 +28,7 @@ from wizard.sandbox.scenario import (
     Scenario,
     TenantSpec,
 )
-from wizard.sandbox.signing import SigningKey, new_signing_key
+from wizard.sandbox.signing import SigningKey, kept_signing_key, new_signing_key
 from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key
 from wizard.sandbox.users import DelegatedDirectory
 
@@ -42,11 +42,20 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _draw(alphabet: str, k: int) -> str:
+    """`k` characters, each uniform over `alphabet`: one read of the system's random source, rejection
+    sampled (a start makes ~40 secrets; a `secrets.choice` per character was ~1,500 reads)."""
+    n = len(alphabet)
+    limit = 256 - 256 % n
+    out: list[str] = []
+    while len(out) < k:
+        out.extend(alphabet[b % n] for b in secrets.token_bytes(2 * k) if b < limit)
+    return "".join(out[:k])
+
+
 def new_secret_value() -> str:
     """40 characters with a 3-character hint then `8Q~`, shaped like portal-generated secrets."""
-    hint = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(3))
-    body = "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(34))
-    return f"{hint}8Q~{body}"
+    return f"{_draw(string.ascii_letters + string.digits, 3)}8Q~{_draw(_SECRET_ALPHABET, 34)}"
 
 
 @dataclass
@@ -137,16 +146,16 @@ class SandboxState:
         self.scenario = scenario
         self.lock = threading.RLock()
         self.tenants: dict[str, TenantState] = {}
-        #: Where the RSA keys come from: kept per user and reused (`keys`), else made for this run. Each
-        #: run wraps them in a new certificate, so the `kid`s (its SHA-1) differ from run to run.
+        #: Where the RSA keys come from: kept per user and reused (`keys`), with the certificates wrapping
+        #: them (wizard.sandbox.signing.REUSE_FOR), else made for this run.
         self.keys = keys
-        self.signing_keys: list[SigningKey] = [new_signing_key(self._key(f"signing-{i}")) for i in range(2)]
+        self.signing_keys: list[SigningKey] = [self._signing_key(f"signing-{i}") for i in range(2)]
         #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
         self.delegated = DelegatedDirectory(scenario.tenants)
         self.delegated.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
         self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
-        self.oidc_issuers = new_issuers(self._key)
+        self.oidc_issuers = new_issuers(self._signing_key)
         #: What Graph writes keep beside the apps: tenant settings, deleted items, replication lag.
         self.writes = WriteDirectory(scenario.tenants)
         for spec in scenario.tenants:
@@ -157,6 +166,9 @@ class SandboxState:
 
     def _key(self, purpose: str) -> rsa.RSAPrivateKey:
         return self.keys.key(purpose) if self.keys is not None else new_key()
+
+    def _signing_key(self, purpose: str) -> SigningKey:
+        return kept_signing_key(self.keys, purpose) if self.keys is not None else new_signing_key(new_key())
 
     @property
     def signing_key(self) -> SigningKey:
@@ -182,6 +194,7 @@ class SandboxState:
                 folder / tenant.name,
                 app.name,
                 key=self._key(f"app:{tenant.name}/{app.name}"),
+                store=self.keys,
             )
             state.certificates.append(KeyCredential(str(uuid.uuid4()), cert))
         if app.consented:
@@ -244,11 +257,15 @@ class SandboxState:
         with self.lock:
             tenant, app = self.find_app(client_id)
             app.has_service_principal = True
-            return self._assign(tenant.spec, app, resource_app_id)
+            added = self._assign(tenant.spec, app, resource_app_id)
+            self.writes.saved(tenant)  # `--state` keeps consent given on the admin consent page
+            return added
 
     def revoke_consent(self, client_id: str) -> None:
         with self.lock:
-            self.find_app(client_id)[1].assignments.clear()
+            tenant, app = self.find_app(client_id)
+            app.assignments.clear()
+            self.writes.saved(tenant)
 
     def expire_secret(self, client_id: str) -> None:
         """Make every secret of the app expired (as if its end date passed)."""
@@ -261,12 +278,13 @@ class SandboxState:
     def add_secret(self, client_id: str) -> str:
         """A new valid secret (like 'New client secret'); returns its value."""
         with self.lock:
-            app = self.find_app(client_id)[1]
+            tenant, app = self.find_app(client_id)
             now = _utcnow()
             cred = PasswordCredential(
                 str(uuid.uuid4()), new_secret_value(), "added", now, now + dt.timedelta(days=180)
             )
             app.secrets.append(cred)
+            self.writes.saved(tenant)
             return cred.value
 
     def upload_certificate(self, client_id: str, certificate: bytes) -> str:
@@ -290,7 +308,7 @@ class SandboxState:
             thumbprint_sha256=prints.sha256_hex,
         )
         with self.lock:
-            app = self.find_app(client_id)[1]
+            tenant, app = self.find_app(client_id)
             existing = next(
                 (k for k in app.certificates if k.certificate.thumbprint_sha256 == prints.sha256_hex), None
             )
@@ -298,6 +316,7 @@ class SandboxState:
                 return existing.key_id
             cred = KeyCredential(str(uuid.uuid4()), uploaded)
             app.certificates.insert(0, cred)  # the scenario's own certificate (with its files) stays last
+            self.writes.saved(tenant)
             return cred.key_id
 
     def set_disabled(self, client_id: str, disabled: bool = True) -> None:

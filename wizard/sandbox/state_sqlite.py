@@ -1,6 +1,8 @@
 """`sandbox --state PATH`: what Graph writes created (app registrations with their secrets, certificates,
-service principals and app role assignments, and the recycle bin) kept in SQLite across restarts, each
-write one transaction. The file holds secret values, so it is created 0600, as the tenant's own data."""
+federated credentials, service principals and app role assignments, and the recycle bin) kept in SQLite
+across restarts, each write one transaction, and what they changed on the scenario's own apps
+(wizard.sandbox.state_scenario). The file holds secret values, so it is created 0600, as the tenant's own
+data."""
 
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from wizard.sandbox.graph_credentials import public_certificate
 from wizard.sandbox.graph_directory import DeletedApp, WriteDirectory
 from wizard.sandbox.scenario import AppSpec
 from wizard.sandbox.state import AppState, KeyCredential, PasswordCredential, SandboxState, TenantState
+from wizard.sandbox.state_scenario import SCHEMA as SCENARIO_SCHEMA
+from wizard.sandbox.state_scenario import ScenarioOverlay, fics_from_json, fics_to_json
 
 SCHEMA_VERSION = "1"
 _SCHEMA = """
@@ -64,6 +68,8 @@ def app_to_json(app: AppState) -> dict[str, Any]:
                 "key_id": k.key_id,
                 "name": k.display_name,
                 "der": base64.b64encode(k.certificate.cert.public_bytes(Encoding.DER)).decode(),
+                # the sandbox made it (with key files) for the scenario: made anew each run, kept as a marker
+                "generated": bool(k.certificate.key_path),
             }
             for k in app.certificates
         ],
@@ -71,6 +77,7 @@ def app_to_json(app: AppState) -> dict[str, Any]:
         "service_principal": app.has_service_principal,
         "assignments": [[res, role, aid, _t(created)] for res, role, aid, created in app.assignments],
         "extra": app.extra,
+        "federated_credentials": fics_to_json(app),
     }
 
 
@@ -85,6 +92,7 @@ def app_from_json(tenant_id: str, data: dict[str, Any]) -> AppState:
         credentials=(),
         service_principal=bool(data["service_principal"]),
         owners=tuple(s["owners"]),
+        federated_credentials=fics_from_json(data.get("federated_credentials") or []),
     )
     app = AppState(spec=spec, tenant_id=tenant_id, disabled=bool(data["disabled"]))
     app.has_service_principal = bool(data["service_principal"])
@@ -99,6 +107,8 @@ def app_from_json(tenant_id: str, data: dict[str, Any]) -> AppState:
         for p in data["secrets"]
     ]
     for k in data["certificates"]:
+        if k.get("generated"):
+            continue  # the scenario's own, made anew each run (wizard.sandbox.state_scenario)
         cert = public_certificate(base64.b64decode(k["der"]))
         if cert is not None:
             app.certificates.append(KeyCredential(k["key_id"], cert, display_name=k["name"]))
@@ -114,6 +124,7 @@ class SqliteStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.scenario = ScenarioOverlay()
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path.exists():
@@ -121,7 +132,7 @@ class SqliteStore:
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         try:
             conn = sqlite3.connect(self.path, timeout=10)
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + SCENARIO_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise ConfigFileError(
@@ -142,10 +153,10 @@ class SqliteStore:
         return conn
 
     def load(self, state: SandboxState) -> int:
-        """Put the kept apps back into the directory; how many there were."""
+        """Put the kept apps back into the directory (the scenario's as changed); how many there were."""
         with closing(self._connect()) as conn:
             rows = conn.execute("SELECT tenant_id, client_id, deleted, body FROM apps").fetchall()
-        count = 0
+            count = self.scenario.load(conn, state)
         for tenant_id, client_id, deleted, body in rows:
             tenant = state.tenants.get(tenant_id)
             if tenant is None:
@@ -161,7 +172,8 @@ class SqliteStore:
         return count
 
     def save(self, tenant: TenantState, writes: WriteDirectory) -> None:
-        """Replace the tenant's kept apps with what is there now, in one transaction."""
+        """Replace the tenant's kept apps with what is there now, in one transaction (the scenario's apps
+        only once they changed)."""
         tid = tenant.spec.id
         live = [(a, None) for key, a in tenant.apps.items() if key in writes.created]
         binned = [
@@ -177,4 +189,8 @@ class SqliteStore:
                     (tid, a.client_id.lower(), deleted, json.dumps(app_to_json(a)))
                     for a, deleted in live + binned
                 ],
+            )
+            conn.execute("DELETE FROM scenario_apps WHERE tenant_id = ?", (tid,))
+            conn.executemany(
+                "INSERT INTO scenario_apps VALUES (?, ?, ?, ?, ?)", self.scenario.rows(tenant, writes)
             )

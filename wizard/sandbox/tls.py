@@ -7,6 +7,7 @@ made once: the CA's key and certificate as one file renamed into place under the
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import ipaddress
@@ -17,13 +18,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from wizard.certs.generate import LEAF_KEY_USAGE, build_certificate
 from wizard.certs.thumbprints import thumbprints
 from wizard.errors import CertificateError
 from wizard.sandbox.keystore import KeyStore, key_pem, load_key, locked, new_key, private_folder, write_atomic
+from wizard.sandbox.signing import reusable
 
 CA_NAME = "entra-daemon-wizard sandbox CA"
 CA_BUNDLE = "ca-bundle.pem"  # key + certificate, the one file that defines the CA
@@ -170,6 +170,8 @@ def server_cert(ca: LocalCA, names: list[str], keys: KeyStore) -> Path:
 
 
 def _server_certificate(ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey) -> x509.Certificate:
+    from wizard.certs.generate import LEAF_KEY_USAGE  # only when the kept server certificate will not do
+
     sans: list[x509.GeneralName] = []
     for n in dict.fromkeys(names):
         try:
@@ -228,25 +230,62 @@ class AppCertificate:
         return self.cert.not_valid_after_utc
 
 
-def make_app_certificate(
-    subject: str, folder: Path, stem: str, *, key: rsa.RSAPrivateKey | None = None
-) -> AppCertificate:
-    """Self-signed cert (with `key`, else a new one) written as key PEM, cert PEM, combined PEM and PFX.
+_PFX_BEGIN, _PFX_END = b"-----BEGIN PKCS12-----\n", b"-----END PKCS12-----\n"
 
-    The files belong to one sandbox run (its temporary folder, removed at stop): not flushed to disk.
-    """
+
+def _new_app_certificate(
+    subject: str, stem: str, key: rsa.RSAPrivateKey | None
+) -> tuple[rsa.RSAPrivateKey, bytes]:
+    """A new self-signed certificate as PEM, followed by the PFX of key and certificate (base64, as PEM)."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from wizard.certs.generate import build_certificate  # only when no kept certificate will do
+
     key, cert = build_certificate(
         subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]).rfc4514_string(),
         days=365,
         key=key,
     )
+    pfx = pkcs12.serialize_key_and_certificates(stem.encode(), key, cert, None, serialization.NoEncryption())
+    return key, cert_pem(cert) + _PFX_BEGIN + base64.encodebytes(pfx) + _PFX_END
+
+
+def _split_bundle(data: bytes) -> bytes:
+    """The PFX of a bundle `_new_app_certificate` made."""
+    return base64.decodebytes(data.partition(_PFX_BEGIN)[2].partition(_PFX_END)[0])
+
+
+def make_app_certificate(
+    subject: str,
+    folder: Path,
+    stem: str,
+    *,
+    key: rsa.RSAPrivateKey | None = None,
+    store: KeyStore | None = None,
+) -> AppCertificate:
+    """Self-signed cert (with `key`, else a new one) written as key PEM, cert PEM, combined PEM and PFX.
+
+    With a `store`, the certificate and PFX made for `key` are kept there and reused for
+    wizard.sandbox.signing.REUSE_FOR: a start signs nothing. The files belong to one sandbox run (its
+    temporary folder, removed at stop): not flushed to disk.
+    """
+    if store is not None and key is not None:
+        kept = key
+        data = store.derived(
+            f"certificate:{subject}:{stem}",
+            kept,
+            lambda: _new_app_certificate(subject, stem, kept)[1],
+            usable=lambda d: _PFX_BEGIN in d and reusable(d, kept) is not None,
+        )
+    else:
+        key, data = _new_app_certificate(subject, stem, key)
+    cert = x509.load_pem_x509_certificate(data)
     prints = thumbprints(cert)
     paths = {ext: folder / f"{stem}{ext}" for ext in (".key.pem", ".cert.pem", ".pem", ".pfx")}
     _write(paths[".key.pem"], key_pem(key), private=True, durable=False)
     _write(paths[".cert.pem"], cert_pem(cert), private=False, durable=False)
     _write(paths[".pem"], key_pem(key) + cert_pem(cert), private=True, durable=False)
-    pfx = pkcs12.serialize_key_and_certificates(stem.encode(), key, cert, None, serialization.NoEncryption())
-    _write(paths[".pfx"], pfx, private=True, durable=False)
+    _write(paths[".pfx"], _split_bundle(data), private=True, durable=False)
     return AppCertificate(
         cert=cert,
         key_path=str(paths[".key.pem"]),

@@ -174,8 +174,18 @@ def _bad_request(field: str) -> JSONResponse:
     )
 
 
+def _store(request: Request) -> TodoStore:
+    """The sandbox's ToDo items, made on its first ToDo request (this module is imported then: every
+    request runs on the server's one event loop, so two cannot both make it)."""
+    app_state = request.app.state
+    if not hasattr(app_state, "todo_store"):
+        app_state.todo_store = TodoStore()
+    store: TodoStore = app_state.todo_store
+    return store
+
+
 async def todolist(request: Request) -> Response:
-    store: TodoStore = request.app.state.todo_store
+    store = _store(request)
     write = request.method == "POST"
     auth = authorize(request, WRITE if write else READ)
     if isinstance(auth, Response):
@@ -194,7 +204,7 @@ async def todolist(request: Request) -> Response:
 
 
 async def todo_item(request: Request) -> Response:
-    store: TodoStore = request.app.state.todo_store
+    store = _store(request)
     auth = authorize(request, READ if request.method == "GET" else WRITE)
     if isinstance(auth, Response):
         return auth

@@ -9,15 +9,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote_plus, urlsplit
 
-import jwt
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
-from wizard.sandbox.assertion import JWT_BEARER, assertion_client_id, verify_assertion
-from wizard.sandbox.delegated_grants import DELEGATED_GRANTS, delegated_token
-from wizard.sandbox.federation import is_federated, verify_federated
 from wizard.sandbox.first_party import first_party_audience, is_first_party
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -104,6 +100,8 @@ def parse_request(form: dict[str, str], authorization: str | None) -> TokenReque
     assertion = form.get("client_assertion") or None
     client_id = form.get("client_id") or (basic[0] if basic else None)
     if not client_id and assertion:
+        from wizard.sandbox.assertion import assertion_client_id
+
         client_id = assertion_client_id(assertion)
     return TokenRequest(
         grant_type=form.get("grant_type") or None,
@@ -139,6 +137,10 @@ def _verify_external(
     state: SandboxState, assertion: str, app: AppState, base: str, known_hosts: set[str]
 ) -> bool:
     """Verify `assertion` as a federated one when its `iss` is not the client id; False when it is not."""
+    import jwt
+
+    from wizard.sandbox.federation import is_federated, verify_federated
+
     try:
         header = jwt.get_unverified_header(assertion)
         claims = jwt.decode(assertion, options={"verify_signature": False})
@@ -147,7 +149,7 @@ def _verify_external(
     if not is_federated(header, claims, app):
         return False
     entra = {issuer_v2(t, base).lower() for t in state.tenants.values()}
-    verify_federated(
+    found = verify_federated(
         assertion,
         app=app,
         base_url=base,
@@ -155,6 +157,12 @@ def _verify_external(
         known_hosts=known_hosts | {urlsplit(base).netloc.lower()},
         entra_issuers=entra,
     )
+    if state.writes.lagging(
+        E.fic_lag_key(app.spec.object_id, found.name)
+    ):  # written through Graph (token_lag)
+        raise E.federated_not_replicated(
+            found.issuer_at(base), found.subject, found.audiences[0] if found.audiences else ""
+        )
     return True
 
 
@@ -178,6 +186,9 @@ def authenticate(
     if app.disabled:
         raise E.app_disabled(app.client_id, app.spec.display_name)
     if req.client_assertion:
+        # A certificate or federated credential's modules load with the first assertion a run sees.
+        from wizard.sandbox.assertion import JWT_BEARER, verify_assertion
+
         if req.client_assertion_type != JWT_BEARER:
             raise E.assertion_type(req.client_assertion_type or "")
         if _verify_external(state, req.client_assertion, app, base, set(known_hosts)):
@@ -270,8 +281,11 @@ async def token_endpoint(request: Request) -> Response:
     correlation = request.headers.get("client-request-id")
     try:
         form = await _form(request)
-        if form.get("grant_type") in DELEGATED_GRANTS:  # a person's sign-in (wizard.sandbox.delegated_grants)
-            return await delegated_token(request, request.app.state.sandbox_state, form)
+        if form.get("grant_type") not in (None, "client_credentials"):
+            from wizard.sandbox.delegated_grants import DELEGATED_GRANTS, delegated_token
+
+            if form["grant_type"] in DELEGATED_GRANTS:  # a person's sign-in (wizard.sandbox.delegated_grants)
+                return await delegated_token(request, request.app.state.sandbox_state, form)
         tenant, req = _read_request(request, form)
         if req.resource is not None:
             raise E.resource_parameter()

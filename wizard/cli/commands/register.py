@@ -35,7 +35,12 @@ def register(sub: Any) -> None:
         metavar="VALUE",
         help="application permission to grant; repeatable",
     )
-    parser.add_argument("--credential", choices=["secret", "certificate", "federated"], default="secret")
+    parser.add_argument(
+        "--credential",
+        choices=["secret", "certificate", "federated"],
+        default="secret",
+        help="what apply adds: a secret (default), a certificate, or a federated credential (with --federated-issuer and --federated-subject)",
+    )
     parser.add_argument(
         "--graph-url",
         metavar="URL",
@@ -45,6 +50,9 @@ def register(sub: Any) -> None:
     from wizard.cli.commands.register_apply import add_apply_arguments
 
     add_apply_arguments(parser)
+    from wizard.cli.federated_args import add_federated_arguments
+
+    add_federated_arguments(parser)
     add_signin_arguments(parser)
     parser.set_defaults(handler=run)
 

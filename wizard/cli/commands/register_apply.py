@@ -46,14 +46,16 @@ def add_apply_arguments(parser: argparse.ArgumentParser) -> None:
 
 def registration_request(args: argparse.Namespace) -> RegistrationRequest:
     from wizard.admin.registration import RegistrationRequest
+    from wizard.cli.federated_args import federated_request
 
     if args.certificate and args.credential != "certificate":
         raise UsageError("--certificate goes with --credential certificate")
-    if args.credential == "federated" and args.action == "apply":
+    if args.credential == "federated" and args.rotate:
         raise UsageError(
-            "register apply does not add federated credentials yet", hint="Use `daemon-wizard fic` for them."
+            "--rotate goes with a secret or certificate; a federated credential is upserted by name"
         )
     return RegistrationRequest(
+        federated=federated_request(args),
         name=args.name,
         app_id=args.app_id,
         roles=tuple(args.role),
@@ -121,8 +123,13 @@ def run_apply(args: argparse.Namespace, request: RegistrationRequest) -> int:
     token = signed_in_for(args, plan_steps(plan))  # the write (and consent) scopes only if a step needs them
     if isinstance(token, int):
         return token
+    from wizard.cli.federated_args import token_source
+
     trace = Trace()
+    token_file, token_command = token_source(args)
     options = ApplyOptions(
+        federated_token_file=token_file,
+        federated_token_command=token_command,
         journal_path=Path(args.journal).expanduser()
         if args.journal
         else default_path(plan.tenant_id, request.name or request.app_id or ""),
@@ -152,7 +159,16 @@ def _report(result: ApplyResult, *, as_json: bool) -> int:
             out(
                 f"certificate: {result.certificate.get('thumbprint_sha1')} ({result.certificate.get('cert_path')})"
             )
+        if result.federated_credential:
+            fic = result.federated_credential
+            out(f"federated:  {fic.get('name')} (issuer {fic.get('issuer')}, subject {fic.get('subject')})")
+        if result.authority:
+            out(f"authority:  {result.authority} ({result.tenant_type})")
         out(f"created:    {len(result.created)} object(s); journal {result.journal}")
+        if result.verified is not None:
+            out(f"verified:   {'a token was issued' if result.verified else 'not yet (see the findings)'}")
+        if result.prove_with:
+            out(f"to prove:   {result.prove_with}")
         if result.doctor:
             out(f"doctor:     {result.doctor.get('verdict')}")
         for f in result.findings:
