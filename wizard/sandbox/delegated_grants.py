@@ -12,16 +12,8 @@ from wizard.sandbox import entra_errors as E
 from wizard.sandbox.delegated_catalog import OIDC_SCOPES, PublicClientSpec, graph_scope
 from wizard.sandbox.delegated_sessions import Grant, pkce_matches
 from wizard.sandbox.delegated_tokens import token_response
-from wizard.sandbox.scenario import GRAPH_RESOURCE
+from wizard.sandbox.scenario import GRAPH_RESOURCE, GRAPH_RESOURCES
 from wizard.sandbox.state import SandboxState, TenantState
-
-#: Microsoft Graph of each cloud, as a delegated scope's prefix names it (and the token's `aud` then says).
-GRAPH_RESOURCES = (
-    GRAPH_RESOURCE,
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-)
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 DELEGATED_GRANTS = frozenset({"authorization_code", "refresh_token", DEVICE_CODE_GRANT})

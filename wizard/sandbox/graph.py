@@ -14,7 +14,7 @@ from starlette.routing import Route
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox import odata
 from wizard.sandbox.large_tenant import Throttle
-from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE
+from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE, GRAPH_RESOURCES
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import base_url_of
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, validate
@@ -122,8 +122,6 @@ class Caller:
 def graph_audience(request: Request) -> str:
     """The audience Graph at the host the client addressed accepts: a national cloud's Graph
     (graph.microsoft.us, ...) takes its own tokens only; the sandbox's own address is the global Graph."""
-    from wizard.sandbox.delegated_grants import GRAPH_RESOURCES
-
     routed = request.headers.get("x-sandbox-routed-host", "").lower().rsplit(":", 1)[0]
     return next((r for r in GRAPH_RESOURCES if r == f"https://{routed}"), GRAPH_RESOURCE)
 
