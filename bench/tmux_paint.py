@@ -66,8 +66,8 @@ class _Tmux:
             self._end(name)
 
     def _end(self, name: str) -> None:
-        """Kill the program, then its session. A hang-up alone is not enough: `daemon-wizard` killed by
-        tmux right after its first paint was seen to hang (one thread, waiting on a lock), not exit."""
+        """Kill the program, then its session. A hang-up alone now ends `daemon-wizard` too (it used to
+        wedge its exit: screens/terminal_signals.py); the kill keeps each round from waiting on that exit."""
         pid = self._call("display-message", "-p", "-t", name, "#{pane_pid}").strip()
         if pid.isdigit():
             with contextlib.suppress(ProcessLookupError):

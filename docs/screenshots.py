@@ -69,6 +69,8 @@ async def main() -> None:
         await _until(pilot, _on(app, StartScreen), "the start screen")
         _save(app, "tui-start")
         await pilot.press("down", "down", "down")
+        # The sandbox's option is mounted when its choice is first highlighted.
+        await _until(pilot, lambda: bool(app.screen.query("#sandbox-app")), "the sandbox's option")
         select = app.screen.query_one("#sandbox-app", Select)
         await _until(pilot, lambda: select.value == "graph-daemon", "the sandbox's apps")
         select.value = "unconsented-daemon"

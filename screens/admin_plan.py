@@ -14,6 +14,7 @@ from screens.admin_federated import CREDENTIALS, TokenSource, federated_request,
 from screens.admin_services import STATUS_WORDS, AdminSession, make_plan
 from screens.dialogs.confirm import ConfirmDialog
 from screens.federated_tab import FederatedPane
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -29,6 +30,8 @@ DEFAULT_ROLES = "User.Read.All"
 
 class AdminPlanScreen(StepScreen["RegistrationPlan"]):
     """Read the tenant (p), show the plan, and Apply (a) once the person confirmed it."""
+
+    CSS_PATH = stylesheet("admin.tcss")
 
     STEP = Step.CREDENTIAL
     BINDINGS: ClassVar[list[BindingType]] = [

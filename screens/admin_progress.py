@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
 
 from screens.admin_services import AdminSession, apply_plan
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -29,6 +30,8 @@ WORDS = {"start": "running…", "done": "done", "skipped": "in place", "waiting"
 
 class AdminProgressScreen(StepScreen["ApplyResult"]):
     """Runs apply in a thread worker as soon as it is shown; the table fills in from its progress events."""
+
+    CSS_PATH = stylesheet("admin.tcss")
 
     STEP = Step.CONSENT
 

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Select, Static
 
 from screens.admin_services import AdminSession, AdminTarget, Opener, sign_in
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
@@ -22,6 +23,8 @@ from wizard.errors import ValidationError, WizardError
 
 class AdminSignInScreen(StepScreen[AdminSession]):
     """Sign in as an administrator or app owner; returns the session (its token stays in memory)."""
+
+    CSS_PATH = stylesheet("admin.tcss")
 
     STEP = Step.REGISTRATION
     BINDINGS: ClassVar[list[BindingType]] = [

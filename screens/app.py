@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 from typing import ClassVar
 
 from textual import work
@@ -11,13 +9,12 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState
 
-from screens import services
 from screens.commands import WizardCommands
-from screens.dialogs.error import error_dialog
 from screens.flow import FLOW_GROUPS, Flow
-from screens.locate import stylesheets
+from screens.locate import stylesheet
 from screens.state import WizardState
 from screens.step import StepScreen
+from screens.terminal_signals import handle_signals
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -26,7 +23,8 @@ class WizardApp(App[int]):
     """From nothing to a working, diagnosed daemon."""
 
     TITLE = "Entra daemon wizard"
-    CSS_PATH = stylesheets()  # type: ignore[assignment]  # Textual accepts a list of paths
+    #: The start screen's rules only; every other screen loads its own file when first shown.
+    CSS_PATH = stylesheet("start.tcss")
     COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -62,16 +60,12 @@ class WizardApp(App[int]):
 
     def on_mount(self) -> None:
         if self._signals:
-            self._handle_signals()
+            handle_signals(self._on_signal)
         if self._run_flow:
             self._drive()
 
     # --- signals: the sandbox's temporary folder holds private keys; it goes whatever ends the program --
-
-    def _handle_signals(self) -> None:
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self._on_signal, signum)
+    # (screens/terminal_signals.py also keeps a terminal's hang-up from wedging the exit)
 
     def _on_signal(self, signum: int) -> None:
         self.flow.close()
@@ -93,6 +87,8 @@ class WizardApp(App[int]):
 
     def report_failure(self, error: BaseException | None) -> None:
         """A task failed (a worker): the dialog, with the fix or, for a bug, the log's path; the app goes on."""
+        from screens.dialogs.error import error_dialog  # not before the first paint, as nothing failed yet
+
         self.push_screen(error_dialog(error, scrub=self.state.scrub))
 
     def _handle_exception(self, error: Exception) -> None:
@@ -110,6 +106,8 @@ class WizardApp(App[int]):
             return
         self._crashed = True
         try:
+            from screens.dialogs.error import error_dialog
+
             dialog = error_dialog(error, scrub=self.state.scrub, closing=True)
             self.push_screen(dialog, callback=lambda _: self.exit(return_code=1))
         except Exception:  # the app cannot show anything any more: end without a traceback
@@ -117,6 +115,8 @@ class WizardApp(App[int]):
 
     @work(thread=True, exclusive=True, group="preload", exit_on_error=False)
     def _load_heavy(self) -> None:
+        from screens import services
+
         services.preload()
 
     def action_toggle_theme(self) -> None:
@@ -167,6 +167,8 @@ def run(*, sandbox: str | None = None, sandbox_app: str | None = None) -> int:
     Raises WizardError (a bad scenario, an unknown app) before anything is drawn, for the CLI to report.
     """
     if sandbox is not None:
+        from screens import services
+
         sandbox, sandbox_app = services.sandbox_choice(sandbox, sandbox_app)
     app = build_app(sandbox=sandbox, sandbox_app=sandbox_app, signals=True)
     try:

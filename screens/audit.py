@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedCont
 from textual.worker import Worker, WorkerState
 
 from screens.audit_data import COLUMNS, AuditView, CredentialRow, read_sandbox_audit
+from screens.locate import stylesheet
 
 Reader = Callable[[], AuditView]
 #: Fixed column widths (the table scrolls sideways on a narrow terminal; long app names are cut).
@@ -28,6 +29,8 @@ def chart_text(view: AuditView, *, width: int = 40) -> str:
 
 class AuditScreen(Screen[None]):
     """Reads the tenant in a worker; the table sorts on a header click and filters as you type."""
+
+    CSS_PATH = stylesheet("audit.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="audit.close"),

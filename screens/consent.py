@@ -1,17 +1,20 @@
-"""Step 4: the app roles the API call needs, the admin-consent URL, who can approve; one key on the sandbox."""
+"""Step 4: the app roles the API call needs, what is already granted (read in a worker), the admin-consent
+URL, who can approve; one key on the sandbox."""
 
 from __future__ import annotations
 
 import webbrowser
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
+from textual.worker import Worker, WorkerState
 
+from screens.locate import stylesheet
 from screens.services import required_roles
 from screens.state import Step
 from screens.step import StepScreen
@@ -19,9 +22,22 @@ from screens.widgets.stepbar import StepBar
 from wizard.consent import consent_links
 from wizard.profile import Profile
 
+if TYPE_CHECKING:
+    from wizard.grants import GrantReport
+
+#: Reads what the app already holds on the resource (blocking: the screen runs it in a thread worker).
+GrantsReader = Callable[[], "GrantReport"]
+READING = "Reading what is already granted…"
+ASK = (
+    "Press g to read what is already granted: with the app's own credential (it asks Entra for a token "
+    "and reads Graph if the app may), or the admin's sign-in on the admin path."
+)
+
 
 class ConsentScreen(StepScreen[Profile]):
     """Shows what to consent to and how; Next goes on to the token test."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.CONSENT
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,10 +46,25 @@ class ConsentScreen(StepScreen[Profile]):
             "o", "open_url", "Open", id="wizard.open_consent", tooltip="Open the consent URL in a browser"
         ),
         Binding("a", "approve", "Approve", id="wizard.approve", tooltip="Grant admin consent on the sandbox"),
+        Binding(
+            "g",
+            "read_grants",
+            "Granted?",
+            id="wizard.read_grants",
+            tooltip="Read what the app is already granted (admin sign-in, or the app's own credential)",
+        ),
     ]
 
+    INLINE_FAILURES: ClassVar[frozenset[str]] = frozenset({"grants"})
+
     def __init__(
-        self, profile: Profile, *, approve: Callable[[str], None] | None = None, note: str = ""
+        self,
+        profile: Profile,
+        *,
+        approve: Callable[[str], None] | None = None,
+        note: str = "",
+        grants: GrantsReader | None = None,
+        read_now: bool = False,
     ) -> None:
         super().__init__()
         self.profile = profile
@@ -41,6 +72,11 @@ class ConsentScreen(StepScreen[Profile]):
         self.approve = approve
         self.note = note
         self.links = consent_links(profile)
+        #: Set by the flow: what is already granted, from the admin's sign-in or the app's own credential.
+        self.grants = grants
+        #: Read at once (the sandbox, an admin signed in); otherwise on g, so nothing leaves unasked.
+        self.read_now = read_now
+        self.grant_report: GrantReport | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -48,6 +84,9 @@ class ConsentScreen(StepScreen[Profile]):
         with VerticalScroll(id="consent-body"):
             yield Label("Application permissions (app roles) needed", classes="heading")
             yield Static(self._roles_text(), id="roles", markup=False)
+            if self.grants is not None:
+                yield Label("Already granted", classes="heading")
+                yield Static(READING if self.read_now else ASK, id="granted", markup=False)
             yield Static("", id="consent-status", markup=False)
             yield Label("Admin-consent URL (v2.0)", classes="heading")
             yield Static(self.links.v2, id="consent-url", classes="url", markup=False)
@@ -72,6 +111,41 @@ class ConsentScreen(StepScreen[Profile]):
             )
         return "\n".join(lines)
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.grants is not None and self.read_now:
+            self._read_grants(self.grants)
+
+    def action_read_grants(self) -> None:
+        if self.grants is None:
+            return
+        self.query_one("#granted", Static).update(READING)
+        self._read_grants(self.grants)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="grants")
+    def _read_grants(self, reader: GrantsReader) -> None:
+        report = reader()
+        self.app.call_from_thread(self._show_grants, report)
+
+    def _show_grants(self, report: GrantReport) -> None:
+        if not self.is_mounted:  # the user moved on while Graph was read
+            return
+        self.grant_report = report
+        shown = self.query_one("#granted", Static)
+        shown.update("\n".join(report.lines()))
+        shown.set_class(report.complete, "-complete")
+        shown.set_class(report.readable and not report.complete, "-missing")
+        shown.set_class(not report.readable, "-unread")
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Textual calls StepScreen's handler too (handlers run along the MRO): other groups' failures go there.
+        if event.state is WorkerState.ERROR and event.worker.group == "grants" and self.is_mounted:
+            state = self.wizard_state
+            text = f"What is already granted could not be read: {event.worker.error}"
+            shown = self.query_one("#granted", Static)
+            shown.update(state.scrub(text) if state else text)
+            shown.set_class(True, "-unread")
+
     def current_profile(self) -> Profile:
         return self.profile
 
@@ -85,6 +159,8 @@ class ConsentScreen(StepScreen[Profile]):
     def allows(self, action: str) -> bool | None:
         if action == "approve":
             return self.approve is not None
+        if action == "read_grants":
+            return self.grants is not None
         return True
 
     def action_copy_url(self) -> None:
@@ -122,6 +198,8 @@ class ConsentScreen(StepScreen[Profile]):
             return
         self.query_one("#consent-status", Static).update("Admin consent granted on the sandbox tenant.")
         self.notify("Admin consent granted.")
+        if self.grants is not None:  # read again: the grant is there now
+            self.action_read_grants()
 
     def result(self) -> Profile | None:
         return self.profile

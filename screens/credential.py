@@ -26,6 +26,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState
 
 from screens.federated_tab import FederatedPane
+from screens.locate import stylesheet
 from screens.state import CredentialResult, Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
@@ -91,6 +92,8 @@ def inspected_summary(info: CertificateInfo) -> str:
 
 class CredentialScreen(StepScreen[CredentialResult]):
     """Four ways to a credential; Next takes the active tab's."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.CREDENTIAL
     #: Generating and inspecting show their failure in the tab; an upload's failure opens the dialog.

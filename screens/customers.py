@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -16,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from screens.locate import stylesheet
 from wizard.customers import CheckResult, CustomerBook, CustomerRow, check_customers, consent_url, load_book
 from wizard.errors import WizardError
 from wizard.profile import CredentialKind, Profile
@@ -37,7 +37,7 @@ def real_checker(ca_file: str | None) -> Checker:
 class CustomersScreen(Screen[None]):
     """Pick a saved profile; add customers; copy a customer's consent URL; check them all."""
 
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "assets" / "customers.tcss")
+    CSS_PATH = stylesheet("customers.tcss")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Back", id="customers.back"),
         Binding(

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Label, Static
 
 from screens.admin_fix import FIXABLE
+from screens.locate import stylesheet
 from screens.services import DoctorView
 from screens.state import FixNow, GoTo, Step
 from screens.step import StepScreen
@@ -132,6 +133,8 @@ def claims_rich(report: DoctorView) -> Table:
 
 class DiagnosisScreen(StepScreen[GoTo | FixNow]):
     """The verdict first; each action takes the user to where the fix is made."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.DIAGNOSIS
     BINDINGS: ClassVar[list[BindingType]] = [

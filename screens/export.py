@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from screens import services
 from screens.dialogs.error import error_dialog
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
@@ -37,6 +38,8 @@ SANDBOX_NOTE = (
 
 class ExportScreen(StepScreen[bool]):
     """Choose formats, preview the diff (dry run), write; Next finishes the wizard."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.EXPORT
     BINDINGS: ClassVar[list[BindingType]] = [

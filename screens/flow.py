@@ -6,14 +6,11 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.worker import WorkerFailed
 
-from screens import services
-from screens.dialogs.error import error_dialog
-from screens.services import DoctorView, SandboxSession, TraceStep
 from screens.state import (
     Back,
     CredentialResult,
@@ -26,9 +23,15 @@ from screens.state import (
     WizardState,
 )
 from wizard.clouds import TenantType
-from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
+
+# The services (and through them the core's errors and dialogs) load with the first step that needs them:
+# the start screen's first frame needs none of them.
+if TYPE_CHECKING:
+    from screens import services
+    from screens.services import DoctorView, SandboxSession, TraceStep
+    from wizard.grants import GrantReport
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
@@ -98,6 +101,8 @@ class Flow:
     def sandbox_apps(self) -> tuple[services.SandboxApp, ...]:
         """The scenario's apps, read once (the start screen asks when the sandbox is chosen)."""
         if self._apps is None:
+            from screens import services
+
             self._apps = services.sandbox_apps(self.sandbox_scenario)
         return self._apps
 
@@ -112,10 +117,12 @@ class Flow:
         try:
             return await worker.wait()
         except WorkerFailed as failed:
-            await self.app.push_screen_wait(error_dialog(failed.error, scrub=self.state.scrub))
+            await self._show(failed.error)
             return None
 
-    async def _show(self, error: WizardError) -> None:
+    async def _show(self, error: BaseException | None) -> None:
+        from screens.dialogs.error import error_dialog
+
         await self.app.push_screen_wait(error_dialog(error, scrub=self.state.scrub))
 
     async def run(self) -> int:
@@ -194,8 +201,11 @@ class Flow:
             from screens.consent import ConsentScreen
 
             approve = self.sandbox.grant_consent if self.sandbox and s.sandbox_app else None
+            read_now = bool(self.sandbox and s.sandbox_app) or self.admin_session is not None
             consent = await self.app.push_screen_wait(
-                ConsentScreen(s.profile, approve=approve, note=self.note)
+                ConsentScreen(
+                    s.profile, approve=approve, note=self.note, grants=self._grants(), read_now=read_now
+                )
             )
             if isinstance(consent, Back):
                 return consent
@@ -291,11 +301,30 @@ class Flow:
             self.state.secret = fixed.secret
         return Step.TEST
 
+    def _grants(self) -> Callable[[], GrantReport]:
+        """What the consent step runs (in its thread worker) to read what the app is already granted."""
+        from screens import services
+
+        s = self.state
+        sandbox = self.sandbox if s.sandbox_app else None
+        session = self.admin_session
+        return partial(
+            services.read_grants,
+            s.profile,
+            secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
+            graph_url=sandbox.sandbox.graph_base_url if sandbox else s.profile.graph_resource,
+            ca_file=sandbox.ca_file if sandbox else (s.settings.ca_file or None),
+            timeout=s.settings.timeout,
+            admin=(session.token, session.target.graph_url, session.target.ca_file) if session else None,
+        )
+
     def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
         s = self.state
         sandbox = self.sandbox if s.sandbox_app else None
         settings = s.settings
         ca_file = sandbox.ca_file if sandbox else (settings.ca_file or None)
+        from screens import services
+
         # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
         return lambda on_step, cancel: services.run_doctor(
             s.profile,
@@ -335,6 +364,8 @@ class Flow:
                 self.app.notify(reminder, title="Client secret", severity="warning", timeout=30)
             return True
         if start.choice is StartChoice.IMPORT:
+            from screens import services
+
             imported = await self._in_thread(partial(services.import_config, start.import_path), "import")
             if imported is None:
                 return False
@@ -356,6 +387,8 @@ class Flow:
             if started is None:
                 return False
         assert self.sandbox is not None
+        from wizard.errors import UsageError, WizardError
+
         try:
             profile, secret = self.sandbox.app_profile(app_name)
         except (WizardError, LookupError):
@@ -370,6 +403,9 @@ class Flow:
 
     def _open_sandbox(self) -> SandboxSession:
         """Start the sandbox (thread worker); adopted under the lock, so a close meanwhile still stops it."""
+        from screens import services
+        from wizard.errors import UsageError
+
         session = services.start_sandbox(self.sandbox_scenario)
         with self._lock:
             if not self._closed:

@@ -17,6 +17,10 @@ def assets_dir() -> Path:
     raise FileNotFoundError("The TUI stylesheets are missing; reinstall entra-daemon-wizard.")
 
 
-def stylesheets() -> list[Path]:
-    """Every stylesheet, in a stable order (the app loads them all)."""
-    return sorted(assets_dir().glob("*.tcss"))
+def stylesheet(name: str) -> Path:
+    """One stylesheet, for a screen's `CSS_PATH`.
+
+    Textual parses a screen's stylesheet when the screen is first shown, so each screen names its own file
+    and the first frame parses only the start screen's (the app's `CSS_PATH`).
+    """
+    return assets_dir() / name

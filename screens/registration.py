@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Select
 
+from screens.locate import stylesheet
 from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.field import Field
@@ -39,6 +40,8 @@ _HINTS = {
 
 class RegistrationScreen(StepScreen[Profile]):
     """Tenant, client ID, object ID and target API; Next only when the core finds no error."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.REGISTRATION
 

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.federated.claim_table import ClaimRow
-from wizard.profile import ApiKind, Profile
+from wizard.grants import GrantReport, Need, needs_for
+from wizard.profile import Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
     from wizard.diagnosis.model import Finding
+    from wizard.federated.claim_table import ClaimRow  # the federated pieces load with the test's result
     from wizard.live.results import Registration
     from wizard.sandbox import SandboxHandle
 
@@ -152,24 +154,40 @@ def start_sandbox(scenario: str | None = None) -> SandboxSession:
 # --- permissions ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RoleNeed:
-    """The app roles one API call needs: any one of `roles` is enough, least privileged first."""
-
-    call: str
-    roles: tuple[str, ...]
+#: The app roles one API call needs: any one of `roles` is enough, least privileged first.
+RoleNeed = Need
 
 
 def required_roles(profile: Profile) -> list[RoleNeed]:
     """What the chosen API call needs, from the profile (own API) or the diagnosis package's Graph table."""
-    api = profile.api
-    call = f"GET {api.relative_path or '/users'}"
-    if api.kind is ApiKind.OWN:
-        return [RoleNeed(call, api.required_roles)] if api.required_roles else []
-    from wizard.diagnosis.graph_permissions import permissions_for
+    return needs_for(profile)
 
-    roles = permissions_for("GET", api.relative_path or "/users")
-    return [RoleNeed(call, roles)] if roles else []
+
+def read_grants(
+    profile: Profile,
+    *,
+    secret: Secret | None,
+    graph_url: str,
+    ca_file: str | None,
+    timeout: float,
+    admin: tuple[Any, str, str | None] | None = None,
+) -> GrantReport:
+    """What the app already holds on the profile's resource, against what the call needs (blocking).
+
+    `admin` is the signed-in admin's (token, Graph URL, CA file) on the admin path; else the app's own
+    credential reads (wizard.live.granted).
+    """
+    from wizard.live.granted import AdminGraph, granted_report
+
+    return granted_report(
+        profile,
+        secret=secret,
+        needs=tuple(needs_for(profile)),
+        graph_url=graph_url,
+        timeout=timeout,
+        ca_file=ca_file,
+        admin=AdminGraph(*admin) if admin else None,
+    )
 
 
 # --- token test and diagnosis --------------------------------------------------------------------------

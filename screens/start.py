@@ -7,19 +7,23 @@ A new way to start is one line in `_CHOICES` (and one in `_ABOUT`): the options 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widget import Widget
+from textual.widgets import Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.services import SandboxApp
 from screens.state import StartChoice, StartResult, Step
 from screens.step import StepScreen
+from screens.widgets.footer import Footer
 from screens.widgets.stepbar import StepBar
 from wizard.clouds import Cloud
+
+if TYPE_CHECKING:
+    from screens.services import SandboxApp
 
 _CHOICES = (
     (StartChoice.WORKFORCE, "New setup on a workforce tenant (Entra ID)"),
@@ -59,6 +63,12 @@ _ABOUT = {
     ),
 }
 _PROFILE_PREFIX = "profile:"
+#: The choices that need one more value, and the id of the option (a label and a field) that asks for it.
+_OPTION_IDS = {
+    StartChoice.WORKFORCE: "opt-cloud",
+    StartChoice.IMPORT: "opt-import",
+    StartChoice.SANDBOX: "opt-sandbox",
+}
 _CLOUDS = (
     ("Global (login.microsoftonline.com)", Cloud.GLOBAL),
     ("US Government (login.microsoftonline.us)", Cloud.USGOV),
@@ -70,6 +80,8 @@ class StartScreen(StepScreen[StartResult]):
     """Choose a path; Enter on a choice (or ctrl+n) goes on."""
 
     STEP = Step.START
+    #: The choices get the focus at once (Textual's default focuses the scrolling body first).
+    AUTO_FOCUS = "#choices"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+a", "audit", "Audit credentials", id="start.audit"),
         #: The customers view of a multi-tenant daemon (screens.customers); off the footer, in the palette.
@@ -102,18 +114,28 @@ class StartScreen(StepScreen[StartResult]):
             yield OptionList(
                 *saved, *(Option(text, id=choice.value) for choice, text in _CHOICES), id="choices"
             )
-            yield Static("", id="start-about", markup=False)
-            with Vertical(id="opt-cloud", classes="option"):
-                yield Label("Cloud")
-                yield Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
-            with Vertical(id="opt-import", classes="option"):
-                yield Label("Config file (appsettings.json, .env, authConfig.js, TOML, …)")
-                yield Input(self.initial.import_path, placeholder="path/to/config", id="import-path")
-            with Vertical(id="opt-sandbox", classes="option"):
-                yield Label("Sandbox app")
-                yield Select[str]([], prompt="Sandbox app", id="sandbox-app")
+            yield Static(_ABOUT.get(self.initial.choice, ""), id="start-about", markup=False)
+            # Only the first highlighted choice's option comes with the screen; each other one is mounted
+            # when its choice is first highlighted (the first frame has no use for hidden widgets).
+            if self.initial.choice in _OPTION_IDS:
+                yield self._option(self.initial.choice)
             yield Static("", id="start-message", markup=False)
         yield Footer()
+
+    def _option(self, choice: StartChoice) -> Vertical:
+        """The value a choice needs besides itself: the cloud, the config file or the sandbox app."""
+        option_id = _OPTION_IDS[choice]
+        field: Widget
+        if choice is StartChoice.WORKFORCE:
+            label, field = "Cloud", Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
+        elif choice is StartChoice.IMPORT:
+            label = "Config file (appsettings.json, .env, authConfig.js, TOML, …)"
+            field = Input(self.initial.import_path, placeholder="path/to/config", id="import-path")
+            # Frozen for snapshots, as StepScreen.on_screen_resume does for the inputs it finds.
+            field.cursor_blink = not getattr(self.app, "still", False)
+        else:
+            label, field = "Sandbox app", Select[str]([], prompt="Sandbox app", id="sandbox-app")
+        return Vertical(Label(label), field, id=option_id, classes="option")
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)
@@ -126,7 +148,7 @@ class StartScreen(StepScreen[StartResult]):
         ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
         choices.highlighted = ids.index(wanted) if wanted in ids else 0
         choices.focus()
-        self._show_options(self.choice)
+        self.call_next(self._show_options, self.choice)
 
     @property
     def _option_id(self) -> str:
@@ -139,11 +161,14 @@ class StartScreen(StepScreen[StartResult]):
         option = self._option_id
         return StartChoice.PROFILE if option.startswith(_PROFILE_PREFIX) else StartChoice(option)
 
-    def _show_options(self, choice: StartChoice) -> None:
+    async def _show_options(self, choice: StartChoice) -> None:
         self.query_one("#start-about", Static).update(_ABOUT.get(choice, ""))
-        self.query_one("#opt-cloud").display = choice is StartChoice.WORKFORCE
-        self.query_one("#opt-import").display = choice is StartChoice.IMPORT
-        self.query_one("#opt-sandbox").display = choice is StartChoice.SANDBOX
+        for each, option_id in _OPTION_IDS.items():
+            shown = self.query(f"#{option_id}")
+            if shown:
+                shown.first().display = each is choice
+            elif each is choice:
+                await self.mount(self._option(choice), before="#start-message")
         if choice is StartChoice.SANDBOX and not self._apps_listed:
             self._list_sandbox_apps()
 
@@ -157,8 +182,8 @@ class StartScreen(StepScreen[StartResult]):
         if names:
             select.value = self.initial.sandbox_app if self.initial.sandbox_app in names else names[0]
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show_options(self.choice)
+    async def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        await self._show_options(self.choice)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if self.choice in (
@@ -169,8 +194,9 @@ class StartScreen(StepScreen[StartResult]):
         ):
             self.action_next()
         else:  # these need one more value: go to it
-            target = "#import-path" if self.choice is StartChoice.IMPORT else "#sandbox-app"
-            self.query_one(target).focus()
+            field = self._field("#import-path" if self.choice is StartChoice.IMPORT else "#sandbox-app")
+            if field is not None:
+                field.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_next()
@@ -191,21 +217,32 @@ class StartScreen(StepScreen[StartResult]):
         """The first step has nothing before it."""
         self.notify("This is the first step.", severity="information")
 
+    def _field(self, selector: str) -> Input | Select[Any] | None:
+        """An option's field, or None while its choice has not been highlighted yet (it is not mounted)."""
+        found = self.query(selector)
+        field = found.first() if found else None
+        return field if isinstance(field, (Input, Select)) else None
+
     def result(self) -> StartResult | None:
         choice = self.choice
         if choice is StartChoice.PROFILE:
             return StartResult(choice, profile_name=self._option_id.removeprefix(_PROFILE_PREFIX))
-        path = self.query_one("#import-path", Input).value.strip()
+        field = self._field("#import-path")
+        path = field.value.strip() if isinstance(field, Input) else self.initial.import_path
         if choice is StartChoice.IMPORT and not path:
             self.query_one("#start-message", Static).update("Give the path of the config file to import.")
-            self.query_one("#import-path").focus()
+            if field is not None:
+                field.focus()
             return None
-        app = self.query_one("#sandbox-app", Select).value
+        field = self._field("#sandbox-app")
+        app = field.value if isinstance(field, Select) else None
         if choice is StartChoice.SANDBOX and not isinstance(app, str):
             self.query_one("#start-message", Static).update("Choose one of the sandbox's apps.")
-            self.query_one("#sandbox-app").focus()
+            if field is not None:
+                field.focus()
             return None
-        cloud = self.query_one("#cloud", Select).value
+        field = self._field("#cloud")
+        cloud = field.value if isinstance(field, Select) else self.initial.cloud
         return StartResult(
             choice,
             cloud=cloud if isinstance(cloud, Cloud) else Cloud.GLOBAL,

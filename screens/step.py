@@ -18,16 +18,17 @@ from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
+from textual.types import NoActiveAppError
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from screens.dialogs.copy import CopyDialog, CopyItem
 from screens.state import BACK, Back, Settings, Step, WizardState
 from wizard.admin_center import admin_center_url
 from wizard.profile import Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
+    from screens.dialogs.copy import CopyItem
     from screens.dialogs.save_profile import SaveRequest
 
 T = TypeVar("T")
@@ -69,6 +70,24 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
     def __init__(self) -> None:
         super().__init__()
         self._leaving = False
+        self._preset_breakpoint()
+
+    def _preset_breakpoint(self) -> None:
+        """The app's width class (`-narrow`, `-wide`) from the start, as Textual picks it.
+
+        Textual adds it on the screen's first resize, which restyles the whole screen once more before its
+        first frame; with the class already there, that resize changes nothing.
+        """
+        try:
+            app = self.app
+        except NoActiveAppError:  # built outside a running app (a unit test): Textual adds it later
+            return
+        breakpoints = self.HORIZONTAL_BREAKPOINTS or app.HORIZONTAL_BREAKPOINTS or []
+        width = app.size.width
+        for threshold, name in sorted(breakpoints, reverse=True):
+            if width >= threshold:
+                self.add_class(name, update=False)  # not mounted: nothing to restyle yet
+                return
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.post_message, self.Shown())
@@ -139,6 +158,8 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         return [("Admin center", self.admin_center())]
 
     def action_copy(self) -> None:
+        from screens.dialogs.copy import CopyDialog
+
         self.app.push_screen(CopyDialog(self.copy_items()))
 
     def action_admin_center(self) -> None:

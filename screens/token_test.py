@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState
 
+from screens.locate import stylesheet
 from screens.services import DoctorView, TraceStep
 from screens.state import Step
 from screens.step import StepScreen
@@ -34,6 +35,8 @@ Runner = Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]
 
 class TokenTestScreen(StepScreen[DoctorView]):
     """Starts the test on mount; Next shows the diagnosis once it has finished."""
+
+    CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.TEST
     INLINE_FAILURES = frozenset({"token-test"})

@@ -32,16 +32,21 @@ as `TimeoutError_` are internal and never shown).
 
 from __future__ import annotations
 
-from wizard.redact import redact_text
+# wizard.redact (its patterns) loads with the first error built, not with every import of this module: the
+# TUI's command line imports it through wizard.exitcodes, before the first paint.
 
 
 def _clean(text: str | None) -> str | None:
+    from wizard.redact import redact_text
+
     return redact_text(text) if text else text
 
 
 def _clean_body(body: dict[str, object] | None) -> dict[str, object] | None:
     if body is None:
         return None
+    from wizard.redact import redact_text
+
     return {k: (redact_text(v) if isinstance(v, str) else v) for k, v in body.items()}
 
 

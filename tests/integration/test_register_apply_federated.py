@@ -222,4 +222,7 @@ def test_the_proof_uses_the_users_token_file(sb: Sandbox, ga: AdminToken, tmp_pa
     _, refused = run_apply(
         sb, tmp_path / "wrong", ga, request(sb, "edw-fed-own", subject), federated_token_file=str(wrong)
     )
-    assert refused.verified is False and [f.code for f in refused.findings] == ["replication-pending"]
+    # Entra named the differing subject: that, with its fix, comes first; waiting is only the second guess.
+    assert refused.verified is False
+    assert [f.code for f in refused.findings] == ["federated-subject-mismatch", "replication-pending"]
+    assert subject + "x" in refused.findings[0].explanation

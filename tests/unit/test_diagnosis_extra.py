@@ -18,6 +18,7 @@ FAMILIES = (
     "diagnosis_federated_cases.json",
     "diagnosis_tenant_writes_cases.json",
     "diagnosis_isv_cases.json",
+    "diagnosis_fic_writes_cases.json",
 )
 
 

@@ -81,8 +81,9 @@ def test_default_scenario_has_a_user_per_role_and_keeps_its_apps() -> None:
         "Diego Siciliani",
         "Megan Bowen",
     ]
-    # 11, the ten beyond the token (defaults_azure), federated-daemon, the 14 of defaults_services, two ISV
-    assert len(contoso.apps) == 38
+    # 11, the ten beyond the token (defaults_azure), federated-daemon, the 14 of defaults_services, two ISV,
+    # the three of defaults_fic
+    assert len(contoso.apps) == 41
     passwords = {a.password for a in DelegatedDirectory(default_scenario().tenants).accounts.values()}
     assert len(passwords) == len(
         DelegatedDirectory(default_scenario().tenants).accounts

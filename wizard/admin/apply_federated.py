@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from wizard.admin.journal import Entry
-from wizard.admin.plan_federated import MAX_PER_APP, NAME_RULE_TEXT, STEP, same
+from wizard.admin.plan_federated import STEP, same
 from wizard.errors import GraphWriteError
 from wizard.federated.diff import Credential
 
@@ -74,41 +74,27 @@ async def delete_credential(writer: GraphWriter, object_id: str, credential_id: 
 
 
 def refusal_findings(exc: GraphWriteError, *, name: str) -> list[Finding] | None:
-    """Graph's refusals particular to federated credentials as findings; None for any other refusal."""
-    from wizard.diagnosis.texts import finding_for
+    """Graph's refusals particular to federated credentials as findings (the rules of
+    wizard.diagnosis.rules_fic_writes); None for any other refusal."""
+    from dataclasses import replace
 
-    text = f"{exc.code} {exc.message}".lower()
+    from wizard.diagnosis.engine import diagnose
+    from wizard.diagnosis.rules_fic_writes import CODES
+
+    evidence = {
+        "config": {"credential_type": "delegated"},
+        "api": {
+            "method": exc.method,
+            "url": exc.path,
+            "status": exc.status,
+            "body": {"error": {"code": exc.code, "message": exc.message}},
+        },
+    }
+    found = [f for f in diagnose(evidence).findings if f.code in CODES]
+    if not found:
+        return None
     said = f"Graph answered HTTP {exc.status} {exc.code}: {exc.message}"
-    if "maximum" in text and "federated" in text:
-        return [
-            finding_for(
-                "fic-limit",
-                title="The app has the most federated credentials Entra allows",
-                explanation=f"{said} An application holds at most {MAX_PER_APP} federated identity credentials.",
-                fix="Remove one the app no longer needs (Entra admin center > App registrations > the app > "
-                "Certificates & secrets > Federated credentials), or use one credential for several workloads "
-                "that present the same subject.",
-            )
-        ]
-    if "issuer and subject" in text or ("samekeyvalue" in text and "name" not in text):
-        return [
-            finding_for(
-                "fic-duplicate",
-                title="Another federated credential of the app has this issuer and subject",
-                explanation=f"{said} Each issuer and subject pair may appear once per app.",
-                fix="Keep the existing credential (pass its name with --federated-name), or change the subject.",
-            )
-        ]
-    if "property 'name'" in text:
-        return [
-            finding_for(
-                "fic-name-invalid",
-                title=f"Graph does not accept the federated credential name {name!r}",
-                explanation=f"{said} Names are {NAME_RULE_TEXT}, unique in the app, and cannot be changed.",
-                fix="Choose another --federated-name.",
-            )
-        ]
-    return None
+    return [replace(found[0], explanation=f"{said} (credential {name!r}). {found[0].explanation}")]
 
 
 async def add_federated(run: _Run, app: AppObject) -> None:

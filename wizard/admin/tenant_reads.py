@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from wizard.admin.identity import AdminToken
 from wizard.errors import ApiError
 from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
+from wizard.secret import Secret
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 
@@ -30,10 +31,19 @@ def _odata(value: str) -> str:
     return value.replace("'", "''")
 
 
+class BearerToken(Protocol):
+    """A Graph token: the admin's delegated one (AdminToken) or an app's own (TokenResult)."""
+
+    @property
+    def access_token(self) -> Secret: ...
+
+
 class GraphReader:
     """GETs on Graph v1.0 through the project's traced httpx client; 404 is "absent", others are errors."""
 
-    def __init__(self, token: AdminToken, *, graph_url: str, settings: HttpSettings, trace: Trace) -> None:
+    def __init__(
+        self, token: AdminToken | BearerToken, *, graph_url: str, settings: HttpSettings, trace: Trace
+    ) -> None:
         from wizard.live.httpx_transport import httpx_client
 
         self.base = graph_url.rstrip("/") + ("" if graph_url.rstrip("/").endswith("/v1.0") else "/v1.0")

@@ -3,6 +3,7 @@ are live, else the finding `replication-pending`; then run doctor on the new app
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,8 +30,16 @@ USUAL_FEDERATED_DELAY = (
     "A new federated credential is usually honoured within a minute or two; until then Entra answers "
     "AADSTS70021 (no matching federated identity record)."
 )
+#: AADSTS codes that name what differs between the presented token and the app's federated credentials.
+FEDERATED_MISMATCH = frozenset({"700211", "700212", "700213", "7002138", "700024", "7000272", "700222"})
+
 #: Waits between token attempts (seconds), then the last one repeated until the bound.
 WAITS = (1.0, 2.0, 4.0, 8.0, 15.0)
+
+
+def _aadsts(body: dict[str, object] | None) -> str | None:
+    found = re.search(r"AADSTS(\d+)", str((body or {}).get("error_description", "")))
+    return found.group(1) if found else None
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,34 @@ class Proof:
     last_error: str = ""
     missing_roles: tuple[str, ...] = ()
     federated: bool = False
+    #: The token endpoint's last error body, when it refused the credential (for the diagnosis).
+    token_error: dict[str, object] | None = None
+
+    def findings(
+        self, credentials: list[dict[str, Any]] | None = None, presented: dict[str, Any] | None = None
+    ) -> list[Finding]:
+        """`replication-pending`, preceded by what the diagnosis engine makes of the last refusal when Entra
+        named a mismatch (a federated subject, issuer or audience that differs), not just an unknown record:
+        a wrong credential does not become right by waiting. `credentials`: the app's federated
+        credentials as Graph lists them, and `presented` the external token's claims, for the
+        claim-by-claim difference."""
+        pending = self.finding()
+        code = _aadsts(self.token_error)
+        if not self.federated or self.token_error is None or code not in FEDERATED_MISMATCH:
+            return [pending]
+        from wizard.diagnosis.engine import diagnose
+
+        evidence: dict[str, Any] = {
+            "config": {"credential_type": "federated"},
+            "token_error": self.token_error,
+        }
+        if credentials:
+            evidence["app_registration"] = {"federatedIdentityCredentials": credentials}
+        if presented:
+            evidence["client_assertion"] = {"claims": presented}
+        found = diagnose(evidence)
+        specific = [f for f in found.findings if f.code not in ("ok", "replication-pending")]
+        return [specific[0], pending] if specific else [pending]
 
     def finding(self) -> Finding:
         from wizard.diagnosis.texts import finding_for
@@ -123,6 +160,7 @@ def prove_token(
     federated = profile.credential is CredentialKind.FEDERATED
     start = options.clock.monotonic()
     attempts, last = 0, ""
+    refusal: dict[str, object] | None = None
     roles: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     never = threading.Event()
@@ -138,12 +176,15 @@ def prove_token(
             last = f"roles {', '.join(roles) or '(none)'}"
         except TokenError as exc:
             last, missing = (f"AADSTS{exc.aadsts}: {exc.title}" if exc.aadsts else exc.title), ()
+            refusal = exc.body or ({"error_description": last} if exc.aadsts else None)
         except WizardError as exc:
             last, missing = exc.title, ()
         waited = options.clock.monotonic() - start
         wait = WAITS[min(attempts - 1, len(WAITS) - 1)]
         if waited + wait > options.verify_timeout:
-            return Proof(False, attempts, waited, roles, last, missing, federated=federated)
+            return Proof(
+                False, attempts, waited, roles, last, missing, federated=federated, token_error=refusal
+            )
         options.clock.sleep(wait, never)
 
 
@@ -156,7 +197,8 @@ def prove(plan: RegistrationPlan, result: ApplyResult, options: ApplyOptions, pr
     proof = prove_token(plan, result, options, expect_roles=granted)
     result.verified = proof.ok
     if not proof.ok:
-        result.findings.append(proof.finding())
+        wanted = result.federated_credential
+        result.findings.extend(proof.findings([wanted] if wanted else None, _presented(options, result)))
         progress(ProgressEvent("verify", result.client_id, "failed", "not live yet"))
         return
     progress(ProgressEvent("verify", result.client_id, "done", f"token after {proof.attempts} attempt(s)"))
@@ -185,3 +227,18 @@ def prove(plan: RegistrationPlan, result: ApplyResult, options: ApplyOptions, pr
             "doctor", result.client_id, "done" if report.verdict == "ok" else "failed", report.verdict
         )
     )
+
+
+def _presented(options: ApplyOptions, result: ApplyResult) -> dict[str, Any] | None:
+    """The claims of the external token the proof presented from a file (never its signature or text)."""
+    path = options.federated_token_file or result.federated_token_file
+    if not path:
+        return None
+    from wizard.errors import TokenFormatError
+    from wizard.tokens.decode import decode_token
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return dict(decode_token(fh.read()).claims)
+    except (OSError, UnicodeDecodeError, TokenFormatError):
+        return None

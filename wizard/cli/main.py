@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from wizard import __version__
-from wizard.cli.output import err, report_error
 from wizard.errors import WizardError
 from wizard.exitcodes import ExitCode
+
+# wizard.cli.output (and the redactor behind it) loads with the first message: the TUI's path needs neither.
 
 #: Sub-command modules under wizard.cli.commands, in the order `--help` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -29,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "decode",
     "explain",
     "fic",
+    "granted",
     "scan",
     "login",
     "logout",
@@ -52,6 +54,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that exits with our usage code (2) and a one-line hint."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from wizard.cli.output import err
+
         self.print_usage(sys.stderr)
         err(f"error: {message}")
         raise SystemExit(int(ExitCode.USAGE))
@@ -126,6 +130,8 @@ def _run_tui(sandbox: str | None, sandbox_app: str | None = None) -> int:
     try:
         tui = importlib.import_module("screens.app")
     except ImportError as exc:  # pragma: no cover - only when installed without the TUI
+        from wizard.cli.output import err
+
         err(f"error: the TUI is not available ({exc.name} is missing)")
         return int(ExitCode.FAILURE)
     if sandbox_app is not None and sandbox is None:
@@ -168,8 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.handler(args)
         return code
     except WizardError as exc:
+        from wizard.cli.output import report_error
+
         return report_error(exc, as_json=as_json)
     except KeyboardInterrupt:
+        from wizard.cli.output import err
+
         err("interrupted")
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:  # `daemon-wizard ... | head`

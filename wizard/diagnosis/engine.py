@@ -10,6 +10,7 @@ from wizard.diagnosis import (  # noqa: F401 (importing registers the rules)
     rules_azure,
     rules_credentials,
     rules_fallback,
+    rules_fic_writes,
     rules_isv,
     rules_m365,
     rules_network,

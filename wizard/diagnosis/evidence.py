@@ -261,6 +261,18 @@ _API_ANSWERS: tuple[tuple[re.Pattern[str], int], ...] = (
         403,
     ),
     (re.compile(r"PowerBINotAuthorizedException|API is not accessible for application", re.I), 401),
+    # Graph's refusals of a registration write (register apply, the portal, az ad app ...).
+    (
+        re.compile(
+            r"Request_MultipleObjectsWithSameKeyValue|issuer and subject combination already exists|"
+            r"maximum of \d+ federated identity credentials|property 'name' of resource "
+            r"'FederatedIdentityCredential'|CredentialTypeNotAllowedAsPerAppPolicy|"
+            r"CredentialInvalidLifetimeAsPerAppPolicy|HostNameNotOnVerifiedDomain|"
+            r"same value for property uniqueName",
+            re.I,
+        ),
+        400,
+    ),
     (
         re.compile(
             r"Unsupported app only token|'(?:Send|Listen|Manage)' claim\(s\) (?:are|is) required", re.I

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wizard.sandbox.defaults_azure import azure_apps, contoso_azure
 from wizard.sandbox.defaults_customers import isv_apps, northwind
+from wizard.sandbox.defaults_fic import fic_apps
 from wizard.sandbox.defaults_services import service_apps
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
@@ -248,6 +249,7 @@ def _contoso() -> TenantSpec:
             federated_credentials=FEDERATED_DAEMON_FICS,
         ),
         *isv_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
+        *fic_apps(lambda n, name, display, **kw: _app(p, n, name, display, **kw)),
     )
     return TenantSpec(
         name="contoso",

@@ -3,8 +3,10 @@
 `/v1.0/applications/{id}/federatedIdentityCredentials` and `/applications(appId='{appId}')/...`, one
 credential by id or by name (`.../{id-or-name}` and `...(name='{name}')`). As Graph does: a name of 3 to 120
 characters (letters, digits, `-`, `_`, first alphanumeric), unique and immutable; issuer and subject unique
-together; exactly one audience; at most 20 per app. Reads need Application.Read.All (or more); writes need
-Application.ReadWrite.All and, for a signed-in user, a role (Application Administrator, Cloud Application
+together; exactly one audience; at most 20 per app. Reads need Application.Read.All (or more; an app-only token
+exactly Application.Read.All, Application.ReadWrite.All, or Application.ReadWrite.OwnedBy on an app whose
+owners include the calling app, as Graph documents the list); writes need
+Application.ReadWrite.All (app-only also OwnedBy, on an owned app) and, for a signed-in user, a role (Application Administrator, Cloud Application
 Administrator, Global Administrator) or ownership of the app. A write replaces the app's credentials in the
 run-time state, so the token endpoint honours it on the next request. The texts of the 20-credential limit and
 of the issuer/subject conflict are the nearest found, not verified verbatim.
@@ -36,6 +38,9 @@ from wizard.sandbox.state import AppState, SandboxState
 from wizard.sandbox.token_endpoint import base_url_of
 
 WRITE_APPS = frozenset({"Application.ReadWrite.All"})
+#: What an app-only token needs to read an app's federated credentials (Directory.Read.All is not enough).
+APP_READ_FICS = frozenset({"Application.Read.All", "Application.ReadWrite.All"})
+OWNED_BY = "Application.ReadWrite.OwnedBy"
 #: Roles that may manage any app's credentials (Application Developer only its own, as an owner).
 WRITE_ROLES = frozenset(
     ROLE_TEMPLATES[r]
@@ -84,7 +89,15 @@ def _find_app(caller: Caller, request: Request) -> AppState | None:
     return None
 
 
+def _owns(caller: Caller, app: AppState) -> bool:
+    """The calling app's service principal is one of the app's owners (what OwnedBy reaches)."""
+    me = caller.app.spec.sp_object_id.lower() if caller.app is not None else ""
+    return bool(me) and me in {o.lower() for o in app.spec.owners}
+
+
 def _may_write(caller: Caller, app: AppState) -> bool:
+    if caller.app_only and OWNED_BY in caller.roles and _owns(caller, app):
+        return True
     if not caller.allowed(WRITE_APPS):
         return False
     if caller.app_only:
@@ -176,12 +189,17 @@ async def _caller_and_app(request: Request, needs: frozenset[str]) -> tuple[Call
     caller = authenticate(request)
     if isinstance(caller, Response):
         return caller
-    if not caller.allowed(needs):
+    owned_by = caller.app_only and OWNED_BY in caller.roles
+    if caller.app_only and not (caller.roles & APP_READ_FICS or owned_by):
+        return graph_error(request, 403, "Authorization_RequestDenied", _DENIED)
+    if not caller.app_only and not caller.allowed(needs):
         return graph_error(request, 403, "Authorization_RequestDenied", _DENIED)
     app = _find_app(caller, request)
     if app is None:
         key = request.path_params.get("object_id") or f"appId={request.path_params.get('app_id')}"
         return G.not_found(request, str(key))
+    if caller.app_only and not caller.roles & APP_READ_FICS and not _owns(caller, app):
+        return graph_error(request, 403, "Authorization_RequestDenied", _DENIED)  # OwnedBy, not an owner
     return caller, app
 
 

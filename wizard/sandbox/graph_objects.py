@@ -188,6 +188,7 @@ def _api_service_principal(api: ApiSpec) -> dict[str, Any]:
         "appRoleAssignmentRequired": api.assignment_required,
         "servicePrincipalType": "Application",
         "appRoles": _roles(api),
+        "servicePrincipalNames": [n for n in (api.app_id_uri, api.app_id) if n],
         "passwordCredentials": [],
         "keyCredentials": [],
     }

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from wizard.cli.output import emit_json, out
+from wizard.cli.profile_args import add_profile_arguments
 from wizard.errors import TokenFormatError, UsageError
 from wizard.exitcodes import ExitCode
 
 #: An external token is a few KiB; a file much larger is not one.
 _MAX_TOKEN_BYTES = 64 * 1024
-GRAPH_URL = "https://graph.microsoft.com"
+GRAPH_URL = "https://graph.microsoft.com"  # as wizard.cli.fic_remote.GRAPH_URL, without importing it here
 
 
 def register(sub: Any) -> None:
@@ -42,7 +43,15 @@ def register(sub: Any) -> None:
     d.add_argument(
         "--app-id",
         metavar="ID",
-        help="read the app's federated credentials from Graph as the admin of `daemon-wizard login`",
+        help="the app whose federated credentials are read from Graph: as the admin signed in with the "
+        "login command, or with --as-app with the profile's own app token (an app that may read others)",
+    )
+    d.add_argument(
+        "--as-app",
+        action="store_true",
+        help="read them with the app's own token (the profile's secret or certificate; Graph allows it with "
+        "Application.Read.All, Application.ReadWrite.All, or Application.ReadWrite.OwnedBy as an owner). "
+        "Without a source flag, a profile with a secret or certificate is read this way",
     )
     d.add_argument(
         "--graph-url", metavar="URL", default=GRAPH_URL, help="Graph host of the cloud (or a sandbox)"
@@ -58,9 +67,9 @@ def register(sub: Any) -> None:
         help="write the credential that makes the match true (upsert by name; with --app-id and an admin sign-in)",
     )
     d.add_argument("--yes", action="store_true", help="with --fix: write without asking")
-    d.add_argument("--ca-file", metavar="PATH", help="extra CA to trust (a sandbox started elsewhere)")
     d.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS", help="for Graph and the issuer")
     d.add_argument("--json", action="store_true", help="stable JSON on stdout")
+    add_profile_arguments(d, with_passphrase=True)  # the app's profile: its client ID, and its own token
     d.set_defaults(handler=run_diff)
     s = fic.add_parser(
         "subject",
@@ -127,30 +136,37 @@ def _read_credentials(path: str) -> list[Any]:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from wizard.cli.fic_remote import check_issuer_now, fix, graph_session
+    from wizard.cli.fic_remote import app_graph, check_issuer_now, choose_source, fix, graph_session
     from wizard.federated import diff, read_external_token
+    from wizard.live.app_graph import read_own_fics
 
-    if bool(args.credentials) == bool(args.app_id):
-        raise UsageError(
-            "Say where the app's federated credentials are: --credentials FILE or --app-id ID (from Graph)"
-        )
-    if args.fix and not args.app_id:
-        raise UsageError("--fix writes through Graph: give --app-id (and sign in with `daemon-wizard login`)")
-    raw = _read_token(args.token_file)
+    source = choose_source(args)
+    own_file = source.profile.federated_token_file if source.profile else None
+    raw = _read_token(args.token_file or own_file)
     try:
         token = read_external_token(raw)
     except TokenFormatError as exc:
         raise UsageError(f"The external token cannot be read: {exc.title}", hint=exc.hint) from exc
     check = check_issuer_now(token, raw, args) if args.check_issuer else None
-    if args.credentials:
+    if not args.json:
+        out(f"federated credentials read from {source.describe()}")
+    if source.kind == "file":
         result = diff(token, _read_credentials(args.credentials))
         doc: dict[str, Any] = result.to_dict()
         matched = result.matched
         if not args.json:
             _print_diff(result)
+    elif source.kind == "app":
+        with app_graph(args, source) as graph:
+            own = read_own_fics(graph, source.app_id)
+        result = diff(token, list(own.credentials))
+        doc = {**result.to_dict(), "app": {"app_id": own.app_id}}
+        matched = result.matched
+        if not args.json:
+            _print_diff(result)
     else:
         with graph_session(args, write=args.fix) as session:
-            app = session.read(args.app_id)
+            app = session.read(source.app_id)
             result = diff(token, list(app.credentials))
             doc = {**result.to_dict(), "app": {"app_id": app.app_id, "object_id": app.object_id}}
             if not args.json:
@@ -160,6 +176,7 @@ def run_diff(args: argparse.Namespace) -> int:
                 written = fix(session, app, result, args)
                 doc["fix"] = written
                 matched = bool(written and written.get("matched"))
+    doc["source"] = source.to_dict()
     if check is not None:
         doc["issuer_check"] = check.to_dict()
         if not args.json:
