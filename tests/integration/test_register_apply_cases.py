@@ -195,3 +195,27 @@ def test_a_cloud_application_administrator_registers_an_own_api_consents_proves_
     done = undo(Journal.load(tmp_path / "journal.json"), token, UndoOptions(ca_file=sb.ca_file, purge=True))
     assert done.ok and len(done.removed) == len(result.created)
     assert plan_now(sb, token, request).facts.app is None
+
+
+def test_the_plan_names_the_graph_request_of_each_step(sb: Sandbox, tmp_path: Path) -> None:
+    token = admin(sb, GA)
+    request = RegistrationRequest(name="edw-case-requests", roles=("User.Read.All",))
+    before = {s.action: s for s in plan_now(sb, token, request).steps}
+    assert before["create application"].request == (
+        "PATCH /v1.0/applications(uniqueName='edw-case-requests') + Prefer: create-if-missing"
+    )
+    graph_sp = plan_now(sb, token, request).facts.resource or {}
+    assert before["grant admin consent"].request == (
+        f"POST /v1.0/servicePrincipals/{graph_sp['id']}/appRoleAssignedTo"
+    )
+    assert before["add client secret"].request.endswith("/addPassword")
+    assert before["add client secret"].to_dict()["request"] == before["add client secret"].request
+    assert run(sb, tmp_path, token, request).ok
+    after = plan_now(sb, token, request)
+    object_id = str((after.facts.app or {})["id"])
+    steps = {s.action: s for s in after.steps}
+    assert steps["add client secret"].request == f"POST /v1.0/applications/{object_id}/addPassword"
+    app_id = str((after.facts.app or {})["appId"])
+    assert steps["create service principal"].request == (
+        f"PATCH /v1.0/servicePrincipals(appId='{app_id}') + Prefer: create-if-missing"
+    )

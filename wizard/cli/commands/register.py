@@ -136,4 +136,6 @@ def print_plan(plan: Any) -> None:
     out(f"signed in as {who.get('user')} ({', '.join(who.get('roles') or []) or 'no directory role'})")
     for s in plan.steps:
         out(f"[{s.status:>7}] {s.action}: {s.target}  ({s.scope}; {s.role or '-'})  {s.reason}")
+        if s.request and s.status != "done":
+            out(f"          {s.request}")
     out(f"plan fingerprint: {plan.fingerprint}")
