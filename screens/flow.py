@@ -6,14 +6,14 @@ import threading
 from collections.abc import Callable
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
 from textual.worker import WorkerFailed
 
 from screens import services
 from screens.dialogs.error import error_dialog
-from screens.services import DoctorView, SandboxSession, TraceStep
+from screens.services import DoctorView, SandboxSession
 from screens.state import (
     Back,
     CredentialResult,
@@ -29,6 +29,9 @@ from wizard.clouds import TenantType
 from wizard.errors import UsageError, WizardError
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
+
+if TYPE_CHECKING:
+    from screens.token_test import Runner
 
 R = TypeVar("R")
 #: Worker groups the flow awaits itself; it shows their failures before going on.
@@ -288,19 +291,21 @@ class Flow:
             self.state.secret = fixed.secret
         return Step.TEST
 
-    def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
+    def _runner(self) -> Runner:
         s = self.state
         sandbox = self.sandbox if s.sandbox_app else None
         settings = s.settings
         ca_file = sandbox.ca_file if sandbox else (settings.ca_file or None)
         # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
-        return lambda on_step, cancel: services.run_doctor(
+        # One callback for both: each exchange for the trace, each step's state for the step list.
+        return lambda report, cancel: services.run_doctor(
             s.profile,
             secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
             ca_file=ca_file,
             timeout=settings.timeout,
             use_env_proxies=settings.use_env_proxies,
-            on_step=on_step,
+            on_step=report,
+            on_progress=report,
             cancel=cancel,
             registration=sandbox.registration(s.profile.client_id) if sandbox else None,
         )
