@@ -35,6 +35,10 @@ class RunSteps(Widget):
     RunSteps > .run-steps--running { color: $text-accent; text-style: bold; }
     RunSteps > .run-steps--pending { color: $text-muted; }
     RunSteps > .run-steps--skipped { color: $text-muted; }
+    /* As the step bar: the light theme's green and amber text need white behind them (4.5:1). */
+    RunSteps:light { background: $background-lighten-2; }
+    RunSteps:light > .run-steps--done { color: $success-darken-3; }
+    RunSteps:light > .run-steps--running { color: $text-primary; }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {f"run-steps--{s.value}" for s in StepState}
 
