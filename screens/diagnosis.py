@@ -134,6 +134,8 @@ class DiagnosisScreen(StepScreen[GoTo | FixNow]):
     """The verdict first; each action takes the user to where the fix is made."""
 
     STEP = Step.DIAGNOSIS
+    #: At 80 columns: Consent is in the palette (Fix it goes there when consent is the fix).
+    FOOTER_SPARE = ("toggle_theme", "consent")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f", "fix", "Fix it", id="wizard.fix", tooltip="Go to the step where the first finding is fixed"
