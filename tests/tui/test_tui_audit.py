@@ -159,3 +159,17 @@ async def test_a_failed_read_says_why_without_a_traceback() -> None:
         assert app.screen.query_one(DataTable).row_count == 0
         await pilot.press("ctrl+r")  # reading again is possible
         await until(pilot, lambda: "could not read" in str(summary.content), "the failure again")
+
+
+async def test_ctrl_f_goes_to_the_filter_from_the_chart_tab() -> None:
+    app = make_app(flow=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _chart(pilot)
+        await pilot.press("ctrl+f")
+        tabs = app.screen.query_one(TabbedContent)
+        await until(pilot, lambda: tabs.active == "audit-credentials", "back on the credentials tab")
+        field = app.screen.query_one("#audit-filter", Input)
+        await until(pilot, lambda: field.has_focus, "the filter focused")
+        await type_text(pilot, "secret expiring")
+        table = app.screen.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == 1, "typing filters at once")

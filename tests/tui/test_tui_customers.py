@@ -157,3 +157,17 @@ def sandbox_for_tui(tmp_path_factory: pytest.TempPathFactory) -> Any:
     sb.start()
     yield sb
     sb.stop()
+
+
+async def test_ctrl_y_copies_the_selected_customers_consent_url() -> None:
+    profile, book = _saved_isv()
+    app = make_app(flow=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open_view(lambda p, b, s: _canned(profile, book))(pilot)
+        await until(pilot, lambda: app.screen.query_one("DataTable").row_count == 2, "the two customers")
+        app.screen.query_one("DataTable").focus()
+        await pilot.press("down")  # the second customer, fabrikam
+        await pilot.press("ctrl+y")
+        expected = consent_url(profile, book.get(SECOND))
+        await until(pilot, lambda: app.clipboard == expected, "fabrikam's consent URL on the clipboard")
+        assert "/adminconsent" in app.clipboard

@@ -97,17 +97,21 @@ def test_entra_tokens_are_not_external() -> None:
     assert is_external({"iss": "https://token.actions.githubusercontent.com", "sub": "repo:o/r:pull_request"})
 
 
-def test_decode_cli_json_has_the_external_section(capsys: pytest.CaptureFixture[str]) -> None:
+def _github_token(subject: str) -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = int(time.time())
     claims = {
         "iss": "https://token.actions.githubusercontent.com",
-        "sub": "repo:o/r:environment:prod",
+        "sub": subject,
         "aud": "api://AzureADTokenExchange",
         "iat": now,
         "exp": now + 300,
     }
-    token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k"})
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k"})
+
+
+def test_decode_cli_json_has_the_external_section(capsys: pytest.CaptureFixture[str]) -> None:
+    token = _github_token("repo:o/r:environment:prod")
     assert main(["decode", token, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     external = doc["external"]
@@ -121,6 +125,24 @@ def test_decode_cli_json_has_the_external_section(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert out.startswith("External token for workload identity federation: GitHub Actions")
     assert token not in out
+
+
+def test_decode_does_not_describe_an_external_token_as_an_entra_access_token(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A GitHub token has no roles, appidacr or Entra version: no app-only summary, no missing-consent note."""
+    token = _github_token("repo:o/r:ref:refs/heads/main")
+    assert main(["decode", token]) == 0
+    captured = capsys.readouterr()
+    assert "Access token" not in captured.out and "app-only" not in captured.out
+    assert "federated identity credential's subject exactly" in captured.out
+    assert "Token (signature not verified)" in captured.out
+    assert "without roles" not in captured.err
+    assert main(["decode", token, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["summary"]["kind"].startswith("external token")
+    assert doc["summary"]["credential"] is None
+    assert not any("without roles" in w for w in doc["warnings"])
 
 
 def test_decode_from_an_unreadable_stdin_is_a_usage_error(

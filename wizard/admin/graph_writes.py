@@ -80,7 +80,7 @@ def app_object(model: Any) -> AppObject:
                 "type": _str(k.type),
                 "usage": _str(k.usage),
                 "displayName": _str(k.display_name),
-                "customKeyIdentifier": base64.b16encode(thumb).decode() if isinstance(thumb, bytes) else "",
+                "customKeyIdentifier": key_identifier(thumb),
             }
         )
     return AppObject(
@@ -367,6 +367,20 @@ def _rra(requested: dict[str, list[str]]) -> list[Any]:
         )
         for resource, ids in requested.items()
     ]
+
+
+def key_identifier(value: object) -> str:
+    """A keyCredential's customKeyIdentifier as upper-case hex (the certificate's SHA-1 thumbprint).
+
+    Graph sends the thumbprint as a 40-character hex string in an Edm.Binary property, which
+    msgraph-sdk base64-decodes into 30 meaningless bytes: encoding them again gives back what Graph
+    sent. A real 20-byte identifier (set by a client as binary) is shown in hex."""
+    if not isinstance(value, bytes):
+        return ""
+    sent = base64.b64encode(value).decode()
+    if len(sent) == 40 and all(c in "0123456789abcdefABCDEF" for c in sent):
+        return sent.upper()
+    return base64.b16encode(value).decode()
 
 
 def certificate_key(der: bytes, display_name: str) -> Any:

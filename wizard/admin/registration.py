@@ -87,7 +87,7 @@ class Predictions:
 
 @dataclass(frozen=True)
 class RegistrationPlan:
-    """The plan `register apply` executes (and `register plan --out` saves)."""
+    """The plan `register apply` executes: what `register plan` prints, re-read and checked for staleness."""
 
     request: RegistrationRequest
     facts: TenantFacts

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 from wizard.cli.arg_types import seconds
 from wizard.cli.output import err
 from wizard.cli.profile_args import (
+    add_federated_arguments,
     add_profile_arguments,
     apply_flags,
     passphrase_from_args,
     profile_from_args,
 )
+from wizard.cli.sandbox_input import add_sandbox_arguments
 from wizard.profile import CredentialKind, Profile
 from wizard.secret import Secret
 from wizard.secret_sources import ENV_CLIENT_SECRET, read_secret
@@ -47,15 +49,7 @@ def add_live_arguments(
 ) -> None:
     add_profile_arguments(parser, with_passphrase=True)
     g = parser.add_argument_group("live run")
-    g.add_argument(
-        "--sandbox",
-        nargs="?",
-        const="default",
-        default=None,
-        metavar="SCENARIO",
-        help="run against an in-process sandbox tenant (default scenario, or a scenario file)",
-    )
-    g.add_argument("--sandbox-app", metavar="NAME", default="graph-daemon", help="the sandbox app to use")
+    add_sandbox_arguments(g)
     g.add_argument(
         "--timeout", type=seconds, default=30.0, metavar="SECONDS", help="time bound of the run (seconds)"
     )
@@ -86,18 +80,7 @@ def add_live_arguments(
         help="a federated sandbox app: the subject its issuer mints the external token for "
         "(default: its first federated credential's)",
     )
-    g.add_argument(
-        "--federated-token-file",
-        metavar="PATH",
-        help="federated credential: the external OIDC token's file, re-read for every request "
-        "(default $AZURE_FEDERATED_TOKEN_FILE when the profile's credential is federated)",
-    )
-    g.add_argument(
-        "--federated-token-command",
-        metavar="CMD",
-        help="federated credential: a command that prints the external token, run for every request "
-        "(no shell, scrubbed environment, 30 s timeout)",
-    )
+    add_federated_arguments(g)
 
 
 @contextmanager

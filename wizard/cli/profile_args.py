@@ -159,7 +159,7 @@ def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
     if args.certificate or args.key or args.pfx:
         changes["credential"] = CredentialKind.CERTIFICATE
         changes["certificate"] = certificate_from_flags(profile.certificate, args)
-    if getattr(args, "federated_token_file", None):  # only the live commands have this flag
+    if getattr(args, "federated_token_file", None):  # the commands that add_federated_arguments
         changes["credential"] = CredentialKind.FEDERATED
         changes["federated_token_file"] = args.federated_token_file
     if getattr(args, "federated_token_command", None):
@@ -171,6 +171,22 @@ def apply_flags(profile: Profile, args: argparse.Namespace) -> Profile:
         changes["credential"] = CredentialKind.FEDERATED
         changes["federated_token_command"] = args.federated_token_command
     return profile.with_(**changes) if changes else profile
+
+
+def add_federated_arguments(group: argparse._ArgumentGroup | argparse.ArgumentParser) -> None:
+    """A federated credential's external token: its file or the command that prints it."""
+    group.add_argument(
+        "--federated-token-file",
+        metavar="PATH",
+        help="federated credential: the external OIDC token's file, re-read for every request "
+        "(default $AZURE_FEDERATED_TOKEN_FILE when the profile's credential is federated)",
+    )
+    group.add_argument(
+        "--federated-token-command",
+        metavar="CMD",
+        help="federated credential: a command that prints the external token, run for every request "
+        "(no shell, scrubbed environment, 30 s timeout)",
+    )
 
 
 def certificate_from_flags(old: CertificateRef, args: argparse.Namespace) -> CertificateRef:

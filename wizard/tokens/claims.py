@@ -24,6 +24,16 @@ HEADER_MEANINGS: dict[str, str] = {
     "enc": "Encryption algorithm (encrypted token).",
 }
 
+# A token from another issuer (GitHub Actions, Kubernetes, ...), presented to Entra as a client_assertion.
+EXTERNAL_CLAIM_MEANINGS: dict[str, str] = {
+    "aud": "Audience: must be the token exchange audience (api://AzureADTokenExchange in the global cloud) "
+    "and match a federated identity credential's audiences.",
+    "iss": "Issuer: the identity provider that issued the token; Entra fetches its discovery document and "
+    "keys, and it must equal a federated identity credential's issuer exactly.",
+    "sub": "Subject: the workload the issuer vouches for; it must equal a federated identity credential's "
+    "subject exactly (case-sensitive).",
+}
+
 CLAIM_MEANINGS: dict[str, str] = {
     "aud": "Audience: the API this token is for. The API must reject tokens whose aud is not its own "
     "identifier.",

@@ -11,6 +11,7 @@ from typing import Any
 from wizard.tokens.audiences import known_api
 from wizard.tokens.claims import (
     CLAIM_MEANINGS,
+    EXTERNAL_CLAIM_MEANINGS,
     HEADER_MEANINGS,
     TIME_CLAIMS,
     credential_type,
@@ -20,6 +21,7 @@ from wizard.tokens.claims import (
 from wizard.tokens.decode import DecodedToken
 
 NOT_VERIFIED = "signature not verified"
+EXTERNAL_KIND = "external token (a client_assertion for workload identity federation)"
 GRAPH_NOT_VERIFIABLE = (
     "This is a Microsoft Graph token (its header has a `nonce`): Graph signs a hashed form of the nonce, "
     "so the "
@@ -87,8 +89,10 @@ def _show(value: object) -> str:
         return repr(value)
 
 
-def _claim_meaning(name: str, value: object, now: float) -> tuple[str, str]:
-    meaning = CLAIM_MEANINGS.get(name, "Not a standard Entra claim (custom or optional claim).")
+def _claim_meaning(name: str, value: object, now: float, external: bool = False) -> tuple[str, str]:
+    meaning = (EXTERNAL_CLAIM_MEANINGS.get(name) if external else None) or CLAIM_MEANINGS.get(
+        name, "Not a standard Entra claim (custom or optional claim)."
+    )
     shown = _show(value)
     if name in TIME_CLAIMS:
         shown = describe_time(name, value, now)
@@ -105,29 +109,34 @@ def _claim_meaning(name: str, value: object, now: float) -> tuple[str, str]:
     return shown, meaning
 
 
-def _kind(token: DecodedToken) -> str:
+def _kind(token: DecodedToken, external: bool) -> str:
+    if external:
+        return EXTERNAL_KIND
     if token.is_app_only:
         return "app-only (client credentials: no user)"
     return "delegated (on behalf of a signed-in user)"
 
 
-def build_report(token: DecodedToken, *, now: float | None = None) -> TokenReport:
-    """Explain every header field and claim; summarise version, kind, credential, audience and lifetime."""
+def build_report(token: DecodedToken, *, now: float | None = None, external: bool = False) -> TokenReport:
+    """Explain every header field and claim; summarise version, kind, credential, audience and lifetime.
+
+    `external`: a token from another issuer, presented to Entra as a federated client_assertion. It is
+    not an Entra access token, so it gets no Entra version, client credential or consent warning."""
     now = time.time() if now is None else now
     header_lines = tuple(
         ClaimLine(k, _show(v), HEADER_MEANINGS.get(k, "Non-standard header field."))
         for k, v in token.header.items()
     )
-    claim_lines = tuple(ClaimLine(k, *_claim_meaning(k, v, now)) for k, v in token.claims.items())
+    claim_lines = tuple(ClaimLine(k, *_claim_meaning(k, v, now, external)) for k, v in token.claims.items())
     claims = token.claims
     aud = claims.get("aud")
     api = known_api(aud) if isinstance(aud, str) else None
     acr = claims.get("appidacr", claims.get("azpacr"))
     exp = claims.get("exp")
     summary: dict[str, str | None] = {
-        "version": token.version,
-        "kind": _kind(token),
-        "credential": credential_type(acr),
+        "version": None if external else token.version,
+        "kind": _kind(token, external),
+        "credential": None if external else credential_type(acr),
         "audience": aud if isinstance(aud, str) else _show(aud) if aud is not None else None,
         "audience_name": api.name if api else None,
         "client_id": _first_str(claims, "appid", "azp"),
@@ -148,7 +157,7 @@ def build_report(token: DecodedToken, *, now: float | None = None) -> TokenRepor
         warnings.append("This token has expired.")
     elif exp is not None and exp_seconds is None:
         warnings.append("The exp claim is not a valid time: no API would accept this token.")
-    if token.is_app_only and "roles" not in claims and not (api and api.rbac):
+    if not external and token.is_app_only and "roles" not in claims and not (api and api.rbac):
         warnings.append(
             "App-only token without roles: no application permission has admin consent "
             "(run `daemon-wizard explain` with the API's answer for the fix)."

@@ -71,11 +71,11 @@ def run(args: argparse.Namespace) -> int:
 
     raw = _read_token(args.token)
     decoded = decode_token(raw)  # TokenFormatError is bad input: main() reports it, JSON and exit code 2
-    report = build_report(decoded)
-    data = report.to_dict()
     from wizard.federated.explain import explain_external, is_external
 
     external = explain_external(decoded.claims, decoded.header) if is_external(decoded.claims) else None
+    report = build_report(decoded, external=external is not None)
+    data = report.to_dict()
     if external is not None:
         data["external"] = external.to_dict()
     if args.verify:
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         if external is not None:
             _print_external(external)
-        _print_human(report, data["signature"])
+        _print_human(report, data["signature"], external=external is not None)
     return int(ExitCode.OK)
 
 
@@ -116,22 +116,25 @@ def _clean(raw: str) -> str:
     return clean_token_text(raw)
 
 
-def _print_human(report: Any, signature: Any) -> None:
+def _print_human(report: Any, signature: Any, *, external: bool = False) -> None:
     summary = report.summary
     label = (
         signature.get("label", "signature not verified") if isinstance(signature, dict) else str(signature)
     )
-    out(f"Access token ({label})")
-    out(f"  version     {summary.get('version') or 'unknown'}")
-    out(f"  kind        {summary.get('kind')}")
-    if summary.get("credential"):
-        out(f"  credential  {summary['credential']}")
-    aud = summary.get("audience")
-    if aud:
-        name = summary.get("audience_name")
-        out(f"  audience    {aud}" + (f" ({name})" if name else ""))
-    if summary.get("expires"):
-        out(f"  expires     {summary['expires']}")
+    if external:  # its own section above says what it is: Entra's access-token summary would mislead
+        out(f"Token ({label})")
+    else:
+        out(f"Access token ({label})")
+        out(f"  version     {summary.get('version') or 'unknown'}")
+        out(f"  kind        {summary.get('kind')}")
+        if summary.get("credential"):
+            out(f"  credential  {summary['credential']}")
+        aud = summary.get("audience")
+        if aud:
+            name = summary.get("audience_name")
+            out(f"  audience    {aud}" + (f" ({name})" if name else ""))
+        if summary.get("expires"):
+            out(f"  expires     {summary['expires']}")
     out("")
     out("Header")
     out("\n".join(_table([(c.name, c.value, c.meaning) for c in report.header_lines])))

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from wizard.cli.output import emit_json, err, out
-from wizard.cli.profile_args import add_profile_arguments, passphrase_from_args, profile_from_args
+from wizard.cli.profile_args import (
+    ProfileInput,
+    add_federated_arguments,
+    add_profile_arguments,
+    passphrase_from_args,
+)
+from wizard.cli.sandbox_input import add_sandbox_arguments, given_profile
 from wizard.errors import UsageError
 from wizard.exitcodes import ExitCode
 from wizard.profile import Profile
@@ -34,6 +40,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--list-formats", action="store_true", help="list the formats and exit")
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
     add_profile_arguments(parser, with_passphrase=True)
+    add_federated_arguments(parser)
+    add_sandbox_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -77,9 +85,19 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "No --format given", hint="Pick one of `daemon-wizard export --list-formats`, or all."
         )
+    with given_profile(args) as given:
+        if args.sandbox is not None:
+            given.warnings.append(
+                "the in-process sandbox stops when this command ends: the exported authority "
+                f"({given.profile.instance}) answers only while a sandbox runs there; for one that stays, "
+                "run `daemon-wizard sandbox --port PORT --data-dir DIR` and then `daemon-wizard export` with the profile flags"
+            )
+        return _export(args, given)
+
+
+def _export(args: argparse.Namespace, given: ProfileInput) -> int:
     from wizard.configs import export_all, export_config
 
-    given = profile_from_args(args)
     profile, secret = given.profile, given.secret
     for warning in given.warnings:
         err(f"warning: {warning}")

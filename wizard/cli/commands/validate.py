@@ -6,7 +6,8 @@ import argparse
 from typing import Any
 
 from wizard.cli.output import emit_json, err, out
-from wizard.cli.profile_args import add_profile_arguments, profile_from_args
+from wizard.cli.profile_args import ProfileInput, add_federated_arguments, add_profile_arguments
+from wizard.cli.sandbox_input import add_sandbox_arguments, given_profile
 from wizard.diagnosis.texts import problem_dict, problem_finding
 from wizard.exitcodes import ExitCode
 from wizard.validation import validate_profile
@@ -15,12 +16,18 @@ from wizard.validation import validate_profile
 def register(sub: Any) -> None:
     p = sub.add_parser("validate", help="check a profile and print every problem with its fix")
     add_profile_arguments(p)
+    add_federated_arguments(p)
+    add_sandbox_arguments(p)
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    given = profile_from_args(args)
+    with given_profile(args) as given:
+        return _report(args, given)
+
+
+def _report(args: argparse.Namespace, given: ProfileInput) -> int:
     problems = validate_profile(given.profile, secret=given.secret)
     errors = [p for p in problems if p.severity == "error"]
     if args.json:
