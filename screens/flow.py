@@ -30,7 +30,8 @@ from wizard.secret import Secret
 # the start screen's first frame needs none of them.
 if TYPE_CHECKING:
     from screens import services
-    from screens.services import DoctorView, SandboxSession, TraceStep
+    from screens.services import DoctorView, SandboxSession
+    from screens.token_test import Runner
     from wizard.grants import GrantReport
 
 R = TypeVar("R")
@@ -318,7 +319,7 @@ class Flow:
             admin=(session.token, session.target.graph_url, session.target.ca_file) if session else None,
         )
 
-    def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
+    def _runner(self) -> Runner:
         s = self.state
         sandbox = self.sandbox if s.sandbox_app else None
         settings = s.settings
@@ -326,13 +327,15 @@ class Flow:
         from screens import services
 
         # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
-        return lambda on_step, cancel: services.run_doctor(
+        # One callback for both: each exchange for the trace, each step's state for the step list.
+        return lambda report, cancel: services.run_doctor(
             s.profile,
             secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
             ca_file=ca_file,
             timeout=settings.timeout,
             use_env_proxies=settings.use_env_proxies,
-            on_step=on_step,
+            on_step=report,
+            on_progress=report,
             cancel=cancel,
             registration=sandbox.registration(s.profile.client_id) if sandbox else None,
         )
