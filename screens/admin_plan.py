@@ -69,6 +69,7 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
         self.planner: Callable[[RegistrationRequest], RegistrationPlan] = planner or (
             lambda wanted: make_plan(self.session, request=wanted)
         )
+        self._summary: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -246,8 +247,29 @@ class AdminPlanScreen(StepScreen["RegistrationPlan"]):
             lines.append(
                 "Sign in as someone who holds the role named for those steps, or apply the rest now."
             )
-        self.query_one("#plan-status", Static).update("\n".join(lines))
+        self._summary = lines
+        self._status_with_request(table.cursor_row)
         self.query_one("#plan-apply", Button).disabled = todo == 0
+
+    def _status_with_request(self, row: int) -> None:
+        """The plan's summary, and the Graph request the highlighted step sends (ctrl+y copies it)."""
+        lines = list(self._summary)
+        if self.plan is not None and 0 <= row < len(self.plan.steps):
+            step = self.plan.steps[row]
+            if step.request:
+                sends = "sent" if step.status == "done" else "sends"
+                lines.append(f"{step.action} {sends}: {step.request}")
+        self.query_one("#plan-status", Static).update("\n".join(lines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "plan-steps" and self.plan is not None:
+            self._status_with_request(event.cursor_row)
+
+    def copy_items(self) -> list[tuple[str, str]]:
+        """Each step's Graph request still to send, then the admin center's link."""
+        steps = self.plan.steps if self.plan is not None else []
+        mine = [(f"{s.action} ({s.target})", s.request) for s in steps if s.request and s.status != "done"]
+        return [*mine, *super().copy_items()]
 
     def allows(self, action: str) -> bool | None:
         if action == "apply":

@@ -10,10 +10,12 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from wizard.admin.clients import APPLY_SCOPES, CONSENT_SCOPES, READ_SCOPES, ClientChoice, choose_client
+from wizard.admin.admin_cloud import SignInPlace, national_places
+from wizard.admin.clients import ClientChoice, choose_client, scopes_for, steps_for_plan
 from wizard.admin.identity import AdminToken
+from wizard.errors import ValidationError
 from wizard.profile import ApiKind, ApiTarget, CredentialKind, Profile
 from wizard.secret import Secret
 
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
     from wizard.admin.signin import DeviceCodePrompt
     from wizard.sandbox import SandboxHandle
 
-#: Everything the admin path asks for at once (one sign-in, one consent page): read, apply, consent.
-ADMIN_SCOPES = (*READ_SCOPES, *APPLY_SCOPES, *CONSENT_SCOPES)
 #: The step statuses as the plan screen names them.
 STATUS_WORDS = {"done": "in place", "todo": "to do", "blocked": "not allowed for your role"}
 Opener = Callable[[str], bool]
@@ -41,29 +41,85 @@ class AdminTarget:
     graph_url: str
     ca_file: str | None = None
     label: str = ""
+    #: The Graph resource the scopes name (the token's `aud`): the cloud's.
+    resource: str = "https://graph.microsoft.com"
+    #: Where the sign-in screen lets the person choose to sign in (the first is this target's).
+    places: tuple[SignInPlace, ...] = national_places()
+    tenant: str = "organizations"
+    #: The client ID the person gave (the sign-in screen's field); empty: the saved one or the fallback.
+    client_given: str = ""
 
     @classmethod
     def cloud(cls, *, tenant: str = "organizations") -> AdminTarget:
         """Entra ID: the bootstrapped client when `login bootstrap` saved one, else the Microsoft fallback."""
+        return cls.choose(national_places()[0], tenant=tenant, client_id="")
+
+    @classmethod
+    def choose(
+        cls,
+        place: SignInPlace,
+        *,
+        tenant: str,
+        client_id: str,
+        places: tuple[SignInPlace, ...] | None = None,
+    ) -> AdminTarget:
+        """The target the sign-in screen's fields name: the client given, else the one `login bootstrap`
+        saved for this authority, else Microsoft's fallback (with its notice). Bad input: ValidationError."""
         from wizard.admin.client_store import find
 
-        authority = f"https://login.microsoftonline.com/{tenant}"
-        saved = find(authority)
-        if saved is not None:
-            return cls(
-                saved.authority, ClientChoice(saved.client_id, own=True), "https://graph.microsoft.com"
+        value = tenant.strip() or "organizations"
+        if "/" in value or any(c.isspace() for c in value) or len(value) > 256:
+            raise ValidationError(
+                f"The tenant {value[:60]!r} is not a tenant ID or domain",
+                field="tenant",
+                hint="Give the directory (tenant) ID, a domain such as contoso.onmicrosoft.com, or leave it "
+                "empty for 'organizations' (any work or school account).",
             )
-        return cls(authority, choose_client(None), "https://graph.microsoft.com", label="Microsoft Entra ID")
+        authority = f"{place.login_host.rstrip('/')}/{value}"
+        try:
+            client = choose_client(client_id or None)
+        except ValidationError:
+            raise ValidationError(
+                f"The public client ID {client_id.strip()[:60]!r} is not an application (client) ID (a GUID)",
+                field="client_id",
+                hint="Copy the Application (client) ID from your public client's Overview page, or leave it "
+                "empty for the one `daemon-wizard login bootstrap` registered (else Microsoft's, with a notice).",
+            ) from None
+        if not client_id.strip():
+            saved = find(authority)
+            if saved is not None:
+                client, authority = ClientChoice(saved.client_id, own=True), saved.authority
+        return cls(
+            authority,
+            client,
+            place.graph_url,
+            place.ca_file,
+            label=place.label,
+            resource=place.resource,
+            places=(place, *[p for p in places or national_places() if p.name != place.name]),
+            tenant=value,
+            client_given=client.client_id if client_id.strip() else "",
+        )
 
     @classmethod
     def sandbox(cls, handle: SandboxHandle) -> AdminTarget:
+        base = handle.authority("contoso").rstrip("/")
+        login_host, tenant = base.rsplit("/", 1)
+        place = SignInPlace("sandbox", "sandbox tenant", login_host, handle.graph_base_url, handle.ca_file)
         return cls(
-            handle.authority("contoso"),
+            base,
             ClientChoice(handle.public_client("wizard-admin"), own=True),
             handle.graph_base_url,
             handle.ca_file,
             label="sandbox tenant",
+            places=(place, *national_places()),
+            tenant=tenant,
+            client_given=handle.public_client("wizard-admin"),
         )
+
+    @property
+    def place(self) -> SignInPlace:
+        return self.places[0]
 
 
 @dataclass
@@ -72,6 +128,9 @@ class AdminSession:
 
     target: AdminTarget
     token: AdminToken
+    #: msal's in-memory cache of this sign-in: more scopes later come silently from its refresh token.
+    cache: Any = None
+    device_code: bool = False
 
     @property
     def who(self) -> str:
@@ -94,14 +153,55 @@ def sign_in(
 
     settings = HttpSettings.bounded(600.0, ca_file=target.ca_file)
     signin = AdminSignIn(authority=target.authority, client=target.client, settings=settings)
+    scopes = scopes_for(["read"], resource=target.resource)  # write and consent scopes come when needed
     try:
         if device_code:
-            token = signin.device_code(ADMIN_SCOPES, on_code=on_code, cancel=cancel)
+            token = signin.device_code(scopes, on_code=on_code, cancel=cancel)
         else:
-            token = signin.interactive(ADMIN_SCOPES, on_url=on_url, opener=opener, timeout=600, cancel=cancel)
+            token = signin.interactive(scopes, on_url=on_url, opener=opener, timeout=600, cancel=cancel)
     finally:
         signin.close()
-    return AdminSession(target, token)
+    return AdminSession(target, token, signin.cache, device_code)
+
+
+def more_scopes(
+    session: AdminSession,
+    steps: list[str],
+    *,
+    on_prompt: Callable[[str], None],
+    cancel: threading.Event | None = None,
+    opener: Opener | None = None,
+) -> AdminToken:
+    """The session's token for `steps` (write, consent): silently from its refresh token, else the same
+    sign-in again (browser or device code), `on_prompt` showing the URL or code. Blocking."""
+    from wizard.admin.signin import AdminSignIn
+    from wizard.live.http import HttpSettings
+
+    target = session.target
+    scopes = scopes_for(steps, resource=target.resource)
+    settings = HttpSettings.bounded(600.0, ca_file=target.ca_file)
+    signin = AdminSignIn(
+        authority=target.authority, client=target.client, settings=settings, cache=session.cache
+    )
+    hint = session.token.identity.user or None
+
+    def again() -> AdminToken:
+        if session.device_code:
+            return signin.device_code(
+                scopes,
+                on_code=lambda p: on_prompt(f"open {p.verification_uri} and enter the code {p.user_code}"),
+                cancel=cancel,
+            )
+        return signin.interactive(
+            scopes, on_url=on_prompt, opener=opener, timeout=600, cancel=cancel, login_hint=hint
+        )
+
+    try:
+        token = signin.more(scopes, again=again)
+    finally:
+        signin.close()
+    session.token = token
+    return token
 
 
 def make_plan(
@@ -139,10 +239,25 @@ def apply_plan(
     folder: Path,
     progress: Callable[[ProgressEvent], None],
     token: TokenSource | None = None,
+    opener: Opener | None = None,
 ) -> ApplyResult:
     """Execute the plan the person confirmed; the secret goes to a 0600 file in `folder`; a federated
-    credential is proven with `token` (on the sandbox, one its issuer mints). Blocking."""
-    from wizard.admin.apply import ApplyOptions, apply
+    credential is proven with `token` (on the sandbox, one its issuer mints). Blocking.
+
+    The write scope is asked for only when a step is to do, the consent scope only for a consent step."""
+    from wizard.admin.apply import ApplyOptions, ProgressEvent, apply
+
+    needed = steps_for_plan([("todo" if s.status != "done" else "done", s.scope) for s in plan.steps])
+    admin_token = session.token
+    if needed != ["read"]:
+        admin_token = more_scopes(
+            session,
+            needed,
+            on_prompt=lambda shown: progress(
+                ProgressEvent("sign in for more permissions", "administrator", "waiting", shown)
+            ),
+            opener=opener,
+        )
 
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = plan.request.name or plan.request.app_id or "daemon"
@@ -159,7 +274,7 @@ def apply_plan(
         federated_token_file=token.file if token else None,
         federated_token_command=token.command if token else None,
     )
-    return apply(plan, session.token, options, progress=progress)
+    return apply(plan, admin_token, options, progress=progress)
 
 
 def applied_profile(

@@ -1,4 +1,5 @@
-"""Admin sign-in: the browser (the URL shown, copyable, for SSH) or a device code, waited for in a worker."""
+"""Admin sign-in: where (cloud, tenant, public client), then the browser (the URL shown, copyable, for SSH) or a
+device code, waited for in a worker."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Header, Label, LoadingIndicator, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Select, Static
 
 from screens.admin_services import AdminSession, AdminTarget, Opener, sign_in
 from screens.locate import stylesheet
@@ -17,7 +18,7 @@ from screens.state import Step
 from screens.step import StepScreen
 from screens.widgets.stepbar import StepBar
 from wizard.admin.signin import DeviceCodePrompt
-from wizard.errors import WizardError
+from wizard.errors import ValidationError, WizardError
 
 
 class AdminSignInScreen(StepScreen[AdminSession]):
@@ -46,7 +47,26 @@ class AdminSignInScreen(StepScreen[AdminSession]):
         yield StepBar(self.STEP, note=self.note)
         with VerticalScroll(id="admin-signin-body"):
             yield Label("Sign in as an administrator (or the app's owner)", classes="heading")
-            yield Static(self._about(), id="signin-about", markup=False)
+            with Horizontal(id="signin-fields"):
+                with Vertical():
+                    yield Label("Cloud")
+                    yield Select(
+                        [(p.label, p.name) for p in self.target.places],
+                        value=self.target.place.name,
+                        allow_blank=False,
+                        id="signin-cloud",
+                    )
+                with Vertical():
+                    yield Label("Tenant (ID or domain)")
+                    yield Input(self.target.tenant, placeholder="organizations", id="signin-tenant")
+                with Vertical():
+                    yield Label("Client ID (optional)")
+                    yield Input(
+                        self.target.client_given,
+                        placeholder="yours, or `login bootstrap`'s",
+                        id="signin-client-id",
+                    )
+            yield Static(self._about(self.target), id="signin-about", markup=False)
             with Horizontal(id="signin-buttons"):
                 yield Button("Sign in with the browser", id="signin-browser", variant="primary")
                 yield Button("Use a device code", id="signin-device")
@@ -55,10 +75,11 @@ class AdminSignInScreen(StepScreen[AdminSession]):
             yield Static("", id="signin-status", markup=False)
         yield Footer()
 
-    def _about(self) -> str:
-        client = self.target.client
+    @staticmethod
+    def _about(target: AdminTarget) -> str:
+        client = target.client
         lines = [
-            f"Where: {self.target.label or self.target.authority}",
+            f"Where: {target.label or target.authority} ({target.authority})",
             f"Public client: {client.client_id}" + ("" if client.own else " (Microsoft's, first contact)"),
             "The token stays in memory: it is gone when the wizard closes.",
         ]
@@ -69,6 +90,34 @@ class AdminSignInScreen(StepScreen[AdminSession]):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#signin-waiting").display = False
+        self.query_one("#signin-browser", Button).focus()  # b and d work at once; the fields are a tab away
+
+    def chosen(self) -> AdminTarget:
+        """The target the fields name (ValidationError with the field and its fix when one is wrong)."""
+        name = self.query_one("#signin-cloud", Select).value
+        place = next((p for p in self.target.places if p.name == name), self.target.place)
+        return AdminTarget.choose(
+            place,
+            tenant=self.query_one("#signin-tenant", Input).value,
+            client_id=self.query_one("#signin-client-id", Input).value,
+            places=self.target.places,
+        )
+
+    def _check_fields(self) -> AdminTarget | None:
+        try:
+            target = self.chosen()
+        except ValidationError as exc:
+            text = f"Check the fields: {exc.title}" + (f"\n{exc.hint}" if exc.hint else "")
+            self.query_one("#signin-about", Static).update(text)
+            return None
+        self.query_one("#signin-about", Static).update(self._about(target))
+        return target
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._check_fields()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._check_fields()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "signin-browser":
@@ -88,6 +137,11 @@ class AdminSignInScreen(StepScreen[AdminSession]):
             self.notify("Copied to the clipboard.")
 
     def _start(self, *, device_code: bool) -> None:
+        target = self._check_fields()
+        if target is None:
+            self.query_one("#signin-status", Static).update("Fix the field named above, then sign in.")
+            return
+        self.target = target
         self._cancel.set()  # a sign-in already waiting gives way to this one
         self._cancel = threading.Event()
         self.query_one("#signin-prompt", Static).update("")

@@ -98,6 +98,8 @@ class CredentialScreen(StepScreen[CredentialResult]):
     STEP = Step.CREDENTIAL
     #: Generating and inspecting show their failure in the tab; an upload's failure opens the dialog.
     INLINE_FAILURES = frozenset({"certificate"})
+    #: At 80 columns the certificate keys leave the footer: their tabs say "Press ctrl+g / ctrl+o".
+    FOOTER_SPARE = ("toggle_theme", "inspect", "generate")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "ctrl+l",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,7 +15,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
+from screens.footer_fit import fit_footer
 from screens.locate import stylesheet
+
+if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
+
 from wizard.customers import CheckResult, CustomerBook, CustomerRow, check_customers, consent_url, load_book
 from wizard.errors import WizardError
 from wizard.profile import CredentialKind, Profile
@@ -43,7 +48,13 @@ class CustomersScreen(Screen[None]):
         Binding(
             "ctrl+r", "check", "Check all", id="customers.check", tooltip="Token and API in every tenant"
         ),
-        Binding("ctrl+y", "copy_url", "Copy consent URL", id="customers.copy"),
+        Binding(
+            "ctrl+y",
+            "copy_url",
+            "Copy URL",
+            id="customers.copy",
+            tooltip="Copy the selected customer's admin consent URL",
+        ),
         Binding("ctrl+o", "add", "Add customer", id="customers.add"),
     ]
 
@@ -74,6 +85,14 @@ class CustomersScreen(Screen[None]):
             yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
             yield Static("", id="customers-detail", markup=False)
         yield Footer()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The footer's keys: at 80 columns the theme key leaves it for the palette (screens.footer_fit)."""
+        return fit_footer(self, super().active_bindings)
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

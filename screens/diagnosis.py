@@ -118,14 +118,19 @@ def refusal_rich(report: DoctorView) -> Text | None:
     return text
 
 
+#: The claims table's value column: a GUID whole.
+VALUE_WIDTH = 36
+
+
 def claims_rich(report: DoctorView) -> Table:
     """The claims as a table whose meaning column wraps, so it fits 80 columns."""
     table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
     table.add_column("claim", no_wrap=True, style="bold")
-    # A value (a GUID, a URL) is kept whole up to 40 cells; the meaning is what wraps.
+    # A value (a GUID) is kept whole up to 36 cells, a longer one (a URL) folds there; the meaning takes the
+    # rest and wraps. Without the cap a long value took the whole width and squeezed the meaning to "…".
     widest = max((len(c.value) for c in report.claims), default=5)
-    table.add_column("value", overflow="fold", min_width=min(40, widest))
-    table.add_column("meaning", ratio=1)
+    table.add_column("value", overflow="fold", min_width=min(VALUE_WIDTH, widest), max_width=VALUE_WIDTH)
+    table.add_column("meaning", ratio=1, min_width=16, overflow="fold")
     for claim in report.claims:
         table.add_row(claim.name, claim.value, inline_rich(claim.meaning))
     return table
@@ -137,6 +142,8 @@ class DiagnosisScreen(StepScreen[GoTo | FixNow]):
     CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.DIAGNOSIS
+    #: At 80 columns: Consent is in the palette (Fix it goes there when consent is the fix).
+    FOOTER_SPARE = ("toggle_theme", "consent")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "f", "fix", "Fix it", id="wizard.fix", tooltip="Go to the step where the first finding is fixed"

@@ -31,7 +31,8 @@ from wizard.secret import Secret
 # the start screen's first frame needs none of them.
 if TYPE_CHECKING:
     from screens import services
-    from screens.services import DoctorView, SandboxSession, TraceStep
+    from screens.services import DoctorView, SandboxSession
+    from screens.token_test import Runner
     from wizard.grants import GrantReport
     from wizard.live.results import Registration
 
@@ -357,7 +358,7 @@ class Flow:
             admin=(session.token, session.target.graph_url, session.target.ca_file) if session else None,
         )
 
-    def _runner(self) -> Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]:
+    def _runner(self) -> Runner:
         from screens import services
 
         s = self.state
@@ -365,22 +366,21 @@ class Flow:
         settings = s.settings
         ca_file = sandbox.ca_file if sandbox else (settings.ca_file or None)
 
-        def run(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
-            # In the token test's thread worker: the registration is read (Graph) before the test runs.
-            return services.run_doctor(
-                s.profile,
-                # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
-                secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
-                ca_file=ca_file,
-                timeout=settings.timeout,
-                use_env_proxies=settings.use_env_proxies,
-                proxy=settings.proxy or None,
-                on_step=on_step,
-                cancel=cancel,
-                registration=known_registration(s.profile, sandbox, self.admin_session, settings.timeout),
-            )
-
-        return run
+        # A certificate credential is unlocked by its key's passphrase (when the key is encrypted).
+        # One callback for both: each exchange for the trace, each step's state for the step list.
+        # The registration is read (Graph, for a federated app with an admin signed in) in the test's worker.
+        return lambda report, cancel: services.run_doctor(
+            s.profile,
+            secret=s.secret if s.profile.credential is CredentialKind.SECRET else s.passphrase,
+            ca_file=ca_file,
+            timeout=settings.timeout,
+            use_env_proxies=settings.use_env_proxies,
+            proxy=settings.proxy or None,
+            on_step=report,
+            on_progress=report,
+            cancel=cancel,
+            registration=known_registration(s.profile, sandbox, self.admin_session, settings.timeout),
+        )
 
     def _apply_credential(self, cred: CredentialResult) -> None:
         self.state.profile = cred.profile

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wizard.federated.claim_table import ClaimRow
 from wizard.grants import GrantReport, Need, needs_for
 from wizard.profile import Profile
 from wizard.secret import Secret
@@ -22,6 +21,7 @@ from wizard.secret import Secret
 if TYPE_CHECKING:
     from wizard.diagnosis.model import Finding
     from wizard.federated.claim_table import ClaimRow  # the federated pieces load with the test's result
+    from wizard.live.progress import StepProgress
     from wizard.live.results import Registration
     from wizard.sandbox import SandboxHandle
 
@@ -227,6 +227,8 @@ class DoctorView:
     correlation_id: str | None = None
     #: The federated kind: each credential's iss, sub and aud against the presented token's.
     fic_diff: tuple[ClaimRow, ...] = ()
+    #: Each step of the run (checks, discovery, token, decode, API call) as it ended, with its duration.
+    steps: tuple[StepProgress, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -279,10 +281,13 @@ def run_doctor(
     timeout: float = 30.0,
     use_env_proxies: bool = True,
     proxy: str | None = None,
+    on_progress: Callable[[StepProgress], None] | None = None,
 ) -> DoctorView:
     """Validate, get a token, decode it, call the API and diagnose (blocking: call from a thread worker).
 
-    `registration`: the app's registration as the sandbox's admin sees it, when the sandbox is in use."""
+    `on_step` is told each HTTP exchange, `on_progress` each step's state as it changes (both from the
+    run's threads). `registration`: the app's registration as the sandbox's admin sees it, when the
+    sandbox is in use."""
     from wizard.live.doctor import DoctorOptions
     from wizard.live.doctor import run_doctor as live_doctor
     from wizard.live.trace import Trace
@@ -300,6 +305,7 @@ def run_doctor(
         trace=trace,
         cancel=cancel,
         registration=registration,
+        on_progress=on_progress,
     )
     api = "\n".join(f"{a.method} {a.url} -> {a.status} {a.summary}".rstrip() for a in report.api)
     return DoctorView(
@@ -312,6 +318,7 @@ def run_doctor(
         aadsts=report.error.aadsts if report.error is not None else None,
         correlation_id=report.error.correlation_id if report.error is not None else None,
         fic_diff=fic_diff_rows(report.evidence),
+        steps=report.steps,
     )
 
 

@@ -22,12 +22,15 @@ from textual.types import NoActiveAppError
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from screens.footer_fit import DEFAULT_SPARE, fit_footer
 from screens.state import BACK, Back, Settings, Step, WizardState
 from wizard.admin_center import admin_center_url
 from wizard.profile import Profile
 from wizard.secret import Secret
 
 if TYPE_CHECKING:
+    from textual.binding import ActiveBinding
+
     from screens.dialogs.copy import CopyItem
     from screens.dialogs.save_profile import SaveRequest
 
@@ -63,6 +66,9 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
     ]
     #: Worker groups whose failure the step shows in its own widgets; any other failure opens the dialog.
     INLINE_FAILURES: ClassVar[frozenset[str]] = frozenset()
+    #: Actions whose keys leave the footer (first to last) when the terminal is too narrow for every key;
+    #: they stay bound and in the palette (screens.footer_fit).
+    FOOTER_SPARE: ClassVar[tuple[str, ...]] = DEFAULT_SPARE
 
     class Shown(Message):
         """Posted once the step's first frame is on the screen (the app then loads what can wait)."""
@@ -91,6 +97,14 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.post_message, self.Shown())
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The screen's bindings as the footer shows them: the spare ones hidden when there is no room."""
+        return fit_footer(self, super().active_bindings, self.FOOTER_SPARE)
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()  # the footer's room changed: fit its keys again
 
     def on_screen_resume(self) -> None:
         # Snapshots and screenshots freeze the text cursor.

@@ -1,7 +1,8 @@
-"""Step 5: the token test, run in a worker with a live trace of each HTTP exchange.
+"""Step 5: the token test, run in a worker: its steps as the core reports them, and a trace of each exchange.
 
-While it runs: a spinner, the time spent against the timeout, and the cancel key. Reached again by Back, it
-shows the test that ran instead of running it again (r does).
+While it runs: each step's state (a spinner on the running one, ✓ or ✗ and the duration once it ends), the
+time spent against the timeout, and the cancel key. Reached again by Back, it shows the test that ran
+instead of running it again (r does).
 """
 
 from __future__ import annotations
@@ -17,20 +18,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from screens.locate import stylesheet
 from screens.services import DoctorView, TraceStep
 from screens.state import Step
 from screens.step import StepScreen
+from screens.widgets.run_steps import SPINNER, RunSteps
 from screens.widgets.stepbar import StepBar
 from screens.widgets.trace import TraceTable
 from wizard.errors import WizardError
+from wizard.live.progress import StepProgress, StepState
 
-#: Runs the whole test, calling back once per HTTP exchange (from the worker thread); stops early when the
-#: event is set (the user went back or ran it again).
-Runner = Callable[[Callable[[TraceStep], None], threading.Event], DoctorView]
+#: What the run reports as it goes: an HTTP exchange, or a step's new state (core progress callbacks).
+TestEvent = TraceStep | StepProgress
+#: Runs the whole test, calling back for each exchange and each step's change (from the worker's threads);
+#: stops early when the event is set (the user cancelled, went back or ran it again).
+Runner = Callable[[Callable[[TestEvent], None], threading.Event], DoctorView]
 
 
 class TokenTestScreen(StepScreen[DoctorView]):
@@ -44,13 +49,14 @@ class TokenTestScreen(StepScreen[DoctorView]):
         Binding("r", "rerun", "Run test", id="wizard.run_test", tooltip="Run the token test again"),
         Binding("x", "cancel", "Cancel", id="wizard.cancel_test", tooltip="Stop the running token test"),
     ]
-    SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
     @dataclass
-    class StepRecorded(Message):
-        """One exchange finished (posted from the worker thread; post_message is thread-safe)."""
+    class Reported(Message):
+        """An exchange finished or a step changed (posted from the worker's threads; thread-safe)."""
 
-        step: TraceStep
+        event: TestEvent
+        #: Which run it belongs to: a cancelled run winding down never writes into the next one.
+        run: int
 
     def __init__(
         self,
@@ -71,25 +77,35 @@ class TokenTestScreen(StepScreen[DoctorView]):
         self._cancel = threading.Event()
         self._started = 0.0
         self._frame = 0
-        self._current = "starting"
+        self._run_id = 0
         self._ticker: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield StepBar(self.STEP, note=self.note)
         yield Static("", id="test-status", markup=False)
-        yield LoadingIndicator(id="test-running")
+        yield RunSteps(id="test-steps")
         yield TraceTable(id="trace")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.report is not None:
-            self.query_one("#test-running").display = False
+            steps = self.query_one(RunSteps)
+            for done in self.report.steps:
+                steps.show(done)
             for step in self.report.trace:
                 self.query_one(TraceTable).add_step(step)
             self._show_verdict(self.report, again=True)
             return
         self.action_rerun()
+
+    @property
+    def _still(self) -> bool:
+        """Snapshots freeze the clock and the spinner: what they show must not depend on the machine's speed."""
+        return bool(getattr(self.app, "still", False))
+
+    def _now(self) -> float:
+        return 0.0 if self._still else max(0.0, self.clock() - self._started)
 
     @property
     def running(self) -> bool:
@@ -104,26 +120,33 @@ class TokenTestScreen(StepScreen[DoctorView]):
         if self.running:
             return
         self._cancel = threading.Event()
+        self._run_id += 1
         self.report = None
         self.query_one(TraceTable).clear()
-        self.query_one("#test-running").display = True
-        self._started, self._frame, self._current = self.clock(), 0, "token request"
+        self.query_one(RunSteps).clear()
+        self._started, self._frame = self.clock(), 0
         self._tick()
-        if not getattr(self.app, "still", False):  # snapshots keep the first frame
+        if not self._still:  # snapshots keep the first frame
             self._ticker = self.set_interval(0.2, self._tick)
-        self._run()
+        self._run(self._run_id, self._cancel)
         self.refresh_bindings()
+
+    def _current(self) -> str:
+        steps = self.query_one(RunSteps).steps
+        running = next((s for s in steps if s.state is StepState.RUNNING), None)
+        return f": {running.label}" if running is not None else ""
 
     def _tick(self) -> None:
         if not self.running and self._frame:
             return
-        self._frame += 1
-        spin = self.SPINNER[self._frame % len(self.SPINNER)]
-        # Snapshots freeze the clock too: what they show must not depend on the machine's speed.
-        elapsed = 0.0 if getattr(self.app, "still", False) else max(0.0, self.clock() - self._started)
+        if not self._still:
+            self._frame += 1
+        spin = SPINNER[self._frame % len(SPINNER)]
+        now = self._now()
+        self.query_one(RunSteps).tick(self._frame, now)
         status = self.query_one("#test-status", Static)
         status.set_classes("")
-        status.update(f"{spin} Running: {self._current}… {elapsed:.0f} s of {self.timeout:.0f} s · x cancels")
+        status.update(f"{spin} Running{self._current()} · {now:.0f} s of {self.timeout:.0f} s · x cancels")
 
     def action_cancel(self) -> None:
         if self.running:
@@ -131,25 +154,29 @@ class TokenTestScreen(StepScreen[DoctorView]):
             self.query_one("#test-status", Static).update("Cancelling…")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="token-test")
-    def _run(self) -> DoctorView:
-        def on_step(step: TraceStep) -> None:
-            self.post_message(self.StepRecorded(step))
+    def _run(self, run: int, cancel: threading.Event) -> DoctorView:
+        def report(event: TestEvent) -> None:
+            self.post_message(self.Reported(event, run))
 
-        return self.runner(on_step, self._cancel)
+        return self.runner(report, cancel)
 
     def on_unmount(self) -> None:
         self._cancel.set()  # leaving the step stops a test still running
 
-    def on_token_test_screen_step_recorded(self, message: StepRecorded) -> None:
-        self.query_one(TraceTable).add_step(message.step)
-        self._current = f"after {message.step.step}"
+    def on_token_test_screen_reported(self, message: Reported) -> None:
+        if message.run != self._run_id:
+            return
+        event = message.event
+        if isinstance(event, StepProgress):
+            self.query_one(RunSteps).show(event, now=self._now())
+        else:
+            self.query_one(TraceTable).add_step(event)
         if self.running:
             self._tick()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "token-test" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
-        self.query_one("#test-running").display = False
         if self._ticker is not None:
             self._ticker.stop()
         self.refresh_bindings()

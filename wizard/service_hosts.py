@@ -18,6 +18,9 @@ HOST_ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"api\.powerbi\.com"), "/powerbi"),
     (re.compile(r"([a-z0-9-]+)\.crm\d*\.dynamics\.com"), "/dataverse/{0}"),
     (re.compile(r"graph\.microsoft\.com"), ""),
+    # The national clouds' Graph: the same imitation, which then wants tokens for that host's audience.
+    (re.compile(r"(?:dod-)?graph\.microsoft\.us"), ""),
+    (re.compile(r"microsoftgraph\.chinacloudapi\.cn"), ""),
 )
 #: What the sandbox's server certificate covers besides its own address (one wildcard level, as TLS allows).
 CERT_NAMES: tuple[str, ...] = (
@@ -31,6 +34,9 @@ CERT_NAMES: tuple[str, ...] = (
     # Dataverse's regional hosts: crm2 (South America) ... crm21 (Germany), one wildcard each.
     *(f"*.crm{n}.dynamics.com" for n in range(2, 22)),
     "graph.microsoft.com",
+    "graph.microsoft.us",
+    "dod-graph.microsoft.us",
+    "microsoftgraph.chinacloudapi.cn",
 )
 
 

@@ -66,3 +66,20 @@ def enter_code(sb: Sandbox, event: dict[str, Any], who: dict[str, Any]) -> str:
         page = browser.open(event["verification_uri"])
         fields = {"otc": event["user_code"], "login": who["user_principal_name"], "passwd": who["password"]}
         return browser.submit(page, "devicelogin", fields).text
+
+
+def sign_in_with_code(sb: Sandbox, event: dict[str, Any], who: dict[str, Any]) -> str:
+    """The person enters the code; on a consent page they accept for themselves. Returns the consent page's
+    text ('' when none was shown): the scopes Entra asked them to approve."""
+    with httpx_client(sb.ca_file, timeout=30) as http:
+        browser = FormBrowser(http)
+        page = browser.open(event["verification_uri"])
+        fields = {"otc": event["user_code"], "login": who["user_principal_name"], "passwd": who["password"]}
+        page = browser.submit(page, "devicelogin", fields)
+        if "Permissions requested" not in page.text:
+            assert 'id="done"' in page.text, page.text[:500]
+            return ""
+        asked = page.text
+        done = browser.submit(page, "consent", button="accept")
+        assert 'id="done"' in done.text, done.text[:500]
+        return asked

@@ -1,32 +1,27 @@
 """`register apply` cases beyond the main path, end to end on the sandbox over real HTTPS: a stale plan is
 refused, the user's own certificate is uploaded beside the existing keys and rotation keeps only the new
-one, an "already exists" consent answer is success, 503 honours Retry-After, and the roles that may not
-grant consent still get a working registration, proven by a token, then undone."""
+one, an "already exists" consent answer is success, and the roles that may not grant Graph consent still
+get a working registration, proven by a token, then undone."""
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.fake_clock import FakeClock
+from tests.integration.apply_helpers import admin_of, options_for, read_plan, run_apply
 from tests.integration.delegated_helpers import private_sandbox
-from tests.integration.graph_write_helpers import user_token
 from wizard.admin.apply import ApplyOptions, ApplyResult, ProgressEvent, StalePlan, apply
-from wizard.admin.identity import AdminIdentity, AdminToken
+from wizard.admin.identity import AdminToken
 from wizard.admin.journal import Journal
-from wizard.admin.registration import RegistrationPlan, RegistrationRequest, make_plan
-from wizard.admin.retry import RetryPolicy
-from wizard.admin.tenant_reads import GraphReader
+from wizard.admin.registration import RegistrationPlan, RegistrationRequest
 from wizard.admin.undo import UndoOptions, undo
-from wizard.live.http import HttpSettings
 from wizard.live.trace import Trace
 from wizard.sandbox import Sandbox
-from wizard.secret import Secret
-from wizard.tokens.decode import decode_token
 
 GA = "Global Administrator"
 
@@ -36,52 +31,30 @@ def sb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     yield from private_sandbox(tmp_path_factory, "apply-cases")
 
 
-def admin(sb: Sandbox, role: str | None) -> AdminToken:
-    raw = user_token(sb, role)
-    return AdminToken(Secret(raw), AdminIdentity.from_claims(decode_token(raw).claims), "test")
+def admin(sb: Sandbox, role: str) -> AdminToken:
+    return admin_of(sb, "contoso", role)
 
 
-def read_plan(sb: Sandbox, token: AdminToken, request: RegistrationRequest) -> RegistrationPlan:
-    reader = GraphReader(
-        token, graph_url=sb.base_url, settings=HttpSettings.bounded(60, ca_file=sb.ca_file), trace=Trace()
-    )
-    try:
-        return make_plan(reader, token.identity, request, graph_url=sb.base_url)
-    finally:
-        reader.close()
+def plan_now(sb: Sandbox, token: AdminToken, request: RegistrationRequest) -> RegistrationPlan:
+    return read_plan(sb, token, request, Trace())
 
 
-def options(sb: Sandbox, tmp: Path, clock: FakeClock | None = None, secret: str = "s.secret") -> ApplyOptions:
-    clock = clock or FakeClock()
-    return ApplyOptions(
-        journal_path=tmp / "journal.json",
-        secret_out=tmp / secret,
-        certificate_dir=tmp / "certs",
-        authority_host=sb.base_url,
-        ca_file=sb.ca_file,
-        trace=Trace(),
-        clock=clock,
-        retry=RetryPolicy(clock=clock),
-        verify_timeout=60,
-    )
+def options(sb: Sandbox, folder: Path) -> ApplyOptions:
+    return options_for(sb, folder, trace=Trace(), clock=FakeClock(), certificate_dir=folder / "certs")
 
 
 def run(
     sb: Sandbox,
-    tmp: Path,
+    folder: Path,
     token: AdminToken,
     request: RegistrationRequest,
     *,
     clock: FakeClock | None = None,
-    secret: str = "s.secret",
-    on_event: object = None,
+    on_event: Callable[[ProgressEvent], None] | None = None,
 ) -> ApplyResult:
-    def report(event: ProgressEvent) -> None:
-        if callable(on_event):
-            on_event(event)
-
-    opts = options(sb, tmp, clock, secret)
-    return apply(read_plan(sb, token, request), token, opts, progress=report)
+    return run_apply(
+        sb, folder, token, request, clock=clock, on_event=on_event, certificate_dir=folder / "certs"
+    )[1]
 
 
 def graph(sb: Sandbox, token: AdminToken) -> httpx.Client:
@@ -94,7 +67,7 @@ def graph(sb: Sandbox, token: AdminToken) -> httpx.Client:
 
 
 def key_ids(sb: Sandbox, token: AdminToken, request: RegistrationRequest) -> list[str]:
-    app = read_plan(sb, token, request).facts.app or {}
+    app = plan_now(sb, token, request).facts.app or {}
     return [str(k["keyId"]) for k in app.get("keyCredentials", [])]
 
 
@@ -102,7 +75,7 @@ def test_a_plan_read_before_the_app_changed_is_refused(sb: Sandbox, tmp_path: Pa
     token = admin(sb, GA)
     request = RegistrationRequest(name="edw-case-stale", roles=("User.Read.All",))
     assert run(sb, tmp_path / "first", token, request).ok
-    stale = read_plan(sb, token, request)
+    stale = plan_now(sb, token, request)
     object_id = str((stale.facts.app or {})["id"])
     with graph(sb, token) as client:  # someone else adds a secret between plan and apply
         added = client.post(f"/applications/{object_id}/addPassword", json={"passwordCredential": {}})
@@ -161,7 +134,7 @@ def test_consent_granted_meanwhile_is_success_not_an_error(sb: Sandbox, tmp_path
     bare = RegistrationRequest(name="edw-case-already")
     assert run(sb, tmp_path / "first", token, bare).verified is True
     request = RegistrationRequest(name="edw-case-already", roles=("User.Read.All",))
-    planned = read_plan(sb, token, request)
+    planned = plan_now(sb, token, request)
     assert {s.action: s.status for s in planned.steps}["grant admin consent"] == "todo"
     principal = str((planned.facts.service_principal or {})["id"])
     resource = planned.facts.resource or {}
@@ -186,43 +159,22 @@ def test_consent_granted_meanwhile_is_success_not_an_error(sb: Sandbox, tmp_path
     assert consent and consent[-1].status in ("done", "skipped")
 
 
-def test_unavailable_graph_honours_retry_after(sb: Sandbox, tmp_path: Path) -> None:
-    token = admin(sb, GA)
-    clock = FakeClock()
-
-    def unavailable_once(event: ProgressEvent) -> None:
-        if event.step == "create application" and event.status == "start":
-            sb.faults.inject("graph", "503", retry_after=7, times=1)
-
-    result = run(
-        sb,
-        tmp_path,
-        token,
-        RegistrationRequest(name="edw-case-503", roles=("User.Read.All",)),
-        clock=clock,
-        on_event=unavailable_once,
-    )
-    assert result.ok, result.findings
-    assert result.retries[0]["class"] in ("throttle", "transient")
-    assert 7.0 in clock.sleeps
-
-
 def test_an_application_developer_registers_proves_and_undoes_and_is_told_who_must_consent(
     sb: Sandbox, tmp_path: Path
 ) -> None:
     token = admin(sb, "Application Developer")
     request = RegistrationRequest(name="edw-case-dev")  # no permission asked: nothing this role may not do
-    assert all(s.status != "blocked" for s in read_plan(sb, token, request).steps)
+    assert all(s.status != "blocked" for s in plan_now(sb, token, request).steps)
     result = run(sb, tmp_path, token, request)
     assert result.verified is True  # the new secret gets a token
     assert [e.kind for e in result.created] == ["application", "service_principal", "password"]
     # doctor on the new app: a token without roles; the finding says an administrator must consent.
     assert [f.code for f in result.findings] == ["roles-missing"]
-    again = run(sb, tmp_path, token, request, secret="again.secret")
+    again = run(sb, tmp_path / "again", token, request)
     assert again.created == [] and again.changed == []
     done = undo(Journal.load(tmp_path / "journal.json"), token, UndoOptions(ca_file=sb.ca_file, purge=True))
     assert done.ok and len(done.removed) == 3
-    assert read_plan(sb, token, request).facts.app is None
+    assert plan_now(sb, token, request).facts.app is None
 
 
 def test_a_cloud_application_administrator_registers_an_own_api_consents_proves_and_undoes(
@@ -232,14 +184,38 @@ def test_a_cloud_application_administrator_registers_an_own_api_consents_proves_
     request = RegistrationRequest(
         name="edw-case-cloudadmin", roles=("Orders.Read.All",), resource="edw-case-orders-api"
     )
-    steps = {s.action: s.status for s in read_plan(sb, token, request).steps}
+    steps = {s.action: s.status for s in plan_now(sb, token, request).steps}
     assert steps["grant admin consent"] == "todo"  # other APIs' app roles: this role may grant them
     result = run(sb, tmp_path, token, request)
     assert result.ok and result.verified is True, result.findings
     # An own API has no URL for doctor to call: the token and its roles are the proof.
     assert result.doctor is not None and result.doctor["verdict"] == "skipped"
-    again = run(sb, tmp_path, token, request, secret="again.secret")
+    again = run(sb, tmp_path / "again", token, request)
     assert again.created == [] and again.changed == []
     done = undo(Journal.load(tmp_path / "journal.json"), token, UndoOptions(ca_file=sb.ca_file, purge=True))
     assert done.ok and len(done.removed) == len(result.created)
-    assert read_plan(sb, token, request).facts.app is None
+    assert plan_now(sb, token, request).facts.app is None
+
+
+def test_the_plan_names_the_graph_request_of_each_step(sb: Sandbox, tmp_path: Path) -> None:
+    token = admin(sb, GA)
+    request = RegistrationRequest(name="edw-case-requests", roles=("User.Read.All",))
+    before = {s.action: s for s in plan_now(sb, token, request).steps}
+    assert before["create application"].request == (
+        "PATCH /v1.0/applications(uniqueName='edw-case-requests') + Prefer: create-if-missing"
+    )
+    graph_sp = plan_now(sb, token, request).facts.resource or {}
+    assert before["grant admin consent"].request == (
+        f"POST /v1.0/servicePrincipals/{graph_sp['id']}/appRoleAssignedTo"
+    )
+    assert before["add client secret"].request.endswith("/addPassword")
+    assert before["add client secret"].to_dict()["request"] == before["add client secret"].request
+    assert run(sb, tmp_path, token, request).ok
+    after = plan_now(sb, token, request)
+    object_id = str((after.facts.app or {})["id"])
+    steps = {s.action: s for s in after.steps}
+    assert steps["add client secret"].request == f"POST /v1.0/applications/{object_id}/addPassword"
+    app_id = str((after.facts.app or {})["appId"])
+    assert steps["create service principal"].request == (
+        f"PATCH /v1.0/servicePrincipals(appId='{app_id}') + Prefer: create-if-missing"
+    )

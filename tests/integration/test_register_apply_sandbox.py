@@ -164,25 +164,28 @@ def test_replication_lag_is_retried_for_new_objects(sb: Sandbox, tmp_path: Path)
     assert clock.sleeps[:2] == [1.0, 2.0]
 
 
-def test_throttled_writes_honour_retry_after(sb: Sandbox, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("status", "wait", "kind"), [("429", 4.0, "throttle"), ("503", 7.0, "transient")])
+def test_throttled_or_unavailable_writes_honour_retry_after(
+    sb: Sandbox, tmp_path: Path, status: str, wait: float, kind: str
+) -> None:
     token = admin(sb, GA)
     clock = FakeClock()
 
-    def throttle_once_writing(event: ProgressEvent) -> None:
+    def refuse_twice_writing(event: ProgressEvent) -> None:
         if event.step == "create application" and event.status == "start":
-            sb.faults.inject("graph", "429", retry_after=4, times=2)
+            sb.faults.inject("graph", status, retry_after=wait, times=2)
 
     result = run(
         sb,
         tmp_path,
         token,
-        RegistrationRequest(name="edw-e2e-429", roles=("User.Read.All",)),
+        RegistrationRequest(name=f"edw-e2e-{status}", roles=("User.Read.All",)),
         clock=clock,
-        on_event=throttle_once_writing,
+        on_event=refuse_twice_writing,
     )
     assert result.ok, result.findings
-    assert [r["class"] for r in result.retries[:2]] == ["throttle", "throttle"]
-    assert 4.0 in clock.sleeps
+    assert [r["class"] for r in result.retries[:2]] == [kind, kind]
+    assert wait in clock.sleeps
 
 
 def _cli(sb: Sandbox, role: str, *args: str) -> tuple[int, dict[str, object], str, str]:

@@ -93,6 +93,15 @@ async def test_admin_creates_the_registration_then_the_token_test_passes(tmp_pat
             await plan(pilot, "edw-tui-daemon")
             shown = await wait_for_text(pilot, "to do")
             assert "create application" in shown and "grant admin consent" in shown
+            # The highlighted step's Graph request is shown, and every request to send can be copied.
+            await wait_for_text(pilot, "create application sends: PATCH", within="#plan-status")
+            screen = app.screen
+            assert isinstance(screen, AdminPlanScreen)
+            copyable = dict(screen.copy_items())
+            assert "PATCH /v1.0/applications(uniqueName='edw-tui-daemon') + Prefer: create-if-missing" in (
+                copyable.values()
+            )
+            assert any(v.endswith("/appRoleAssignedTo") for v in copyable.values())
             await pilot.press("ctrl+g")
             await wait_for(pilot, ConfirmDialog)
             assert "Apply" in screen_text(app) and "edw-tui-daemon" in screen_text(app)

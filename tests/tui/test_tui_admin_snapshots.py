@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.worker import get_current_worker
 from tui_helpers import make_app, wait_for_text
 
@@ -20,6 +21,7 @@ from screens.admin_plan import AdminPlanScreen
 from screens.admin_progress import AdminProgressScreen
 from screens.admin_services import AdminSession, AdminTarget
 from screens.admin_signin import AdminSignInScreen
+from wizard.admin.admin_cloud import SignInPlace, national_places
 from wizard.admin.apply import ApplyResult, ProgressEvent
 from wizard.admin.clients import ClientChoice
 from wizard.admin.identity import AdminIdentity, AdminToken
@@ -36,8 +38,18 @@ URL = (
     f"{AUTHORITY}/oauth2/v2.0/authorize?client_id={CLIENT}&response_type=code"
     "&redirect_uri=http%3A%2F%2Flocalhost%3A41234&scope=Application.ReadWrite.All&code_challenge_method=S256"
 )
+SANDBOX = SignInPlace(
+    "sandbox", "sandbox tenant", "https://127.0.0.1:8443", "https://127.0.0.1:8443/v1.0", "ca.pem"
+)
 TARGET = AdminTarget(
-    AUTHORITY, ClientChoice(CLIENT, own=True), "https://127.0.0.1:8443/v1.0", "ca.pem", "sandbox tenant"
+    AUTHORITY,
+    ClientChoice(CLIENT, own=True),
+    "https://127.0.0.1:8443/v1.0",
+    "ca.pem",
+    "sandbox tenant",
+    places=(SANDBOX, *national_places()),
+    tenant=TENANT,
+    client_given=CLIENT,
 )
 IDENTITY = AdminIdentity(
     user="adele.vance@contoso.onmicrosoft.com",
@@ -141,6 +153,22 @@ def test_admin_signin_device_code(snap_compare: Any, size: tuple[int, int]) -> N
         await pilot.pause()
         screen._show_code(DeviceCodePrompt(f"{AUTHORITY}/devicelogin", "ABCD-1234", 900, ""))
         await wait_for_text(pilot, "ABCD-1234", within="#signin-prompt")
+
+    _check(snap_compare, shown, size)
+
+
+@SIZES
+def test_admin_signin_invalid_field(snap_compare: Any, size: tuple[int, int]) -> None:
+    """A public client ID that is not a GUID: the fields stay, the message says what to give instead."""
+
+    async def shown(pilot: Pilot[int]) -> None:
+        screen = AdminSignInScreen(TARGET, note="sandbox tenant")
+        await pilot.app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#signin-client-id", Input).value = "my-public-client"
+        await wait_for_text(pilot, "is not an application (client) ID", within="#signin-about")
+        screen.action_browser()
+        await wait_for_text(pilot, "Fix the field named above", within="#signin-status")
 
     _check(snap_compare, shown, size)
 

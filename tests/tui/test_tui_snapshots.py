@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import CANARY, make_app, svg_to_text, type_text, wait_for_text
+from tui_helpers import CANARY, make_app, step_states, svg_to_text, type_text, wait_for_text
 
 from screens.consent import ConsentScreen
 from screens.credential import CredentialScreen
@@ -21,9 +21,10 @@ from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.error import ErrorDialog
 from screens.export import ExportScreen
 from screens.services import ClaimView, DoctorView, TraceStep
-from screens.token_test import TokenTestScreen
+from screens.token_test import TestEvent, TokenTestScreen
 from wizard.diagnosis.model import Finding
 from wizard.errors import TokenError
+from wizard.live.progress import StepState
 from wizard.profile import ApiTarget, Profile
 
 TENANT = "7d3c6a52-1b4e-4f0a-9a51-0c0ffee00001"
@@ -59,6 +60,10 @@ FAILED = DoctorView(
     token_summary="v2.0 app-only token for https://graph.microsoft.com, no roles",
     api_result="GET /users -> 403 Authorization_RequestDenied",
     trace=STEPS,
+    steps=step_states(
+        ("api", StepState.FAILED, 0.009, "403 from GET https://127.0.0.1:8443/graph/v1.0/users"),
+        others=StepState.DONE,
+    ),
 )
 PASSED = DoctorView(
     verdict="ok",
@@ -153,9 +158,10 @@ def test_consent_sandbox_with_approve_key(snap_compare: Any) -> None:
 def test_token_test_running(snap_compare: Any) -> None:
     release = threading.Event()
 
-    def runner(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
-        on_step(STEPS[0])
-        on_step(STEPS[1])
+    def runner(on_step: Callable[[TestEvent], None], cancel: threading.Event) -> DoctorView:
+        running = step_states(("api", StepState.RUNNING, None, ""), others=StepState.DONE)
+        for event in (*running, STEPS[0], STEPS[1]):
+            on_step(event)
         release.wait(10)
         return PASSED
 
@@ -181,9 +187,9 @@ def test_token_test_error(snap_compare: Any) -> None:
 
 
 def test_token_test_finished(snap_compare: Any) -> None:
-    def runner(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
-        for step in STEPS:
-            on_step(step)
+    def runner(on_step: Callable[[TestEvent], None], cancel: threading.Event) -> DoctorView:
+        for event in (*STEPS, *FAILED.steps):
+            on_step(event)
         return FAILED
 
     async def started(pilot: Pilot[int]) -> None:

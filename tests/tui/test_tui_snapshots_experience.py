@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tui_helpers import CANARY, make_app, until, wait_for, wait_for_text
+from tui_helpers import CANARY, make_app, step_states, until, wait_for, wait_for_text
 
 from screens.diagnosis import DiagnosisScreen
 from screens.dialogs.copy import CopyDialog
@@ -22,8 +22,9 @@ from screens.dialogs.settings import SettingsDialog
 from screens.export import ExportScreen
 from screens.services import DoctorView, ImportView, TraceStep
 from screens.state import Settings, Step, StepStatus, WizardState
-from screens.token_test import TokenTestScreen
+from screens.token_test import TestEvent, TokenTestScreen
 from wizard.diagnosis.model import Finding
+from wizard.live.progress import StepState
 from wizard.profile import CredentialKind, Profile
 from wizard.profile_store import save_profile
 from wizard.secret import Secret
@@ -55,6 +56,13 @@ REFUSED = DoctorView(
         ),
     ),
     trace=STEPS,
+    steps=step_states(
+        ("checks", StepState.DONE, 0.001, ""),
+        ("discovery", StepState.DONE, 0.012, ""),
+        ("token", StepState.FAILED, 0.048, "AADSTS7000215: The client secret is wrong"),
+        ("decode", StepState.SKIPPED, None, "not reached"),
+        ("api", StepState.SKIPPED, None, "not reached"),
+    ),
     aadsts="7000215",
     correlation_id="0f1e2d3c-4b5a-4678-9abc-def012345678",
 )
@@ -95,23 +103,53 @@ def test_start_external_id_explained(snap_compare: Any, size: tuple[int, int]) -
 
 @SIZES
 def test_token_test_progress(snap_compare: Any, size: tuple[int, int]) -> None:
-    """Running: spinner, the step reached, elapsed time against the timeout, the cancel key."""
+    """Running: each step's state (✓ with its duration, the spinner on the running one, the ones to come),
+    elapsed time against the timeout, the cancel key."""
     release = threading.Event()
+    running = step_states(
+        ("checks", StepState.DONE, 0.001, ""),
+        ("discovery", StepState.DONE, 0.012, ""),
+        ("token", StepState.RUNNING, None, ""),
+    )
 
-    def runner(on_step: Callable[[TraceStep], None], cancel: threading.Event) -> DoctorView:
-        on_step(STEPS[0])
+    def runner(on_step: Callable[[TestEvent], None], cancel: threading.Event) -> DoctorView:
+        for event in (*running, STEPS[0]):
+            on_step(event)
         release.wait(10)
         return REFUSED
 
     async def started(pilot: Pilot[int]) -> None:
         _done_until(pilot.app, Step.TEST)
         await pilot.app.push_screen(TokenTestScreen(runner, timeout=30))
-        await wait_for_text(pilot, "after discovery", within="#test-status")
+        await wait_for_text(pilot, "Running: Request a token", within="#test-status")
+        await wait_for_text(pilot, "discovery")  # the exchange, in the trace
 
     try:
         assert snap_compare(make_app(flow=False), terminal_size=size, run_before=started)
     finally:
         release.set()
+
+
+@SIZES
+def test_token_test_passed(snap_compare: Any, size: tuple[int, int]) -> None:
+    """Finished: every step ✓ with its duration, PASSED, and where to go next."""
+    passed = DoctorView(
+        verdict="ok",
+        trace=(*STEPS[:1], TraceStep("token", "POST", STEPS[1].url, 200, 48.0)),
+        steps=step_states(others=StepState.DONE),
+    )
+
+    def runner(on_step: Callable[[TestEvent], None], cancel: threading.Event) -> DoctorView:
+        for event in (*passed.steps, *passed.trace):
+            on_step(event)
+        return passed
+
+    async def finished(pilot: Pilot[int]) -> None:
+        _done_until(pilot.app, Step.TEST)
+        await pilot.app.push_screen(TokenTestScreen(runner, timeout=30))
+        await wait_for_text(pilot, "PASSED", within="#test-status")
+
+    assert snap_compare(make_app(flow=False), terminal_size=size, run_before=finished)
 
 
 @SIZES

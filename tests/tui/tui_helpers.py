@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from screens.app import WizardApp, build_app
+from wizard.live.progress import LABELS, StepProgress, StepState, plan
 
 _TEXT = re.compile(r'<text class="[^"]*-r\d+" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>')
 CELL_WIDTH = 12.2
@@ -30,6 +31,23 @@ def svg_to_text(svg: str) -> str:
             line = line.ljust(col) + text
         lines.append(line.rstrip())
     return "\n".join(lines)
+
+
+#: Fixed step durations for snapshots (seconds).
+STEP_SECONDS = {"checks": 0.001, "discovery": 0.012, "token": 0.048, "decode": 0.0, "api": 1.25}
+Given = tuple[str, StepState, float | None, str]
+
+
+def step_states(*given: Given, others: StepState = StepState.PENDING) -> tuple[StepProgress, ...]:
+    """Every step of a run, in order: the `given` ones (step, state, seconds, detail), the others in the
+    state `others` (done ones with a fixed duration). For snapshots, and for runners that stand in for the
+    core's progress callbacks."""
+    states = {g[0]: g[1:] for g in given}
+    default = STEP_SECONDS if others is StepState.DONE else {}
+    return tuple(
+        StepProgress(step, LABELS[step], *states.get(step, (others, default.get(step), "")))
+        for step in plan(federated_issuer_check=False)
+    )
 
 
 # --- app and pilot helpers ------------------------------------------------------------------------------

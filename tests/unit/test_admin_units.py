@@ -27,11 +27,16 @@ def test_own_client_or_the_documented_fallback_with_a_notice() -> None:
 
 
 def test_scopes_step_by_step() -> None:
-    assert scopes_for(None) == ("https://graph.microsoft.com/Application.Read.All",)
-    assert scopes_for(["read", "apply"], ["User.Read"]) == (
+    # Reading needs User.Read too: Graph answers /me and /organization only with it (or more).
+    assert scopes_for(None) == (
+        "https://graph.microsoft.com/User.Read",
+        "https://graph.microsoft.com/Application.Read.All",
+    )
+    assert scopes_for(["read", "apply"], ["Mail.Send"]) == (
+        "https://graph.microsoft.com/User.Read",
         "https://graph.microsoft.com/Application.Read.All",
         "https://graph.microsoft.com/Application.ReadWrite.All",
-        "https://graph.microsoft.com/User.Read",
+        "https://graph.microsoft.com/Mail.Send",
     )
     with pytest.raises(ValidationError):
         scopes_for(["everything"])

@@ -10,15 +10,21 @@ from wizard.live.msal_token import first_line
 from wizard.secret import Secret
 from wizard.tokens.decode import decode_token
 
-GRAPH_DEFAULT = "https://graph.microsoft.com/.default"
+GRAPH_RESOURCE = "https://graph.microsoft.com"
+GRAPH_DEFAULT = f"{GRAPH_RESOURCE}/.default"
 
 
 def az_available() -> bool:
     return shutil.which("az") is not None
 
 
-def az_token(*, tenant_id: str | None = None, timeout: int = 30) -> AdminToken:
-    """A Graph token from `az account get-access-token`, as the Azure CLI's signed-in user."""
+def az_token(
+    *, tenant_id: str | None = None, timeout: int = 30, resource: str = GRAPH_RESOURCE
+) -> AdminToken:
+    """A Graph token from `az account get-access-token`, as the Azure CLI's signed-in user.
+
+    `resource` is the Graph of the cloud `az` is set to (`az cloud set`): https://graph.microsoft.us, ...
+    """
     if not az_available():
         raise UsageError(
             "--use-az needs the Azure CLI, and `az` is not on PATH",
@@ -30,7 +36,7 @@ def az_token(*, tenant_id: str | None = None, timeout: int = 30) -> AdminToken:
 
     credential = AzureCliCredential(tenant_id=tenant_id or "", process_timeout=timeout)
     try:
-        token = credential.get_token(GRAPH_DEFAULT)
+        token = credential.get_token(f"{resource.rstrip('/')}/.default")
     except CredentialUnavailableError as exc:
         raise TokenError(
             "The Azure CLI has no signed-in account to use",

@@ -31,6 +31,8 @@ class Step:
     scope: str
     role: str
     reason: str
+    #: The Graph request it sends (method, path, Prefer of an upsert); '' for a step only reported.
+    request: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +42,7 @@ class Step:
             "scope": self.scope,
             "role": self.role,
             "reason": self.reason,
+            "request": self.request,
         }
 
 

@@ -14,6 +14,7 @@ from wizard.admin.identity import AdminIdentity
 from wizard.admin.plan import APP_ADMIN, APP_DEV, CLOUD_APP_ADMIN, GA, WRITE, Step, plan_registration
 from wizard.admin.plan_federated import FederatedRequest, federated_step, fingerprint_part, with_credentials
 from wizard.admin.plan_policies import PolicyReadings, policy_step, read_policies
+from wizard.admin.plan_requests import with_requests
 from wizard.admin.tenant_kind import external_steps, plan_tenant
 from wizard.admin.tenant_reads import GRAPH_APP_ID, GraphReader, TenantFacts, read_tenant
 from wizard.errors import ApiError, UsageError
@@ -359,6 +360,14 @@ def make_plan(
         steps.append(federated_step(request.federated, facts.app, identity, name=name))
     if request.resource:
         steps = _api_steps(request, api_app, pred) + steps
+    steps = with_requests(
+        steps,
+        facts=facts,
+        unique_name=request.name or name,
+        api_app=api_app,
+        api_name=request.resource,
+        federated_name=request.federated.name if request.federated else None,
+    )
     tenant_id = str((facts.organization or {}).get("id") or identity.tenant_id)
     return RegistrationPlan(
         request,

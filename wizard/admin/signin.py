@@ -59,6 +59,8 @@ class AdminSignIn:
         self.trace = trace or Trace()
         self.session = WizardSession(settings, self.trace)
         known = is_microsoft_host(authority)
+        #: msal's token cache (memory unless one was passed): hand it to a later AdminSignIn for more scopes.
+        self.cache = cache if cache is not None else msal.TokenCache()
         try:
             self.app = msal.PublicClientApplication(
                 client.client_id,
@@ -66,7 +68,7 @@ class AdminSignIn:
                 validate_authority=known,
                 instance_discovery=None if known else False,
                 http_client=MsalHttpClient(self.session),
-                token_cache=cache if cache is not None else msal.TokenCache(),
+                token_cache=self.cache,
             )
         except ValueError as exc:
             self.session.close()
@@ -105,6 +107,15 @@ class AdminSignIn:
             return None
         source = "cache" if result.get("token_source") == "cache" else "refresh_token"
         return self._token(result, source)
+
+    def more(self, scopes: Sequence[str], *, again: Callable[[], AdminToken]) -> AdminToken:
+        """Scopes beyond the first sign-in's, step by step: silently for the signed-in account (its refresh
+        token), and only when Entra wants the person back (consent, MFA) through `again`, the same surface."""
+        try:
+            token = self.silent(scopes)
+        except TokenError:  # invalid_grant / interaction_required: consent or a new sign-in is needed
+            token = None
+        return token if token is not None else again()
 
     def interactive(
         self,

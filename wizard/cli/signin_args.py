@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
+from wizard.admin.admin_cloud import AdminCloud, admin_cloud
 from wizard.admin.clients import ClientChoice, choose_client, scopes_for
 from wizard.admin.identity import AdminToken
 from wizard.cli.output import emit_json, err
 from wizard.errors import TokenError, UsageError
 from wizard.exitcodes import ExitCode
 
+if TYPE_CHECKING:
+    from wizard.admin.signin import AdminSignIn
+
 DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com"
+CLOUD_CHOICES = ("global", "usgov", "china")
 
 
 def add_signin_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,6 +27,12 @@ def add_signin_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--tenant", metavar="T", help="tenant ID or domain (default: organizations)")
     g.add_argument(
         "--authority", metavar="URL", help="authority URL instead of --tenant (a sandbox, a cloud)"
+    )
+    g.add_argument(
+        "--cloud",
+        choices=CLOUD_CHOICES,
+        help="the national cloud: its login host and Graph (default: from --graph-url or --authority, else "
+        "global)",
     )
     g.add_argument(
         "--client-id", metavar="C", help="your own public client (else a Microsoft one, with a notice)"
@@ -42,6 +53,15 @@ def add_signin_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS", help="time to complete sign-in")
 
 
+def cloud_of(args: argparse.Namespace) -> AdminCloud:
+    """The cloud of this run: --cloud, else the --graph-url host, else the --authority host, else global."""
+    return admin_cloud(
+        cloud=getattr(args, "cloud", None),
+        graph_url=getattr(args, "graph_url", None),
+        authority=getattr(args, "authority", None),
+    )
+
+
 def authority_of(args: argparse.Namespace) -> str:
     if args.authority:
         value = str(args.authority).rstrip("/")
@@ -53,7 +73,7 @@ def authority_of(args: argparse.Namespace) -> str:
     tenant = (args.tenant or "organizations").strip()
     if not tenant or "/" in tenant:
         raise UsageError(f"--tenant {tenant!r} is not a tenant ID or domain")
-    return f"{DEFAULT_AUTHORITY_HOST}/{tenant}"
+    return f"{cloud_of(args).login_host}/{tenant}"
 
 
 @dataclass(frozen=True)
@@ -64,10 +84,17 @@ class SignInRequest:
     client: ClientChoice
     scopes: tuple[str, ...]
     flow: str  # interactive | device_code | azure_cli
+    cloud: AdminCloud = field(default_factory=lambda: admin_cloud(cloud=None, graph_url=None))
+    extra: tuple[str, ...] = ()  # --scope, asked for with every step
+
+    def scopes_of(self, steps: list[str]) -> tuple[str, ...]:
+        """The scopes of these steps on this run's Graph resource (plus any --scope given)."""
+        return scopes_for(steps, list(self.extra), resource=self.cloud.resource)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> SignInRequest:
         flow = "azure_cli" if args.use_az else "device_code" if args.device_code else "interactive"
+        cloud = cloud_of(args)
         authority = authority_of(args)
         client = choose_client(args.client_id)
         if not args.client_id and flow != "azure_cli":
@@ -78,7 +105,8 @@ class SignInRequest:
             saved = find(authority)
             if saved is not None:
                 client, authority = ClientChoice(saved.client_id, own=True), saved.authority
-        return cls(authority, client, scopes_for(args.step, args.scope), flow)
+        scopes = scopes_for(args.step, args.scope, resource=cloud.resource)
+        return cls(authority, client, scopes, flow, cloud, tuple(args.scope or ()))
 
 
 def device_code_line(event: dict[str, Any], *, as_json: bool, message: str) -> None:
@@ -147,24 +175,39 @@ def acquire(args: argparse.Namespace, request: SignInRequest, *, cache: Any = No
     if request.flow == "azure_cli":
         from wizard.admin.az_cli import az_token
 
-        return az_token(tenant_id=args.tenant)
+        return az_token(tenant_id=args.tenant, resource=request.cloud.resource)
+    signin = open_signin(args, request, cache=cache)
+    try:
+        return prompt(args, request, signin, request.scopes)
+    finally:
+        signin.close()
+
+
+def open_signin(args: argparse.Namespace, request: SignInRequest, *, cache: Any = None) -> AdminSignIn:
     from wizard.admin.signin import AdminSignIn
     from wizard.live.http import HttpSettings
 
     settings = HttpSettings.bounded(args.timeout, ca_file=args.ca_file)
-    signin = AdminSignIn(authority=request.authority, client=request.client, settings=settings, cache=cache)
-    try:
-        if request.flow == "device_code":
-            return signin.device_code(
-                request.scopes,
-                on_code=lambda p: device_code_line(p.to_event(), as_json=args.json, message=p.message),
-            )
-        return signin.interactive(
-            request.scopes,
-            on_url=browser_url_line,
-            opener=(lambda url: False) if args.no_browser else None,
-            timeout=args.timeout,
-            login_hint=args.login_hint,
+    return AdminSignIn(authority=request.authority, client=request.client, settings=settings, cache=cache)
+
+
+def prompt(
+    args: argparse.Namespace,
+    request: SignInRequest,
+    signin: AdminSignIn,
+    scopes: tuple[str, ...],
+    *,
+    login_hint: str | None = None,
+) -> AdminToken:
+    """The person signs in (device code or browser, as the flags say) for `scopes`."""
+    if request.flow == "device_code":
+        return signin.device_code(
+            scopes, on_code=lambda p: device_code_line(p.to_event(), as_json=args.json, message=p.message)
         )
-    finally:
-        signin.close()
+    return signin.interactive(
+        scopes,
+        on_url=browser_url_line,
+        opener=(lambda url: False) if args.no_browser else None,
+        timeout=args.timeout,
+        login_hint=args.login_hint or login_hint,
+    )

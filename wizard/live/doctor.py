@@ -18,6 +18,7 @@ from wizard.errors import (
 )
 from wizard.exitcodes import ExitCode
 from wizard.live.http import SYSTEM_CLOCK, Clock, HttpSettings
+from wizard.live.progress import Progress, ProgressObserver, StepProgress, plan
 from wizard.live.results import ApiResult, Registration, TokenResult
 from wizard.live.summary import decode_claims, summarize_token
 from wizard.live.trace import Trace
@@ -61,6 +62,8 @@ class DoctorReport:
     error: WizardError | None = None
     problems: list[Problem] = field(default_factory=list)
     duration_s: float = 0.0
+    #: Each step's final state and duration (wizard.live.progress), in order.
+    steps: tuple[StepProgress, ...] = ()
 
     @property
     def exit_code(self) -> ExitCode:
@@ -149,17 +152,22 @@ def _run(
     settings: HttpSettings,
     opts: DoctorOptions,
     known: Registration | None,
+    progress: Progress,
 ) -> None:
     from wizard.diagnosis.texts import problem_finding
     from wizard.validation import validate_profile
 
     trace = report.trace
+    progress.start("checks")
     problems = validate_profile(profile, secret=secret)
     report.problems = problems
     blocking = [p for p in problems if p.severity == "error"]
     if blocking:
         report.findings = [problem_finding(p) for p in blocking]
+        many = f"{len(blocking)} problems" if len(blocking) > 1 else blocking[0].message
+        progress.finish("checks", ok=False, detail=many)
         return
+    progress.finish("checks")
     if known is not None:
         # The registration as an admin sees it: tells Delegated from Application even when the token cannot.
         report.registration = known
@@ -168,6 +176,7 @@ def _run(
         from wizard.live.federated_token import presented_claims
 
         # The external token's claims (not its signature): the diagnosis diffs them against the app's FICs.
+        progress.start("issuer")
         presented = presented_claims(profile, check_issuer=(settings, trace) if opts.check_issuer else None)
         report.evidence = replace(report.evidence, client_assertion=presented)
         check = (presented or {}).get("issuer_check") or {}
@@ -177,7 +186,11 @@ def _run(
                 "The external token fails the issuer checks Entra makes (no token requested)",
                 hint=str(step.get("detail") or check.get("result")),
             )
+            progress.finish("issuer", ok=False, detail=str(check.get("result")))
             return
+        progress.finish("issuer")
+    # msal and azure-identity discover the authority first; the trace's send hook moves on to the token.
+    progress.start("discovery")
     try:
         token = _acquire(profile, secret, settings, trace, opts)
     except TokenError as exc:
@@ -186,14 +199,20 @@ def _run(
         report.evidence = replace(report.evidence, token_error=exc.body or exc.title, token_status=status)
         report.error = exc
         return
+    progress.finish("token")
+    progress.start("decode")
     claims = decode_claims(token.access_token.reveal())
     report.evidence = replace(report.evidence, access_token=token.access_token.reveal(), token_claims=claims)
     report.token = summarize_token(token)
+    progress.finish("decode", ok=bool(claims), detail="" if claims else "not a JWT the wizard can read")
+    progress.start("api")
     results, registration = _probe(profile, token, settings, trace, opts)
     report.api = results
     if results:
         failed = next((r for r in results if not r.ok), results[-1])
         report.evidence = replace(report.evidence, api=failed.to_evidence())
+        refused = None if failed.ok else f"{failed.status} from {failed.method} {failed.url}"
+        progress.finish("api", ok=refused is None, detail=refused or "")
     if registration is not None:
         report.registration = registration
         report.evidence = replace(report.evidence, app_registration=registration.to_evidence())
@@ -212,6 +231,7 @@ def run_doctor(
     registration: Registration | None = None,
     clock: Clock = SYSTEM_CLOCK,
     connect_to: str | None = None,
+    on_progress: ProgressObserver | None = None,
 ) -> DoctorReport:
     """Run every step in a worker thread; return a report within `options.timeout` (plus a second).
 
@@ -219,7 +239,8 @@ def run_doctor(
     the probe reads it too when the token may, and the one it reads wins. `clock` is what the time bound and
     the retry waits go by (tests pass one that records the waits). `connect_to` (sandbox mode) is where
     Microsoft service host names are connected (wizard.service_hosts). `proxy`: one proxy URL for every request,
-    in place of the environment's.
+    in place of the environment's. `on_progress` is told each step's
+    state as it changes (from the run's threads), the pending list first.
     """
     opts = options or DoctorOptions()
     trace = trace or Trace()
@@ -242,10 +263,13 @@ def run_doctor(
     )
     started = time.monotonic()
     box: dict[str, BaseException] = {}
+    federated = profile.credential is CredentialKind.FEDERATED
+    progress = Progress(plan(federated_issuer_check=federated and opts.check_issuer), on_progress)
+    trace.on_send(progress.started_request)
 
     def work() -> None:
         try:
-            _run(report, profile, secret, settings, opts, registration)
+            _run(report, profile, secret, settings, opts, registration, progress)
         except WizardError as exc:
             report.error = exc
         except BaseException as exc:
@@ -265,14 +289,27 @@ def run_doctor(
             "Cancelled" if cancelled else f"doctor did not finish within {opts.timeout:.0f} s",
             hint=None if cancelled else "The service or the network is slow; retry later or raise --timeout.",
         )
+        progress.close(failure="cancelled" if cancelled else f"no answer within {opts.timeout:.0f} s")
     elif "unexpected" in box:
         exc = box["unexpected"]
         report.error = WizardError(
             f"Unexpected {type(exc).__name__} while checking", hint=trace.redact(str(exc))[:300] or None
         )
+    progress.close(failure=_failure(report.error))
+    report.steps = progress.steps
     report.duration_s = time.monotonic() - started
     _conclude(report)
     return report
+
+
+def _failure(error: WizardError | None) -> str:
+    """What a step that ended with `error` shows beside its ✗ (the AADSTS code says most)."""
+    if error is None:
+        return ""
+    if not error.aadsts:
+        return error.title
+    code = f"AADSTS{error.aadsts}"  # first, where a narrow row still shows it; once
+    return f"{code}: " + error.title.replace(f", {code}", "").replace(f" ({code})", "")
 
 
 def _load_libraries(profile: Profile, opts: DoctorOptions) -> None:

@@ -281,6 +281,7 @@ class WizardSession(requests.Session):
         attempt = 1
         while True:
             self.settings.deadline.check(url)
+            self.trace.sending(step)
             kwargs["timeout"] = self.settings.timeouts()
             start = time.monotonic()
             try:

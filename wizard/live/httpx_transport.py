@@ -149,6 +149,7 @@ class TracingTransport:
         attempt = 1
         while True:
             self._t.settings.deadline.check(str(request.url))
+            self._t.trace.sending(self._t.step)
             self._t.timeout_ext(request)
             start = time.monotonic()
             try:
@@ -211,6 +212,7 @@ class AsyncTracingTransport:
         attempt = 1
         while True:
             self._t.settings.deadline.check(str(request.url))
+            self._t.trace.sending(self._t.step)
             self._t.timeout_ext(request)
             start = time.monotonic()
             try:

@@ -86,6 +86,8 @@ class Note:
 
 Event = Exchange | Note
 Observer = Callable[[Event], None]
+#: Told the step of each request about to be sent (wizard.live.progress marks that step running).
+SendObserver = Callable[[str], None]
 
 
 class Trace:
@@ -95,6 +97,7 @@ class Trace:
         self._lock = threading.Lock()
         self._events: list[Event] = []
         self._observers: list[Observer] = []
+        self._senders: list[SendObserver] = []
         self._secrets: set[str] = {s for s in secrets if s}
 
     def add_secret(self, value: str) -> None:
@@ -114,6 +117,18 @@ class Trace:
                     self._observers.remove(observer)
 
         return unsubscribe
+
+    def on_send(self, observer: SendObserver) -> None:
+        """Call `observer` with the step of every request before it is sent (nothing is recorded)."""
+        with self._lock:
+            self._senders.append(observer)
+
+    def sending(self, step: str) -> None:
+        """A request of `step` is about to go out (the clients call it before each attempt)."""
+        with self._lock:
+            senders = list(self._senders)
+        for observer in senders:
+            observer(step)
 
     def _emit(self, event: Event) -> None:
         with self._lock:

@@ -13,7 +13,7 @@ from wizard.sandbox import delegated_errors as D
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox import login_pages as P
 from wizard.sandbox.delegated_catalog import PublicClientSpec, graph_scope
-from wizard.sandbox.delegated_grants import client_for, parse_scopes
+from wizard.sandbox.delegated_grants import client_for, parse_scopes, scope_resource
 from wizard.sandbox.delegated_sessions import Grant, PendingAuthorization
 from wizard.sandbox.entra_errors import EntraError
 from wizard.sandbox.state import SandboxState
@@ -100,6 +100,7 @@ def _start(request: Request, state: SandboxState, params: Mapping[str, str]) -> 
         if pending.code_challenge and (method or "plain") not in PKCE_METHODS:
             raise D.pkce_method(method or "")
         pending.scopes, pending.oidc = parse_scopes(params.get("scope"), client)
+        pending.resource = scope_resource(params.get("scope"))
     except EntraError as exc:
         return refuse(pending, exc)
     ctx = state.sessions.begin(pending)
@@ -121,6 +122,7 @@ def _code(state: SandboxState, ctx: str, pending: PendingAuthorization, account:
         scopes=pending.scopes,
         oidc=pending.oidc,
         nonce=pending.nonce,
+        resource=pending.resource,
     )
     code = state.sessions.new_code(grant, pending, state.delegated.settings.auth_code_lifetime)
     state.sessions.finish(ctx)

@@ -86,6 +86,16 @@ def unsupported_resource(scope: str) -> EntraError:
     )
 
 
+def several_resources(scope: str) -> EntraError:
+    return _e(
+        400,
+        "invalid_request",
+        28000,
+        "Provided value for the input parameter scope is not valid because it contains more than one "
+        f"resource. Scope {scope} is not valid.",
+    )
+
+
 def unsupported_response_type(value: str) -> EntraError:
     return _e(
         400,

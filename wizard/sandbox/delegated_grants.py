@@ -12,7 +12,7 @@ from wizard.sandbox import entra_errors as E
 from wizard.sandbox.delegated_catalog import OIDC_SCOPES, PublicClientSpec, graph_scope
 from wizard.sandbox.delegated_sessions import Grant, pkce_matches
 from wizard.sandbox.delegated_tokens import token_response
-from wizard.sandbox.scenario import GRAPH_RESOURCE
+from wizard.sandbox.scenario import GRAPH_RESOURCE, GRAPH_RESOURCES
 from wizard.sandbox.state import SandboxState, TenantState
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -33,8 +33,9 @@ def parse_scopes(raw: str | None, client: PublicClientSpec) -> tuple[tuple[str, 
             oidc.append(low)
             continue
         name = item
-        if low.startswith(GRAPH_RESOURCE + "/"):
-            name = item[len(GRAPH_RESOURCE) + 1 :]
+        prefix = next((r for r in GRAPH_RESOURCES if low.startswith(r + "/")), None)
+        if prefix is not None:
+            name = item[len(prefix) + 1 :]
         elif "/" in item or ":" in item:
             raise D.unsupported_resource(item)
         if name == ".default":
@@ -46,6 +47,14 @@ def parse_scopes(raw: str | None, client: PublicClientSpec) -> tuple[tuple[str, 
         if found.value not in graph:
             graph.append(found.value)
     return tuple(graph), tuple(oidc)
+
+
+def scope_resource(raw: str | None) -> str:
+    """The Graph a delegated request names by its scopes' prefix (global when none); one resource only."""
+    found = {r for item in (raw or "").split() for r in GRAPH_RESOURCES if item.lower().startswith(r + "/")}
+    if len(found) > 1:
+        raise D.several_resources(raw or "")
+    return found.pop() if found else GRAPH_RESOURCE
 
 
 def client_for(state: SandboxState, segment: str, client_id: str) -> tuple[str, PublicClientSpec]:
@@ -169,6 +178,7 @@ def _refresh_token(state: SandboxState, request: Request, form: dict[str, str]) 
         user_upn=old.user_upn,
         scopes=scopes,
         oidc=tuple(dict.fromkeys((*oidc, "offline_access"))),
+        resource=scope_resource(form.get("scope")),
     )
     return _issue(state, request, grant, client)
 

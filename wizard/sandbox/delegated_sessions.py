@@ -24,6 +24,7 @@ class Grant:
     scopes: tuple[str, ...]  # Graph scope names requested
     oidc: tuple[str, ...] = ()  # openid, profile, offline_access, email
     nonce: str | None = None
+    resource: str = "https://graph.microsoft.com"  # the cloud's Graph the scopes named: the token's `aud`
 
 
 @dataclass
@@ -45,6 +46,7 @@ class PendingAuthorization:
     needs_admin: bool = False
     #: Set when the consent page belongs to a device code sign-in rather than a redirect.
     device_code: str | None = None
+    resource: str = "https://graph.microsoft.com"
     created: float = field(default_factory=time.monotonic)
 
 

@@ -39,12 +39,14 @@ def access_token(
     account: Account,
     scopes: set[str],
     key: SigningKey,
+    resource: str = GRAPH_RESOURCE,
 ) -> tuple[str, dict[str, Any]]:
-    """A v1.0 Microsoft Graph access token for the user, signed with Graph's nonce header."""
+    """A v1.0 Microsoft Graph access token for the user (for the Graph of `resource`'s cloud), signed with
+    Graph's nonce header."""
     now = int(time.time())
     spec = account.spec
     claims: dict[str, Any] = {
-        "aud": GRAPH_RESOURCE,
+        "aud": resource,
         "iss": issuer_v1(tenant),
         "iat": now - SKEW,
         "nbf": now - SKEW,
@@ -130,7 +132,9 @@ def token_response(
     base: str,
 ) -> dict[str, Any]:
     """The token endpoint's answer for a user: access token with every granted scope, plus OIDC parts."""
-    token, _ = access_token(tenant=tenant, client=client, account=account, scopes=granted, key=key)
+    token, _ = access_token(
+        tenant=tenant, client=client, account=account, scopes=granted, key=key, resource=grant.resource
+    )
     body: dict[str, Any] = {
         "token_type": "Bearer",
         "scope": " ".join([*_ordered(granted), *_OIDC_IN_SCP]),

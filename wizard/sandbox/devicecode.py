@@ -13,7 +13,7 @@ from wizard.sandbox import delegated_errors as D
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox import login_pages as P
 from wizard.sandbox.authorize import after_sign_in, consent_page, sign_in_message
-from wizard.sandbox.delegated_grants import MULTI_TENANT, client_for, parse_scopes
+from wizard.sandbox.delegated_grants import MULTI_TENANT, client_for, parse_scopes, scope_resource
 from wizard.sandbox.delegated_sessions import DeviceCode, Grant, PendingAuthorization
 from wizard.sandbox.entra_errors import EntraError
 from wizard.sandbox.state import SandboxState
@@ -36,6 +36,7 @@ async def devicecode(request: Request) -> Response:
             raise E.missing_parameter("client_id")
         tenant_id, client = client_for(state, segment, form["client_id"])
         scopes, oidc = parse_scopes(form.get("scope"), client)
+        resource = scope_resource(form.get("scope"))
     except EntraError as exc:
         return exc.response(correlation_id=request.headers.get("client-request-id"))
     settings = state.delegated.settings
@@ -45,6 +46,7 @@ async def devicecode(request: Request) -> Response:
         user_upn="",
         scopes=scopes,
         oidc=oidc,
+        resource=resource,
     )
     device = state.sessions.new_device_code(
         grant, interval=settings.device_code_interval, lifetime=settings.device_code_lifetime

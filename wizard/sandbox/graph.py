@@ -14,7 +14,7 @@ from starlette.routing import Route
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox import odata
 from wizard.sandbox.large_tenant import Throttle
-from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE
+from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE, GRAPH_RESOURCES
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import base_url_of
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, validate
@@ -28,6 +28,34 @@ READ_USERS = frozenset(
 READ_APPS = frozenset(
     {"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
 )
+#: GET /me (delegated only): User.Read is the least; Graph takes any of these (its permissions table).
+READ_ME = frozenset(
+    {
+        "User.Read",
+        "User.ReadWrite",
+        "User.ReadBasic.All",
+        "User.Read.All",
+        "User.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+        "Directory.AccessAsUser.All",
+    }
+)
+#: GET /organization: delegated User.Read (the least) or more; app-only Organization.Read.All or more.
+READ_ORGANIZATION_DELEGATED = frozenset(
+    {
+        "User.Read",
+        "Organization.Read.All",
+        "Organization.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+        "Directory.AccessAsUser.All",
+    }
+)
+READ_ORGANIZATION_APP = frozenset(
+    {"Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+)
+_DENIED = "Insufficient privileges to complete the operation."
 _MESSAGES = {
     "missing": "Access token is empty.",
     "malformed": (
@@ -91,6 +119,13 @@ class Caller:
         return bool((self.roles if self.app_only else self.scopes) & needs)
 
 
+def graph_audience(request: Request) -> str:
+    """The audience Graph at the host the client addressed accepts: a national cloud's Graph
+    (graph.microsoft.us, ...) takes its own tokens only; the sandbox's own address is the global Graph."""
+    routed = request.headers.get("x-sandbox-routed-host", "").lower().rsplit(":", 1)[0]
+    return next((r for r in GRAPH_RESOURCES if r == f"https://{routed}"), GRAPH_RESOURCE)
+
+
 def authenticate(request: Request) -> Caller | JSONResponse:
     state: SandboxState = request.app.state.sandbox_state
     header = request.headers.get("authorization", "")
@@ -101,7 +136,7 @@ def authenticate(request: Request) -> Caller | JSONResponse:
         claims = validate(
             header[7:].strip(),
             keys=state.signing_keys,
-            audiences={GRAPH_RESOURCE, GRAPH_APP_ID},
+            audiences={graph_audience(request), GRAPH_APP_ID},
             issuers=issuers,
         )
     except TokenInvalid as exc:
@@ -152,12 +187,7 @@ def graph_route(path: str, needs: frozenset[str] | None = None) -> Callable[[Han
             if isinstance(caller, Response):
                 return caller
             if needs is not None and not caller.allowed(needs):
-                return graph_error(
-                    request,
-                    403,
-                    "Authorization_RequestDenied",
-                    "Insufficient privileges to complete the operation.",
-                )
+                return denied(request)
             try:
                 return await handler(request, caller)
             except odata.ODataError as exc:
@@ -172,9 +202,16 @@ def _ctx(request: Request, what: str) -> str:
     return f"{base_url_of(request)}/v1.0/$metadata#{what}"
 
 
+def denied(request: Request) -> JSONResponse:
+    """Graph's 403 for a token without the permission a directory read needs."""
+    return graph_error(request, 403, "Authorization_RequestDenied", _DENIED)
+
+
 @graph_route("/me")
 async def me(request: Request, caller: Caller) -> Response:
     if not caller.app_only:
+        if not caller.scopes & READ_ME:
+            return denied(request)
         oid = str(caller.claims.get("oid", "")).lower()
         found = next((u for u in caller.tenant.spec.users if u.id.lower() == oid), None)
         if found is not None:
@@ -217,7 +254,10 @@ SP = "microsoft.graph.servicePrincipal"
 
 @graph_route("/organization")
 async def organization(request: Request, caller: Caller) -> Response:
-    """The tenant: id, verified domains and type ("CIAM" for External ID), readable by any signed-in caller."""
+    """The tenant: id, verified domains and type ("CIAM" for External ID); User.Read (delegated) at least."""
+    held = caller.roles if caller.app_only else caller.scopes
+    if not held & (READ_ORGANIZATION_APP if caller.app_only else READ_ORGANIZATION_DELEGATED):
+        return denied(request)
     return ok(
         request, {"@odata.context": _ctx(request, "organization"), "value": [G.organization(caller.tenant)]}
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wizard.errors import UsageError
+from wizard.sandbox.faults import Faults
 from wizard.sandbox.scenario import GRAPH_NAME
 from wizard.sandbox.server import Sandbox, SandboxApp
 
@@ -163,6 +164,11 @@ class SandboxHandle:
     def upload_certificate(self, client_id: str, certificate: bytes) -> str:
         """Register a public certificate (PEM or DER) on the app, as the portal's upload does; its key id."""
         return self._sandbox.state.upload_certificate(client_id, certificate)
+
+    @property
+    def faults(self) -> Faults:
+        """Fault injection (a slow or hung endpoint, 429s, drops): what the tests break the tenant with."""
+        return self._sandbox.faults
 
     def stop(self, *, wait: bool = True) -> None:
         """Shut the sandbox down; `wait=False` for a process about to exit (see `Sandbox.stop`)."""

@@ -17,6 +17,13 @@ from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spe
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 GRAPH_RESOURCE = "https://graph.microsoft.com"
+#: Microsoft Graph of each cloud, as a delegated scope's prefix names it (and the token's `aud` then says).
+GRAPH_RESOURCES = (
+    GRAPH_RESOURCE,
+    "https://graph.microsoft.us",
+    "https://dod-graph.microsoft.us",
+    "https://microsoftgraph.chinacloudapi.cn",
+)
 GRAPH_NAME = "graph"
 
 APPLICATION = "Application"

@@ -26,6 +26,13 @@ def register(sub: Any) -> None:
         description="Sign in as an administrator or app owner. The browser (auth code + PKCE, loopback "
         "redirect) is the default; --device-code and --use-az on request. Tokens are cached only encrypted "
         "(msal-extensions); `logout` removes them. `login status` shows who is signed in, never a token.",
+        add_help=False,
+    )
+    parser.add_argument(
+        "-h",
+        "--help",
+        action=_Help,
+        help="show this help (`login bootstrap --help`: bootstrap's own) and exit",
     )
     parser.add_argument(
         "action",
@@ -51,6 +58,28 @@ def register(sub: Any) -> None:
     )
     add_signin_arguments(parser)
     parser.set_defaults(handler=run)
+
+
+class _Help(argparse.Action):
+    """-h/--help: after `bootstrap`, the help of `login bootstrap` (its own flags), else login's."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, "action", None) == "bootstrap":
+            from wizard.cli.commands.login_bootstrap import help_parser
+
+            help_parser(parser.prog).print_help()
+        else:
+            parser.print_help()
+        parser.exit()
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,13 +5,37 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 
-from wizard.admin.clients import APPLY_SCOPES, READ_SCOPES
 from wizard.cli.output import emit_json, err, out
-from wizard.cli.signin_args import SignInRequest, acquire, report_sign_in_failure
+from wizard.cli.signin_args import SignInRequest, acquire, add_signin_arguments, report_sign_in_failure
 from wizard.errors import TokenError
 from wizard.exitcodes import ExitCode
 
 GRAPH_URL = "https://graph.microsoft.com"
+
+
+def help_parser(login_prog: str) -> argparse.ArgumentParser:
+    """What `login bootstrap --help` prints: the flags bootstrap reads (the parsing stays `login`'s)."""
+    from wizard.admin.bootstrap import UNIQUE_NAME
+
+    parser = argparse.ArgumentParser(
+        prog=f"{login_prog} bootstrap",
+        description="Register the wizard's own single-tenant public client in your tenant (idempotent, keyed "
+        f"by its unique name {UNIQUE_NAME!r}): redirect http://localhost, 'Allow public client flows' for "
+        "device code, and the delegated Graph scopes the wizard asks for step by step. Prints its client ID "
+        "and remembers it, so `daemon-wizard login` without --client-id signs in through it. The admin "
+        "sign-in it needs (Application.ReadWrite.All) is kept in memory only.",
+    )
+    parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
+    parser.add_argument(
+        "--graph-url", metavar="URL", help=f"Graph host of the cloud (or a sandbox); default {GRAPH_URL}"
+    )
+    parser.add_argument(
+        "--no-device-code",
+        action="store_true",
+        help="register the client without 'Allow public client flows' (browser sign-in only)",
+    )
+    add_signin_arguments(parser)
+    return parser
 
 
 def run(args: argparse.Namespace) -> int:
@@ -22,7 +46,9 @@ def run(args: argparse.Namespace) -> int:
     from wizard.live.trace import Trace
 
     request = SignInRequest.from_args(args)
-    request = replace(request, scopes=tuple(dict.fromkeys((*request.scopes, *READ_SCOPES, *APPLY_SCOPES))))
+    request = replace(
+        request, scopes=tuple(dict.fromkeys((*request.scopes, *request.scopes_of(["read", "apply"]))))
+    )
     if request.client.notice and request.flow != "azure_cli":
         err(request.client.notice)
     try:
@@ -32,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     settings = HttpSettings.bounded(min(args.timeout, 120.0), ca_file=args.ca_file)
     result = bootstrap(
         token,
-        graph_url=args.graph_url or GRAPH_URL,
+        graph_url=request.cloud.graph_url,
         settings=settings,
         trace=Trace(),
         device_code=not args.no_device_code,

@@ -7,7 +7,7 @@ from typing import Any
 
 from wizard.admin.identity import AdminToken
 from wizard.cli.output import emit_json, err, out
-from wizard.cli.signin_args import SignInRequest, acquire, add_signin_arguments, report_sign_in_failure
+from wizard.cli.signin_args import SignInRequest, add_signin_arguments, report_sign_in_failure
 from wizard.errors import TokenError
 from wizard.exitcodes import ExitCode
 
@@ -42,7 +42,9 @@ def register(sub: Any) -> None:
         help="what apply adds: a secret (default), a certificate, or a federated credential (with --federated-issuer and --federated-subject)",
     )
     parser.add_argument(
-        "--graph-url", metavar="URL", default=GRAPH_URL, help="Graph host of the cloud (or a sandbox)"
+        "--graph-url",
+        metavar="URL",
+        help=f"Graph host of the cloud (or a sandbox); default {GRAPH_URL}, or the Graph of --cloud",
     )
     parser.add_argument("--json", action="store_true", help="stable JSON on stdout")
     from wizard.cli.commands.register_apply import add_apply_arguments
@@ -55,51 +57,54 @@ def register(sub: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def _token(args: argparse.Namespace, request: SignInRequest) -> AdminToken:
-    """The cached `login` when it is for this authority and client, else a sign-in now (memory only)."""
-    from wizard.admin.clients import ClientChoice
-    from wizard.admin.signin import AdminSignIn
-    from wizard.admin.token_cache import existing_cache, load_record
-    from wizard.live.http import HttpSettings
-
-    record = load_record()
-    if (
-        record is not None
-        and request.flow != "azure_cli"
-        and record.authority == request.authority
-        and (args.client_id is None or args.client_id.lower() == record.client_id)
-    ):
-        settings = HttpSettings.bounded(min(args.timeout, 60.0), ca_file=args.ca_file or record.ca_file)
-        signin = AdminSignIn(
-            authority=record.authority,
-            client=ClientChoice(record.client_id, own=True),
-            settings=settings,
-            cache=existing_cache(record),
-        )
-        try:
-            cached = signin.silent(request.scopes)
-        finally:
-            signin.close()
-        if cached is not None:
-            return cached
-    if request.client.notice and request.flow != "azure_cli":
-        err(request.client.notice)
-    return acquire(args, request)
-
-
 def signed_in(args: argparse.Namespace) -> AdminToken | int:
-    """The admin token for this run, or the exit code of a sign-in failure (already reported)."""
-    if args.step is None and args.action in ("apply", "undo"):
-        # undo also revokes the app role assignments apply granted (AppRoleAssignment.ReadWrite.All)
-        args.step = ["apply", "consent"]
+    """The admin token for reading (User.Read, Application.Read.All), or the exit code of a sign-in failure
+    (already reported). The sign-in stays open on `args.signin` for the scopes apply or undo need later."""
+    from wizard.cli.signin_steps import StepSignIn
+
     request = SignInRequest.from_args(args)
+    if args.graph_url is None:
+        args.graph_url = (
+            request.cloud.graph_url
+        )  # the Graph of the cloud (--cloud, --authority) when not given
+    args.signin = StepSignIn(args, request)
     try:
-        return _token(args, request)
+        return args.signin.first()  # type: ignore[no-any-return]
     except TokenError as exc:
         return report_sign_in_failure(exc, request, as_json=args.json)
 
 
+def signed_in_for(args: argparse.Namespace, steps: list[str]) -> AdminToken | int:
+    """A token for `steps` from the same sign-in (after `signed_in`): asked for only when a step needs it."""
+    try:
+        return args.signin.more(steps)  # type: ignore[no-any-return]
+    except TokenError as exc:
+        return report_sign_in_failure(exc, args.signin.request, as_json=args.json)
+
+
+def plan_steps(plan: Any) -> list[str]:
+    """The sign-in steps `apply` of this plan needs: write for a step not done, consent for a consent step."""
+    from wizard.admin.clients import steps_for_plan
+
+    return steps_for_plan([("todo" if s.status != "done" else "done", s.scope) for s in plan.steps])
+
+
+def undo_steps(journal: Any) -> list[str]:
+    """Undo deletes (write); it revokes app role assignments (consent) only when apply granted some."""
+    kinds = {e.kind for e in journal.pending()}
+    return ["read", "apply", *(["consent"] if "app_role_assignment" in kinds else [])]
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    finally:
+        signin = getattr(args, "signin", None)
+        if signin is not None:
+            signin.close()
+
+
+def _run(args: argparse.Namespace) -> int:
     from wizard.cli.commands.register_apply import registration_request, run_apply, run_undo
 
     if args.action == "undo":
@@ -131,4 +136,6 @@ def print_plan(plan: Any) -> None:
     out(f"signed in as {who.get('user')} ({', '.join(who.get('roles') or []) or 'no directory role'})")
     for s in plan.steps:
         out(f"[{s.status:>7}] {s.action}: {s.target}  ({s.scope}; {s.role or '-'})  {s.reason}")
+        if s.request and s.status != "done":
+            out(f"          {s.request}")
     out(f"plan fingerprint: {plan.fingerprint}")

@@ -104,7 +104,7 @@ def _authority_host(args: argparse.Namespace) -> str:
 def run_apply(args: argparse.Namespace, request: RegistrationRequest) -> int:
     from wizard.admin.apply import ApplyOptions, apply
     from wizard.admin.journal import default_path
-    from wizard.cli.commands.register import print_plan, signed_in
+    from wizard.cli.commands.register import plan_steps, print_plan, signed_in, signed_in_for
     from wizard.live.trace import Trace
 
     token = signed_in(args)
@@ -120,6 +120,9 @@ def run_apply(args: argparse.Namespace, request: RegistrationRequest) -> int:
     if not _confirm(args, plan):
         err("nothing applied")
         return int(ExitCode.FAILURE)
+    token = signed_in_for(args, plan_steps(plan))  # the write (and consent) scopes only if a step needs them
+    if isinstance(token, int):
+        return token
     from wizard.cli.federated_args import token_source
 
     trace = Trace()
@@ -178,7 +181,7 @@ def _report(result: ApplyResult, *, as_json: bool) -> int:
 def run_undo(args: argparse.Namespace) -> int:
     from wizard.admin.journal import Journal, default_path
     from wizard.admin.undo import UndoOptions, undo
-    from wizard.cli.commands.register import signed_in
+    from wizard.cli.commands.register import signed_in, undo_steps
 
     if args.journal:
         journal = Journal.load(args.journal)
@@ -211,6 +214,7 @@ def run_undo(args: argparse.Namespace) -> int:
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             err("nothing removed")
             return int(ExitCode.FAILURE)
+    args.step = args.step or undo_steps(journal)
     token = signed_in(args)
     if isinstance(token, int):
         return token
