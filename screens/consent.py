@@ -40,6 +40,8 @@ class ConsentScreen(StepScreen[Profile]):
     CSS_PATH = stylesheet("wizard.tcss")
 
     STEP = Step.CONSENT
+    #: At 80 columns: the theme, then Open (c copies the URL) leave the footer first; both stay bound.
+    FOOTER_SPARE = ("toggle_theme", "open_url", "read_grants")
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy_url", "Copy URL", id="wizard.copy_consent"),
         Binding(

@@ -152,6 +152,23 @@ async def test_application_administrator_sees_graph_consent_not_allowed() -> Non
         app.flow.close()
 
 
+async def test_d_shows_a_device_code_and_c_copies_it() -> None:
+    app = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _to_the_sign_in(pilot, app)
+            await wait_for_text(pilot, "Public client: ")
+            await pilot.press("d")
+            await until(pilot, lambda: bool(screen.copyable), "the device code")
+            code = screen.copyable
+            assert "/oauth2" not in code  # the code itself, not a URL
+            await wait_for_text(pilot, code, within="#signin-prompt")
+            await pilot.press("c")
+            await until(pilot, lambda: app.clipboard == code, "the code on the clipboard")
+    finally:
+        app.flow.close()
+
+
 async def test_back_from_the_sign_in_returns_to_the_start() -> None:
     app = make_app()
     try:

@@ -463,3 +463,16 @@ async def test_the_secret_expiry_is_recorded_and_reminded_on_continue() -> None:
             lambda: any("rotate it before then" in n.message for n in again._notifications),
             "the expiry reminder",
         )
+
+
+@pytest.mark.parametrize(("key", "step"), [("c", Step.CONSENT), ("r", Step.TEST)])
+async def test_diagnosis_keys_go_to_consent_or_run_the_test_again(key: str, step: Step) -> None:
+    from screens.state import GoTo
+
+    app = make_app(flow=False)
+    chosen: list[GoTo | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(DiagnosisScreen(REFUSED), callback=chosen.append)
+        await wait_for_text(pilot, "AADSTS7000215")
+        await pilot.press(key)
+        await until(pilot, lambda: chosen == [GoTo(step)], f"the diagnosis leaving for {step.name}")
