@@ -157,3 +157,13 @@ def test_diagnosis_fic_diff_120x40(snap_compare: Any) -> None:
         await pilot.pause()
 
     _snap(snap_compare, (120, 40), show)
+
+
+def test_diagnosis_fic_diff_80x24(snap_compare: Any) -> None:
+    """The same diff at 80 columns: the claims fold, nothing is cut off."""
+
+    async def show(pilot: Pilot[int]) -> None:
+        await pilot.app.push_screen(DiagnosisScreen(MISMATCH))
+        await until(pilot, lambda: "entity-type" in screen_text(pilot.app), "the diff table")
+
+    _snap(snap_compare, (80, 24), show)
