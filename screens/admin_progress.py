@@ -25,7 +25,14 @@ if TYPE_CHECKING:
 
 Runner = Callable[[Callable[["ProgressEvent"], None]], "ApplyResult"]
 #: How each progress status reads on the screen.
-WORDS = {"start": "running…", "done": "done", "skipped": "in place", "waiting": "waiting", "failed": "FAILED"}
+WORDS = {
+    "start": "running…",
+    "done": "done",
+    "skipped": "in place",
+    "waiting": "waiting",
+    "failed": "FAILED",
+    "unproven": "not proven",
+}
 
 
 class AdminProgressScreen(StepScreen["ApplyResult"]):

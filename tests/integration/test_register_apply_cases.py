@@ -155,6 +155,10 @@ def test_consent_granted_meanwhile_is_success_not_an_error(sb: Sandbox, tmp_path
     )
     assert result.findings == [] and result.ok
     assert not [e for e in result.created if e.kind == "app_role_assignment"]
+    # Nothing this run could present (the secret is the first run's): not proven, and said how to prove it.
+    assert result.verified is None and result.prove_with is not None
+    assert f"--client-id {result.client_id}" in result.prove_with
+    assert any(e.step == "verify" and e.status == "unproven" for e in events)
     consent = [e for e in events if e.step == "grant admin consent"]
     assert consent and consent[-1].status in ("done", "skipped")
 

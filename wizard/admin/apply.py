@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    """One step's news: status is start | done | skipped | waiting | failed."""
+    """One step's news: status is start | done | skipped | waiting | failed | unproven (verify only)."""
 
     step: str
     target: str
@@ -431,4 +431,12 @@ def apply(
         from wizard.admin.verify import prove
 
         prove(plan, result, options, report)
+    elif result.ok and options.verify and result.client_id and result.prove_with is None:
+        # No credential of this run to present (consent only, or a certificate without its key): say how
+        # to prove it with the app's own, rather than claim it works.
+        result.prove_with = (
+            f"daemon-wizard doctor --tenant {result.tenant_id} --client-id {result.client_id} "
+            "--secret-file PATH (or --certificate PATH --key PATH): the app's existing credential"
+        )
+        report(ProgressEvent("verify", result.client_id, "unproven", "no credential of this run to present"))
     return result
