@@ -259,12 +259,15 @@ def apply_plan(
             opener=opener,
         )
 
+    from wizard.admin.apply_credentials import default_secret_path
+
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     name = plan.request.name or plan.request.app_id or "daemon"
     authority_host = session.target.authority.rstrip("/").rsplit("/", 1)[0]
     options = ApplyOptions(
         journal_path=folder / f"{name}.journal.json",
-        secret_out=folder / f"{name}.secret",
+        # A new file per run (stamped): a second fix for the same app never meets the first one's file.
+        secret_out=folder / default_secret_path(name).name,
         certificate_dir=folder,
         authority_host=authority_host,
         ca_file=session.target.ca_file,

@@ -139,3 +139,13 @@ def test_the_tuis_apply_asks_for_the_write_scope_then_and_never_for_consent(
     assert all("AppRoleAssignment.ReadWrite.All" not in page for page in pages)
     assert "AppRoleAssignment.ReadWrite.All" not in session.token.identity.scopes
     assert any(r.step == "sign in for more permissions" for r in rows)
+    # "Fix it now: add a secret" for the same app, twice: each run writes its own 0600 file.
+    from wizard.admin.registration import RegistrationRequest
+
+    again = RegistrationRequest(name="edw-tui-steps", add_new=True)
+    files = [result.secret_file]
+    for _ in range(2):
+        fixed = apply_plan(session, make_plan(session, request=again), folder=tmp_path, progress=progress)
+        assert fixed.ok and fixed.secret_file, fixed.findings
+        files.append(fixed.secret_file)  # within the same second too
+    assert len(set(files)) == 3 and all(Path(str(f)).exists() for f in files)

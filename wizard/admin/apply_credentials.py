@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 
 def default_secret_path(name: str) -> Path:
+    """`<data>/secrets/<name>-<UTC time>-<4 hex>.secret`: a new name for every run, even in the same second."""
+    import secrets
+
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return data_dir() / "secrets" / f"{name}-{stamp}.secret"
+    return data_dir() / "secrets" / f"{name}-{stamp}-{secrets.token_hex(2)}.secret"
 
 
 def secret_days(run: _Run) -> int:
