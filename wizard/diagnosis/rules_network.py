@@ -91,8 +91,9 @@ _RULES: list[tuple[str, str, str, str, tuple[str, ...], tuple[str, ...]]] = [
         "The proxy refused or failed the connection",
         "The request went through a proxy (HTTPS_PROXY / HTTP_PROXY) that refused it, asked for "
         "authentication (407), or could not reach the target.",
-        "Check HTTPS_PROXY / NO_PROXY; add credentials if the proxy wants them; run with `--no-proxy` to test a "
-        "direct connection.",
+        "Check HTTPS_PROXY / NO_PROXY (in the TUI: F2, Proxy URL); add credentials if the proxy wants them "
+        "(in the environment's proxy URL, never in the profile); run with `--no-proxy` to test a direct "
+        "connection.",
         (
             "proxyerror",
             "proxy error",
