@@ -116,3 +116,23 @@ def test_login_bootstrap_help_is_bootstraps_own(capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit):
         main(["login", "--help"])
     assert capsys.readouterr().out.startswith("usage: daemon-wizard login [-h]")
+
+
+def test_fic_diff_asks_the_login_for_scopes_on_its_clouds_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fic diff --graph-url https://graph.microsoft.us` reads with scopes on that Graph, not the global one."""
+    from wizard.cli import admin_session, fic_remote
+
+    Stop = UsageError
+
+    asked: list[tuple[str, ...]] = []
+
+    def login_token(scopes: tuple[str, ...], **_: object) -> object:
+        asked.append(tuple(scopes))
+        raise Stop("stop here")
+
+    monkeypatch.setattr(admin_session, "login_token", login_token)
+    args = argparse.Namespace(graph_url="https://graph.microsoft.us", timeout=5.0, ca_file=None)
+    with pytest.raises(Stop), fic_remote.graph_session(args, write=True):
+        pass
+    assert asked and all(s.startswith("https://graph.microsoft.us/") for s in asked[0])
+    assert "https://graph.microsoft.us/Application.ReadWrite.All" in asked[0]

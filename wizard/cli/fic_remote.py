@@ -128,15 +128,17 @@ class GraphSession:
 
 @contextmanager
 def graph_session(args: argparse.Namespace, *, write: bool) -> Iterator[GraphSession]:
-    from wizard.admin.clients import APPLY_SCOPES, READ_SCOPES
+    from wizard.admin.admin_cloud import admin_cloud
+    from wizard.admin.clients import scopes_for
     from wizard.admin.tenant_reads import GraphReader
     from wizard.cli.admin_session import login_token
     from wizard.live.http import HttpSettings
     from wizard.live.trace import Trace
 
-    token, ca_file = login_token(
-        APPLY_SCOPES if write else READ_SCOPES, timeout=args.timeout, ca_file=args.ca_file
-    )
+    # Scopes on the Graph of --graph-url's cloud (graph.microsoft.us, ...), as `login` asked for them.
+    resource = admin_cloud(cloud=None, graph_url=args.graph_url).resource
+    scopes = scopes_for(["read", "apply"] if write else ["read"], resource=resource)
+    token, ca_file = login_token(scopes, timeout=args.timeout, ca_file=args.ca_file)
     settings = HttpSettings.bounded(args.timeout, ca_file=ca_file)
     reader = GraphReader(token, graph_url=args.graph_url, settings=settings, trace=Trace())
     try:

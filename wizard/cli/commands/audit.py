@@ -72,7 +72,8 @@ def _settings(timeout: float, ca_file: str | None, use_env_proxies: bool = True)
 
 def _admin_token(args: argparse.Namespace) -> tuple[Secret, str | None]:
     """The access token of the cached `login` (refreshed if needed), and the CA it was made with."""
-    from wizard.admin.clients import READ_SCOPES, ClientChoice
+    from wizard.admin.admin_cloud import admin_cloud
+    from wizard.admin.clients import ClientChoice, scopes_for
     from wizard.admin.signin import AdminSignIn
     from wizard.admin.token_cache import existing_cache, load_record
 
@@ -88,7 +89,9 @@ def _admin_token(args: argparse.Namespace) -> tuple[Secret, str | None]:
         cache=existing_cache(record),
     )
     try:
-        token = signin.silent(READ_SCOPES)
+        # On the Graph of the login's cloud (its authority host: login.microsoftonline.us, ...).
+        resource = admin_cloud(cloud=None, graph_url=None, authority=record.authority).resource
+        token = signin.silent(scopes_for(["read"], resource=resource))
     finally:
         signin.close()
     if token is None:
