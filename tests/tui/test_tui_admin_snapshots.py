@@ -187,21 +187,8 @@ def test_admin_plan_with_a_blocked_step(snap_compare: Any, size: tuple[int, int]
     _check(snap_compare, shown, size)
 
 
-def test_admin_plan_confirmation_120x40(snap_compare: Any) -> None:
-    """The confirmation with the step list beside it (80x24 is the test below)."""
-
-    async def shown(pilot: Pilot[int]) -> None:
-        screen = AdminPlanScreen(SESSION, name="edw-orders-daemon", note="sandbox tenant")
-        await pilot.app.push_screen(screen)
-        await pilot.pause()
-        screen._show(PLAN)
-        await pilot.press("ctrl+g")
-        await wait_for_text(pilot, "will be refused")
-
-    _check(snap_compare, shown, (120, 40))
-
-
-def test_admin_plan_confirmation(snap_compare: Any) -> None:
+@SIZES
+def test_admin_plan_confirmation(snap_compare: Any, size: tuple[int, int]) -> None:
     """Apply asks first, listing the changes and the refusals to expect; Cancel has the focus."""
 
     async def shown(pilot: Pilot[int]) -> None:
@@ -212,7 +199,7 @@ def test_admin_plan_confirmation(snap_compare: Any) -> None:
         await pilot.press("ctrl+g")
         await wait_for_text(pilot, "will be refused")
 
-    _check(snap_compare, shown, (80, 24))
+    _check(snap_compare, shown, size)
 
 
 @SIZES
