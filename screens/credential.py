@@ -281,7 +281,15 @@ class CredentialScreen(StepScreen[CredentialResult]):
             if source is not None:
                 items.append(("SHA-1 thumbprint (portal)", source.thumbprints.sha1_hex))
                 items.append(("SHA-256 thumbprint", source.thumbprints.sha256_hex))
+        subject = self._federated_subject()
+        if subject:
+            items.append(("Federated subject (predicted)", subject))
         return items + super().copy_items()
+
+    def _federated_subject(self) -> str:
+        """The subject the Federated tab predicts, for the federated credential's Subject field."""
+        panes = list(self.query(FederatedPane))
+        return panes[0].copyable_subject() if panes else ""
 
     # --- generate ------------------------------------------------------------------------------------
 

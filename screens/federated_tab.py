@@ -105,6 +105,12 @@ class FederatedPane(VerticalScroll):
         parts = {name: self._value(f"fic-{name}") for name, _ in PARTS[self.kind]}
         return build_subject(self.kind, parts).subject
 
+    def copyable_subject(self) -> str:
+        """The predicted subject when its parts make a whole one, else '' (nothing half-built to copy)."""
+        parts = {name: self._value(f"fic-{name}") for name, _ in PARTS[self.kind]}
+        built = build_subject(self.kind, parts)
+        return built.subject if built.ok else ""
+
     def _predict(self) -> None:
         parts = {name: self._value(f"fic-{name}") for name, _ in PARTS[self.kind]}
         built = build_subject(self.kind, parts)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import ComposeResult
@@ -203,6 +204,20 @@ class TokenTestScreen(StepScreen[DoctorView]):
         status.set_classes("-passed" if report.ok else "-failed")
         rerun = " (the last run; r runs it again)" if again else ""
         status.update(f"{verdict}{first}{rerun}. Press ctrl+n for the token and the diagnosis.")
+
+    def copy_items(self) -> list[tuple[str, str]]:
+        """The last run's AADSTS code and correlation ID, and each URL it called (redacted), then the
+        admin center's link."""
+        items: list[tuple[str, str]] = []
+        report = self.report
+        if report is not None:
+            if report.aadsts:
+                items.append(("AADSTS code", f"AADSTS{report.aadsts}"))
+            if report.correlation_id:
+                items.append(("Correlation ID", report.correlation_id))
+            for url in dict.fromkeys(step.url for step in report.trace if step.url):
+                items.append((f"URL ({urlsplit(url).path.rsplit('/', 1)[-1] or url})", url))
+        return items + super().copy_items()
 
     def result(self) -> DoctorView | None:
         if self.report is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import webbrowser
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -476,3 +477,26 @@ async def test_diagnosis_keys_go_to_consent_or_run_the_test_again(key: str, step
         await wait_for_text(pilot, "AADSTS7000215")
         await pilot.press(key)
         await until(pilot, lambda: chosen == [GoTo(step)], f"the diagnosis leaving for {step.name}")
+
+
+async def test_the_token_test_offers_its_code_correlation_id_and_urls_to_copy() -> None:
+    token_url = "https://127.0.0.1:8443/contoso/oauth2/v2.0/token"
+    trace = (
+        TraceStep(
+            "discovery", "GET", "https://127.0.0.1:8443/contoso/v2.0/.well-known/openid-configuration", 200, 9
+        ),
+        TraceStep("token", "POST", token_url, 401, 30),
+        TraceStep("token", "POST", token_url, 401, 31),
+    )
+    report = replace(REFUSED, trace=trace)
+    app = make_app(flow=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.push_screen(TokenTestScreen(_runner(report, []), report=report))
+        screen = app.screen
+        assert isinstance(screen, TokenTestScreen)
+        items = dict(screen.copy_items())
+        assert items["AADSTS code"] == "AADSTS7000215" and items["Correlation ID"] == CORRELATION
+        urls = [v for k, v in items.items() if k.startswith("URL (")]
+        assert urls == [trace[0].url, token_url]  # each once
+        await pilot.press("ctrl+y")
+        await wait_for(pilot, CopyDialog)

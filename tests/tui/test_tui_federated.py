@@ -167,3 +167,27 @@ def test_diagnosis_fic_diff_80x24(snap_compare: Any) -> None:
         await until(pilot, lambda: "entity-type" in screen_text(pilot.app), "the diff table")
 
     _snap(snap_compare, (80, 24), show)
+
+
+async def test_ctrl_y_offers_the_predicted_subject_only_when_whole() -> None:
+    from screens.credential import CredentialScreen
+
+    app = make_app(flow=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await _federated_tab(pilot)
+        screen = app.screen
+        assert isinstance(screen, CredentialScreen)
+        await until(
+            pilot,
+            lambda: (
+                ("Federated subject (predicted)", "repo:contoso/daemon:environment:production")
+                in screen.copy_items()
+            ),
+            "the subject to copy",
+        )
+        await _set(pilot, pane, "owner_id", "12")  # an immutable subject needs both IDs: not whole
+        await until(
+            pilot,
+            lambda: all(label != "Federated subject (predicted)" for label, _ in screen.copy_items()),
+            "no half-built subject to copy",
+        )
