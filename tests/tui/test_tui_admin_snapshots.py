@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 from textual.worker import get_current_worker
-from tui_helpers import make_app, wait_for_text
+from tui_helpers import make_app, until, wait_for_text
 
 from screens.admin_plan import AdminPlanScreen
 from screens.admin_progress import AdminProgressScreen
@@ -183,6 +183,11 @@ def test_admin_plan_with_a_blocked_step(snap_compare: Any, size: tuple[int, int]
         await pilot.pause()
         screen._show(PLAN)
         await wait_for_text(pilot, "not allowed for your role", within="#plan-status")
+        # The whole state the snapshot shows, not only its last line: every row, and the focus on_mount set
+        # (a loaded machine may take a refresh longer for either).
+        table = screen.query_one("#plan-steps", DataTable)
+        await until(pilot, lambda: table.row_count == len(PLAN.steps), "every plan row")
+        await until(pilot, lambda: screen.query_one("#plan-name", Input).has_focus, "the name focused")
 
     _check(snap_compare, shown, size)
 
