@@ -3,7 +3,6 @@ are live, else the finding `replication-pending`; then run doctor on the new app
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -37,11 +36,6 @@ FEDERATED_MISMATCH = frozenset({"700211", "700212", "700213", "7002138", "700024
 WAITS = (1.0, 2.0, 4.0, 8.0, 15.0)
 
 
-def _aadsts(body: dict[str, object] | None) -> str | None:
-    found = re.search(r"AADSTS(\d+)", str((body or {}).get("error_description", "")))
-    return found.group(1) if found else None
-
-
 @dataclass(frozen=True)
 class Proof:
     """Whether a token with the new credential (and the roles expected) was obtained, and after how long."""
@@ -55,6 +49,8 @@ class Proof:
     federated: bool = False
     #: The token endpoint's last error body, when it refused the credential (for the diagnosis).
     token_error: dict[str, object] | None = None
+    #: Its AADSTS code, as the token boundary parsed it.
+    aadsts: str | None = None
 
     def findings(
         self, credentials: list[dict[str, Any]] | None = None, presented: dict[str, Any] | None = None
@@ -65,8 +61,7 @@ class Proof:
         credentials as Graph lists them, and `presented` the external token's claims, for the
         claim-by-claim difference."""
         pending = self.finding()
-        code = _aadsts(self.token_error)
-        if not self.federated or self.token_error is None or code not in FEDERATED_MISMATCH:
+        if not self.federated or self.token_error is None or self.aadsts not in FEDERATED_MISMATCH:
             return [pending]
         from wizard.diagnosis.engine import diagnose
 
@@ -161,6 +156,7 @@ def prove_token(
     start = options.clock.monotonic()
     attempts, last = 0, ""
     refusal: dict[str, object] | None = None
+    code: str | None = None
     roles: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     never = threading.Event()
@@ -177,13 +173,22 @@ def prove_token(
         except TokenError as exc:
             last, missing = (f"AADSTS{exc.aadsts}: {exc.title}" if exc.aadsts else exc.title), ()
             refusal = exc.body or ({"error_description": last} if exc.aadsts else None)
+            code = exc.aadsts
         except WizardError as exc:
             last, missing = exc.title, ()
         waited = options.clock.monotonic() - start
         wait = WAITS[min(attempts - 1, len(WAITS) - 1)]
         if waited + wait > options.verify_timeout:
             return Proof(
-                False, attempts, waited, roles, last, missing, federated=federated, token_error=refusal
+                False,
+                attempts,
+                waited,
+                roles,
+                last,
+                missing,
+                federated=federated,
+                token_error=refusal,
+                aadsts=code,
             )
         options.clock.sleep(wait, never)
 
