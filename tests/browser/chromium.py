@@ -93,11 +93,21 @@ class Person:
 
     # -- waiting --------------------------------------------------------------------------------------
     def until(self, condition: Callable[[Any], Any], what: str) -> Any:
-        from selenium.common.exceptions import TimeoutException
+        from selenium.common.exceptions import TimeoutException, WebDriverException
         from selenium.webdriver.support.ui import WebDriverWait
 
+        def settled(driver: Any) -> Any:
+            # A form's submit navigates: a lookup that lands mid-navigation is "aborted by navigation".
+            # That is the page still loading, so look again; any other error is real.
+            try:
+                return condition(driver)
+            except WebDriverException as exc:
+                if "aborted by navigation" in str(exc.msg or exc):
+                    return False
+                raise
+
         try:
-            return WebDriverWait(self.driver, PAGE_TIMEOUT, poll_frequency=0.1).until(condition)
+            return WebDriverWait(self.driver, PAGE_TIMEOUT, poll_frequency=0.1).until(settled)
         except TimeoutException:
             raise AssertionError(
                 f"chromium never showed {what}; at {self.driver.current_url}: {self.text()[:800]}"
