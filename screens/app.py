@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+# First: no collection while the imports below (Textual's among them) load (screens/import_gc.py).
+from screens import import_gc  # isort: skip
+
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -17,6 +20,8 @@ from screens.step import StepScreen
 from screens.terminal_signals import handle_signals
 
 DARK, LIGHT = "textual-dark", "textual-light"
+
+import_gc.resume()
 
 
 class WizardApp(App[int]):

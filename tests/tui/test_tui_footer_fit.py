@@ -9,7 +9,7 @@ from typing import Any
 from test_tui_admin_snapshots import TARGET
 from test_tui_audit import fixed_view
 from textual.screen import Screen
-from textual.widgets import Footer, TabbedContent
+from textual.widgets import TabbedContent
 from textual.widgets._footer import FooterKey
 from tui_helpers import make_app, until, wait_for, wait_for_text
 
@@ -27,27 +27,41 @@ from screens.registration import RegistrationScreen
 from screens.services import DoctorView
 from screens.start import StartScreen
 from screens.token_test import TokenTestScreen
+from screens.widgets.footer import Footer as OwnFooter
 from wizard.diagnosis.model import Finding
 
 NARROW = (80, 24)
 
 
+def _drawn_keys(footer: Any) -> list[tuple[str, str, int, int, bool]]:
+    """(action, description, first column, column after it, palette?) of each key a footer draws.
+
+    The start screen's footer is the wizard's one-widget footer (screens.widgets.footer); the other
+    screens' is Textual's, one FooterKey widget per key."""
+    if isinstance(footer, OwnFooter):
+        return [(k.action, k.description, k.x, k.x + k.width, k.palette) for k in footer.keys]
+    return [
+        (k.action, k.description, k.virtual_region.x, k.virtual_region.right, k.has_class("-command-palette"))
+        for k in footer.query(FooterKey)
+    ]
+
+
 async def footer_fits(pilot: Any, *, all_shown: bool = False) -> set[str]:
     """Check the current screen's footer; returns the actions it shows."""
     screen = pilot.app.screen
-    footer = screen.query_one(Footer)
-    await until(pilot, lambda: bool(footer.query(FooterKey)), f"the footer of {type(screen).__name__}")
+    footer = screen.query_one("Footer")
+    await until(pilot, lambda: bool(_drawn_keys(footer)), f"the footer of {type(screen).__name__}")
     await pilot.pause()
-    keys = list(footer.query(FooterKey))
-    palette = [k for k in keys if k.has_class("-command-palette")]
+    keys = _drawn_keys(footer)
+    palette = [k for k in keys if k[4]]
     assert len(palette) == 1
-    edge = palette[0].virtual_region.x
+    edge = palette[0][2]
     shown = [k for k in keys if k not in palette]
-    cut = [k.description for k in shown if k.virtual_region.right > edge]
+    cut = [description for _, description, _, right, _ in shown if right > edge]
     assert cut == [], f"{type(screen).__name__}: cut off at {screen.app.size.width} columns"
     # Every binding the screen declares as shown is in the footer, or is a spare key left for the palette.
     declared = {a.binding.action for a in Screen.active_bindings.fget(screen).values() if a.binding.show}  # type: ignore[attr-defined]
-    actions = {k.action for k in shown}
+    actions = {action for action, *_ in shown}
     left_out = declared - actions
     assert left_out <= set(getattr(screen, "FOOTER_SPARE", DEFAULT_SPARE)), left_out
     in_palette = {action for *_, action in WizardCommands(screen)._commands()}

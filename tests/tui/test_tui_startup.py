@@ -96,6 +96,8 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "wizard.live",
     "wizard.sandbox",
     "keyring",
+    # Textual's footer (a widget per key): the start screen draws its keys with screens.widgets.footer.
+    "textual.widgets._footer",
     "msal",
     "httpx",
 )

@@ -1,0 +1,114 @@
+"""The one-widget footer (screens/widgets/footer.py) behaves as Textual's: a click on a key runs its action,
+the palette key opens the palette, a disabled key only rings, the key under the mouse shows its binding's
+tooltip and is highlighted, and the keys follow the screen's bindings."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
+from textual.screen import Screen
+from textual.widgets import Input
+from tui_helpers import make_app, until, wait_for
+
+from screens.start import StartScreen
+from screens.widgets.footer import Footer
+
+
+class Keys(Screen[None]):
+    """Three keys: one with a tooltip, one disabled, one that only the focused input shows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f5", "count", "Count", tooltip="Counts one more"),
+        Binding("f6", "never", "Never"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.never = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="field")
+        yield Footer()
+
+    def action_count(self) -> None:
+        self.count += 1
+
+    def action_never(self) -> None:
+        self.never += 1
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return None if action == "never" else True  # shown, disabled (dim)
+
+
+class KeysApp(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(Keys())
+
+
+def _key(footer: Footer, action: str) -> tuple[int, int]:
+    """The middle column of a key, and its width."""
+    key = next(k for k in footer.keys if k.action == action)
+    return key.x + key.width // 2, key.width
+
+
+async def test_a_click_on_a_key_runs_its_action_and_a_disabled_one_does_not() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Keys), "the screen")
+        screen = app.screen
+        assert isinstance(screen, Keys)
+        footer = screen.query_one(Footer)
+        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        x, _ = _key(footer, "count")
+        await pilot.click(Footer, offset=(x, 0))
+        await until(pilot, lambda: screen.count == 1, "the click on Count")
+        x, _ = _key(footer, "never")
+        await pilot.click(Footer, offset=(x, 0))
+        await pilot.pause()
+        assert screen.never == 0
+        assert "Count" in footer.render_line(0).text and "Never" in footer.render_line(0).text
+
+
+async def test_the_key_under_the_mouse_shows_its_tooltip_and_is_highlighted() -> None:
+    app = KeysApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Keys), "the screen")
+        footer = app.screen.query_one(Footer)
+        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        plain = footer.render_line(0)
+        x, _ = _key(footer, "count")
+        await pilot.hover(Footer, offset=(x, 0))
+        await until(pilot, lambda: footer.tooltip == "Counts one more", "the tooltip of Count")
+        assert footer.render_line(0) != plain  # the hovered key's background
+        x, _ = _key(footer, "never")
+        await pilot.hover(Footer, offset=(x, 0))
+        await until(pilot, lambda: footer.tooltip is None, "no tooltip over Never (it has none)")
+
+
+async def test_the_palette_key_opens_the_palette() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, StartScreen)
+        footer = app.screen.query_one(Footer)
+        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        palette = footer.keys[-1]
+        assert palette.palette and palette.x + palette.width == footer.size.width
+        await pilot.click(Footer, offset=(palette.x + 2, 0))
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+
+
+async def test_the_start_screens_keys_run_from_the_footer() -> None:
+    """ctrl+t (Theme) from a click, as the key itself does."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, StartScreen)
+        footer = app.screen.query_one(Footer)
+        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        theme = app.theme
+        x, _ = _key(footer, "toggle_theme")
+        await pilot.click(Footer, offset=(x, 0))
+        await until(pilot, lambda: app.theme != theme, "the theme toggled")
