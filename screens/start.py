@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from screens.state import StartChoice, StartResult, Step
 from screens.step import StepScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import Header
 from screens.widgets.stepbar import StepBar
 from wizard.clouds import Cloud
 

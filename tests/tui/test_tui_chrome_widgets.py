@@ -1,6 +1,6 @@
-"""The one-widget footer (screens/widgets/footer.py) behaves as Textual's: a click on a key runs its action,
+"""The one-widget footer and header (screens/widgets/) behave as Textual's: a click on a key runs its action,
 the palette key opens the palette, a disabled key only rings, the key under the mouse shows its binding's
-tooltip and is highlighted, and the keys follow the screen's bindings."""
+tooltip and is highlighted; the header's icon opens the palette, its title follows the screen's."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tui_helpers import make_app, until, wait_for
 
 from screens.start import StartScreen
 from screens.widgets.footer import Footer
+from screens.widgets.header import Header
 
 
 class Keys(Screen[None]):
@@ -44,7 +45,7 @@ class Keys(Screen[None]):
         return None if action == "never" else True  # shown, disabled (dim)
 
 
-class KeysApp(App[None]):
+class KeysApp(App[int]):
     def on_mount(self) -> None:
         self.push_screen(Keys())
 
@@ -112,3 +113,31 @@ async def test_the_start_screens_keys_run_from_the_footer() -> None:
         x, _ = _key(footer, "toggle_theme")
         await pilot.click(Footer, offset=(x, 0))
         await until(pilot, lambda: app.theme != theme, "the theme toggled")
+
+
+# -- the one-widget header (screens/widgets/header.py) ------------------------------------------------------
+
+
+async def test_the_header_icon_opens_the_palette_and_says_so_and_the_title_follows_the_screen() -> None:
+    app = make_app()
+    # At 80 columns: wider, the step list docks down the left side from the top row, over the icon's cells.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, StartScreen)
+        header = app.screen.query_one(Header)
+        assert "Entra daemon wizard" in header.render_line(0).text
+        app.screen.sub_title = "sandbox tenant · cert-daemon"
+        await until(pilot, lambda: "— sandbox tenant" in header.render_line(0).text, "the sub-title")
+        await pilot.hover(Header, offset=(1, 0))
+        await until(pilot, lambda: header.tooltip == "Open the command palette", "the icon's tooltip")
+        await pilot.click(Header, offset=(1, 0))
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
+
+
+async def test_a_click_on_the_header_makes_it_tall() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, StartScreen)
+        header = app.screen.query_one(Header)
+        await pilot.click(Header, offset=(40, 0))
+        await until(pilot, lambda: header.size.height == 3, "the tall header")
+        assert "Entra daemon wizard" in header.render_line(1).text
