@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from wizard.cli.main import main
+from wizard.cli.entry import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -284,12 +284,19 @@ async def user(request: Request, caller: Caller) -> Response:
 
 @graph_route("/applications", READ_APPS)
 async def applications(request: Request, caller: Caller) -> Response:
-    from wizard.sandbox.graph_fic import expander  # it imports this module
+    base = base_url_of(request)
 
-    owners = {
-        "owners": lambda app: G.owners(caller.tenant, str(app["id"])) or [],
-        "federatedIdentityCredentials": expander(caller.tenant.apps, base_url_of(request)),
-    }
+    def credentials(app: dict[str, Any]) -> list[dict[str, Any]]:
+        # Only for `$expand=federatedIdentityCredentials`: the module imports this one, and Graph's writes.
+        from wizard.sandbox.graph_fic import expander
+
+        related: list[dict[str, Any]] = expander(caller.tenant.apps, base)(app)
+        return related
+
+    def app_owners(app: dict[str, Any]) -> list[dict[str, Any]]:
+        return G.owners(caller.tenant, str(app["id"])) or []
+
+    owners: dict[str, odata.Expander] = {"owners": app_owners, "federatedIdentityCredentials": credentials}
     return page(request, "applications", G.all_applications(request, caller.tenant), APP, owners)
 
 

@@ -30,7 +30,7 @@ from wizard.sandbox.graph_write_common import (
     write_route,
 )
 from wizard.sandbox.state import AppState, KeyCredential, PasswordCredential, new_secret_value
-from wizard.sandbox.tls import AppCertificate
+from wizard.sandbox.tls import AppCertificate, public_app_certificate
 
 
 def _managed_app(request: Request, caller: Caller) -> AppState:
@@ -102,18 +102,9 @@ def public_certificate(raw: bytes) -> AppCertificate | None:
         loaded = load_bytes(raw)
     except Exception:  # any unreadable upload is the same answer to the caller
         return None
-    cert, prints = loaded.certificate, loaded.thumbprints
-    if cert is None or prints is None:
+    if loaded.certificate is None or loaded.thumbprints is None:
         return None
-    return AppCertificate(
-        cert=cert,
-        key_path="",  # only the public part is ever uploaded
-        cert_path="",
-        combined_path="",
-        pfx_path="",
-        thumbprint_sha1=prints.sha1_hex,
-        thumbprint_sha256=prints.sha256_hex,
-    )
+    return public_app_certificate(loaded.certificate)  # only the public part is ever uploaded
 
 
 def _certificate(entry: dict[str, Any]) -> AppCertificate:

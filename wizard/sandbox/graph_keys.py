@@ -17,7 +17,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-import jwt
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -71,12 +70,13 @@ def _target(request: Request, caller: Caller) -> AppState:
 
 
 def _valid_now(key: KeyCredential, now: dt.datetime) -> bool:
-    cert = key.certificate.cert
-    return cert.not_valid_before_utc <= now <= cert.not_valid_after_utc
+    return key.certificate.start <= now <= key.certificate.end
 
 
 def verify_proof(proof: object, app: AppState, *, now: dt.datetime | None = None) -> KeyCredential:
     """The valid certificate that signed `proof`, or Graph's refusal of the proof."""
+    import jwt  # with its first use, as the sandbox's start does without PyJWT
+
     from wizard.sandbox.assertion import thumbprint_hex  # loaded with its first use (doctor never needs it)
 
     if not isinstance(proof, str) or not proof:
@@ -119,7 +119,7 @@ def key_json(key: KeyCredential) -> dict[str, Any]:
     cert = key.certificate
     return {
         "customKeyIdentifier": cert.thumbprint_sha1,
-        "displayName": key.display_name or cert.cert.subject.rfc4514_string(),
+        "displayName": key.display_name or cert.subject,
         "endDateTime": iso(cert.end),
         "key": None,
         "keyId": key.key_id,

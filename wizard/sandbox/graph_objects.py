@@ -112,7 +112,7 @@ def app_registration(tenant: TenantState, app: AppState) -> dict[str, Any]:
         "keyCredentials": [
             {
                 "customKeyIdentifier": k.certificate.thumbprint_sha1,
-                "displayName": k.display_name or k.certificate.cert.subject.rfc4514_string(),
+                "displayName": k.display_name or k.certificate.subject,
                 "endDateTime": iso(k.certificate.end),
                 "key": None,
                 "keyId": k.key_id,

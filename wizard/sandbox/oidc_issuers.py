@@ -7,11 +7,9 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -19,6 +17,9 @@ from starlette.routing import Route
 from wizard.sandbox.scenario import EXCHANGE_AUDIENCE
 from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import new_key
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 PREFIX = "/issuers"
 #: Longest lifetime a minted token may ask for (GitHub's are 5-10 minutes, projected k8s ones up to a day).
@@ -147,6 +148,8 @@ def mint_token(found: OidcIssuer, base: str, body: dict[str, Any], *, now: int |
     kid = body.get("kid", found.key.kid)
     if not isinstance(kid, str):
         raise ValueError("'kid' must be a string")
+    import jwt  # only to mint: PyJWT brings cryptography's x509 package, which a start does without
+
     private: rsa.RSAPrivateKey = found.key.key
     return jwt.encode(claims, private, algorithm="RS256", headers={"kid": kid, "typ": "JWT"})
 

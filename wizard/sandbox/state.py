@@ -29,7 +29,7 @@ from wizard.sandbox.scenario import (
     TenantSpec,
 )
 from wizard.sandbox.signing import SigningKey, kept_signing_key, new_signing_key
-from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key
+from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key, public_app_certificate
 from wizard.sandbox.users import DelegatedDirectory
 
 if TYPE_CHECKING:
@@ -298,15 +298,7 @@ class SandboxState:
             raise CertificateUnreadable(
                 "No certificate to upload", hint="Upload the .cer or .pem, not the key."
             )
-        uploaded = AppCertificate(
-            cert=cert,
-            key_path="",  # the private key stays with the daemon, as in the portal
-            cert_path="",
-            combined_path="",
-            pfx_path="",
-            thumbprint_sha1=prints.sha1_hex,
-            thumbprint_sha256=prints.sha256_hex,
-        )
+        uploaded = public_app_certificate(cert)  # the private key stays with the daemon, as in the portal
         with self.lock:
             tenant, app = self.find_app(client_id)
             existing = next(

@@ -15,8 +15,6 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from wizard.errors import ConfigFileError
 from wizard.sandbox.graph_credentials import public_certificate
 from wizard.sandbox.graph_directory import DeletedApp, WriteDirectory
@@ -67,7 +65,7 @@ def app_to_json(app: AppState) -> dict[str, Any]:
             {
                 "key_id": k.key_id,
                 "name": k.display_name,
-                "der": base64.b64encode(k.certificate.cert.public_bytes(Encoding.DER)).decode(),
+                "der": base64.b64encode(k.certificate.der).decode(),
                 # the sandbox made it (with key files) for the scenario: made anew each run, kept as a marker
                 "generated": bool(k.certificate.key_path),
             }

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-from wizard.certs.thumbprints import thumbprints
 from wizard.errors import CertificateError
+from wizard.sandbox.cert_facts import CertFacts, cert_facts, certificate_pem
 from wizard.sandbox.keystore import KeyStore, key_pem, load_key, locked, new_key, private_folder, write_atomic
 from wizard.sandbox.signing import reusable
+
+if TYPE_CHECKING:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import rsa
 
 CA_NAME = "entra-daemon-wizard sandbox CA"
 CA_BUNDLE = "ca-bundle.pem"  # key + certificate, the one file that defines the CA
@@ -51,7 +52,9 @@ def _now() -> dt.datetime:
 
 
 def cert_pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return cert.public_bytes(Encoding.PEM)
 
 
 def _write(path: Path, data: bytes, *, private: bool, durable: bool = True) -> None:
@@ -61,14 +64,33 @@ def _write(path: Path, data: bytes, *, private: bool, durable: bool = True) -> N
 
 @dataclass(frozen=True)
 class LocalCA:
-    """A CA certificate and key; the PEM at `cert_path` is what clients trust."""
+    """A CA: its bundle (key and certificate), what is known of its certificate, and `cert_path`, the PEM
+    clients trust. The key and the parsed certificate load when first used (to sign a server certificate)."""
 
-    cert: x509.Certificate
-    key: rsa.RSAPrivateKey
+    bundle: bytes
+    facts: CertFacts
     cert_path: Path
+
+    @functools.cached_property
+    def cert(self) -> x509.Certificate:
+        from cryptography import x509
+
+        return x509.load_der_x509_certificate(self.facts.der)
+
+    @functools.cached_property
+    def key(self) -> rsa.RSAPrivateKey:
+        key = load_key(self.bundle)
+        if key is None:  # pragma: no cover - the bundle was checked when it was read
+            raise CertificateError("The sandbox CA's key is unreadable")
+        return key
 
 
 def _make_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """A new CA: its certificate and key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
     key = new_key()
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
     now = _now()
@@ -101,19 +123,13 @@ def _make_ca() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     return cert, key
 
 
-def _usable(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> bool:
-    """The key belongs to the certificate, and the certificate is valid for a while yet."""
-    return cert.public_key() == key.public_key() and cert.not_valid_after_utc > _now() + _MIN_LEFT
-
-
-def _read_pair(data: bytes) -> tuple[x509.Certificate, rsa.RSAPrivateKey] | None:
-    """The certificate and key of a bundle (or of the concatenation of the two legacy files)."""
-    key = load_key(data)
-    try:
-        cert = x509.load_pem_x509_certificate(data)
-    except ValueError:
+def _read_pair(folder: Path, data: bytes, *, left: dt.timedelta = _MIN_LEFT) -> CertFacts | None:
+    """What is known of a bundle's certificate (or of the concatenation of the two legacy files) when its
+    key is the certificate's and the certificate is valid for `left` yet; else None."""
+    facts = cert_facts(folder, data) if data else None
+    if facts is None or not facts.key_matches or facts.not_after <= _now() + left:
         return None
-    return (cert, key) if key is not None and _usable(cert, key) else None
+    return facts
 
 
 def _read(path: Path) -> bytes:
@@ -130,21 +146,34 @@ def load_or_create_ca(root: Path) -> LocalCA:
     try:
         private_folder(folder)
         with locked(folder):
-            pair = _read_pair(_read(bundle))
-            if pair is None:  # an earlier version kept ca-key.pem and ca.pem: keep trusting that CA
-                pair = _read_pair(_read(folder / "ca-key.pem") + _read(cert_path))
-                if pair is None:
-                    pair = _make_ca()
-                write_atomic(bundle, key_pem(pair[1]) + cert_pem(pair[0]), private=True)
-            cert, key = pair
-            if _read(cert_path) != cert_pem(cert):
-                write_atomic(cert_path, cert_pem(cert), private=False)
+            data = _read(bundle)
+            facts = _read_pair(folder, data)
+            if facts is None:  # an earlier version kept ca-key.pem and ca.pem: keep trusting that CA
+                data = _read(folder / "ca-key.pem") + _read(cert_path)
+                if _read_pair(folder, data) is None:
+                    cert, key = _make_ca()
+                    data = key_pem(key) + cert_pem(cert)
+                pem = certificate_pem(data) or b""
+                data = (load_key_pem(data) or b"") + pem
+                write_atomic(bundle, data, private=True)
+                facts = _read_pair(folder, data)
+                if facts is None:  # pragma: no cover - a bundle just made or checked
+                    raise CertificateError(f"The sandbox CA under {folder} is unusable")
+            pem = certificate_pem(data) or b""
+            if _read(cert_path) != pem:
+                write_atomic(cert_path, pem, private=False)
             (folder / "ca-key.pem").unlink(missing_ok=True)
     except OSError as exc:
         raise CertificateError(
             f"Cannot write the sandbox CA under {folder}", hint=f"{exc.strerror}; pass another data_dir."
         ) from None
-    return LocalCA(cert, key, cert_path)
+    return LocalCA(data, facts, cert_path)
+
+
+def load_key_pem(data: bytes) -> bytes | None:
+    """The private key of a bundle as this module writes it (PKCS#8 PEM), or None when it holds none."""
+    key = load_key(data)
+    return key_pem(key) if key is not None else None
 
 
 def server_cert(ca: LocalCA, names: list[str], keys: KeyStore) -> Path:
@@ -154,22 +183,25 @@ def server_cert(ca: LocalCA, names: list[str], keys: KeyStore) -> Path:
     """
     wanted = sorted(dict.fromkeys(n.lower() for n in names))
     ident = hashlib.sha256(
-        ca.cert.fingerprint(hashes.SHA256()) + "\n".join(wanted).encode("utf-8", "surrogatepass")
+        hashlib.sha256(ca.facts.der).digest() + "\n".join(wanted).encode("utf-8", "surrogatepass")
     ).hexdigest()[:32]
     path = keys.folder / f"server-{ident}.pem"
     with locked(keys.folder):
-        data = _read(path)
-        pair = _read_pair(data) if data else None
-        if pair is not None and pair[0].not_valid_after_utc > _now() + dt.timedelta(days=1):
+        if _read_pair(keys.folder, _read(path), left=dt.timedelta(days=1)) is not None:
             return path
     key = keys.key("server")
-    cert = _server_certificate(ca, names, key)
+    data = key_pem(key) + cert_pem(_server_certificate(ca, names, key))
     with locked(keys.folder):
-        write_atomic(path, key_pem(key) + cert_pem(cert), private=True)
+        write_atomic(path, data, private=True)
+    cert_facts(keys.folder, data)  # kept now, while x509 is loaded: the next start parses nothing
     return path
 
 
 def _server_certificate(ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey) -> x509.Certificate:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
     from wizard.certs.generate import LEAF_KEY_USAGE  # only when the kept server certificate will not do
 
     sans: list[x509.GeneralName] = []
@@ -211,9 +243,13 @@ def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path
 
 @dataclass(frozen=True)
 class AppCertificate:
-    """A self-signed credential certificate as the portal would hold it, and its files on disk."""
+    """A credential certificate as the portal would hold it (DER, validity, thumbprints), and its files on
+    disk; `cert` parses it (cryptography's x509) only for those who need more."""
 
-    cert: x509.Certificate
+    der: bytes
+    start: dt.datetime
+    end: dt.datetime
+    subject: str  # RFC 4514, as Graph names a key credential without a display name
     key_path: str
     cert_path: str
     combined_path: str
@@ -221,13 +257,30 @@ class AppCertificate:
     thumbprint_sha1: str  # upper-case hex, as the portal shows it
     thumbprint_sha256: str
 
-    @property
-    def start(self) -> dt.datetime:
-        return self.cert.not_valid_before_utc
+    @functools.cached_property
+    def cert(self) -> x509.Certificate:
+        from cryptography import x509
 
-    @property
-    def end(self) -> dt.datetime:
-        return self.cert.not_valid_after_utc
+        return x509.load_der_x509_certificate(self.der)
+
+
+def public_app_certificate(cert: x509.Certificate) -> AppCertificate:
+    """An uploaded certificate: only the public part, no files."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    der = cert.public_bytes(Encoding.DER)
+    return AppCertificate(
+        der=der,
+        start=cert.not_valid_before_utc,
+        end=cert.not_valid_after_utc,
+        subject=cert.subject.rfc4514_string(),
+        key_path="",
+        cert_path="",
+        combined_path="",
+        pfx_path="",
+        thumbprint_sha1=hashlib.sha1(der).hexdigest().upper(),  # noqa: S324 - the portal's thumbprint
+        thumbprint_sha256=hashlib.sha256(der).hexdigest().upper(),
+    )
 
 
 _PFX_BEGIN, _PFX_END = b"-----BEGIN PKCS12-----\n", b"-----END PKCS12-----\n"
@@ -237,7 +290,9 @@ def _new_app_certificate(
     subject: str, stem: str, key: rsa.RSAPrivateKey | None
 ) -> tuple[rsa.RSAPrivateKey, bytes]:
     """A new self-signed certificate as PEM, followed by the PFX of key and certificate (base64, as PEM)."""
-    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import NoEncryption, pkcs12
+    from cryptography.x509.oid import NameOID
 
     from wizard.certs.generate import build_certificate  # only when no kept certificate will do
 
@@ -246,7 +301,7 @@ def _new_app_certificate(
         days=365,
         key=key,
     )
-    pfx = pkcs12.serialize_key_and_certificates(stem.encode(), key, cert, None, serialization.NoEncryption())
+    pfx = pkcs12.serialize_key_and_certificates(stem.encode(), key, cert, None, NoEncryption())
     return key, cert_pem(cert) + _PFX_BEGIN + base64.encodebytes(pfx) + _PFX_END
 
 
@@ -266,8 +321,9 @@ def make_app_certificate(
     """Self-signed cert (with `key`, else a new one) written as key PEM, cert PEM, combined PEM and PFX.
 
     With a `store`, the certificate and PFX made for `key` are kept there and reused for
-    wizard.sandbox.signing.REUSE_FOR: a start signs nothing. The files belong to one sandbox run (its
-    temporary folder, removed at stop): not flushed to disk.
+    wizard.sandbox.signing.REUSE_FOR: a start signs nothing, and parses no certificate
+    (wizard.sandbox.cert_facts). The files belong to one sandbox run (its temporary folder, removed at
+    stop): not flushed to disk.
     """
     if store is not None and key is not None:
         kept = key
@@ -275,23 +331,32 @@ def make_app_certificate(
             f"certificate:{subject}:{stem}",
             kept,
             lambda: _new_app_certificate(subject, stem, kept)[1],
-            usable=lambda d: _PFX_BEGIN in d and reusable(d, kept) is not None,
+            usable=lambda d: _PFX_BEGIN in d and reusable(d, kept, store=store) is not None,
         )
+        facts = cert_facts(store.folder, data)
     else:
+        from wizard.sandbox.cert_facts import certificate_der, parse_facts
+
         key, data = _new_app_certificate(subject, stem, key)
-    cert = x509.load_pem_x509_certificate(data)
-    prints = thumbprints(cert)
+        facts = parse_facts(certificate_der(data) or b"", data)
+    if facts is None:  # pragma: no cover - `data` was made or checked just now
+        raise CertificateError(f"The sandbox's certificate for {stem} is unreadable")
+    pem = certificate_pem(data) or b""
+    private = key_pem(key)
     paths = {ext: folder / f"{stem}{ext}" for ext in (".key.pem", ".cert.pem", ".pem", ".pfx")}
-    _write(paths[".key.pem"], key_pem(key), private=True, durable=False)
-    _write(paths[".cert.pem"], cert_pem(cert), private=False, durable=False)
-    _write(paths[".pem"], key_pem(key) + cert_pem(cert), private=True, durable=False)
+    _write(paths[".key.pem"], private, private=True, durable=False)
+    _write(paths[".cert.pem"], pem, private=False, durable=False)
+    _write(paths[".pem"], private + pem, private=True, durable=False)
     _write(paths[".pfx"], _split_bundle(data), private=True, durable=False)
     return AppCertificate(
-        cert=cert,
+        der=facts.der,
+        start=facts.not_before,
+        end=facts.not_after,
+        subject=facts.subject,
         key_path=str(paths[".key.pem"]),
         cert_path=str(paths[".cert.pem"]),
         combined_path=str(paths[".pem"]),
         pfx_path=str(paths[".pfx"]),
-        thumbprint_sha1=prints.sha1_hex,
-        thumbprint_sha256=prints.sha256_hex,
+        thumbprint_sha1=facts.sha1_hex,
+        thumbprint_sha256=facts.sha256_hex,
     )
