@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 # First: no collection while the imports below (Textual's among them) load (screens/import_gc.py).
 from screens import import_gc  # isort: skip
@@ -10,6 +10,7 @@ from screens import import_gc  # isort: skip
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from screens.commands import WizardCommands
@@ -62,6 +63,17 @@ class WizardApp(App[int]):
         if still:
             self.animation_level = "none"
         self.theme = theme
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The start step itself when the flow begins there, else Textual's blank screen.
+
+        Textual composes, styles and lays out its default screen before the first pushed screen, which
+        then goes through all of that again: with the start step as the app's first screen, the first
+        frame is the start step's at once (about 4% of the instructions to it). The flow awaits that
+        screen's result instead of pushing one (Flow.first_screen).
+        """
+        first = self.flow.first_screen() if self._run_flow else None
+        return first if first is not None else super().get_default_screen()
 
     def on_mount(self) -> None:
         if self._signals:

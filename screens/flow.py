@@ -32,6 +32,7 @@ from wizard.secret import Secret
 if TYPE_CHECKING:
     from screens import services
     from screens.services import DoctorView, SandboxSession
+    from screens.start import StartScreen
     from screens.token_test import Runner
     from wizard.grants import GrantReport
     from wizard.live.results import Registration
@@ -124,6 +125,23 @@ class Flow:
         self.admin_session: Any = None
         #: True when the step about to be shown was reached by Back: a finished test is not run again.
         self._went_back = False
+        #: The start step when it is the app's first screen: it stays under the steps that follow.
+        self._first: StartScreen | None = None
+
+    def first_screen(self) -> StartScreen | None:
+        """The start step as the app's first screen (WizardApp.get_default_screen), when the flow begins there.
+
+        With a sandbox scenario the flow starts the sandbox and goes on to the registration step: Textual's
+        blank screen stays the first one then."""
+        if self.sandbox_scenario is not None:
+            return None
+        from screens.start import StartScreen
+
+        s = self.state
+        self._first = StartScreen(
+            initial=s.start, sandbox_apps=self.sandbox_apps, saved_profiles=saved_profiles()
+        )
+        return self._first
 
     def sandbox_apps(self) -> tuple[services.SandboxApp, ...]:
         """The scenario's apps, read once (the start screen asks when the sandbox is chosen)."""
@@ -184,9 +202,14 @@ class Flow:
         if step is Step.START:
             from screens.start import StartScreen
 
-            start = await self.app.push_screen_wait(
-                StartScreen(initial=s.start, sandbox_apps=self.sandbox_apps, saved_profiles=saved_profiles())
-            )
+            if self._first is not None:  # the app's first screen: shown again by popping what is above it
+                start = await self._first.next_result()
+            else:
+                start = await self.app.push_screen_wait(
+                    StartScreen(
+                        initial=s.start, sandbox_apps=self.sandbox_apps, saved_profiles=saved_profiles()
+                    )
+                )
             if isinstance(start, Back):
                 return Step.START
             if start.choice is StartChoice.ADMIN:

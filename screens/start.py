@@ -6,17 +6,19 @@ A new way to start is one line in `_CHOICES` (and one in `_ABOUT`): the options 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from screens.state import StartChoice, StartResult, Step
+from screens.state import Back, StartChoice, StartResult, Step
 from screens.step import StepScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import Header
@@ -77,6 +79,10 @@ _CLOUDS = (
 )
 
 
+async def _kept() -> None:
+    """What a dismiss of the app's first screen awaits: nothing is popped."""
+
+
 class StartScreen(StepScreen[StartResult]):
     """Choose a path; Enter on a choice (or ctrl+n) goes on."""
 
@@ -105,6 +111,10 @@ class StartScreen(StepScreen[StartResult]):
         #: The sandbox scenario's apps, asked for only when the sandbox is chosen (it loads the sandbox).
         self.sandbox_apps = sandbox_apps or (lambda: ())
         self._apps_listed = False
+        #: The choice whose text and option are on the screen (`_show_options`).
+        self._shown: StartChoice | None = None
+        #: The results given while this is the app's first screen (see `dismiss`), for `next_result`.
+        self._results: asyncio.Queue[StartResult | Back] = asyncio.Queue()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -116,6 +126,7 @@ class StartScreen(StepScreen[StartResult]):
                 *saved, *(Option(text, id=choice.value) for choice, text in _CHOICES), id="choices"
             )
             yield Static(_ABOUT.get(self.initial.choice, ""), id="start-about", markup=False)
+            self._shown = self.initial.choice  # its text and option are composed with the screen
             # Only the first highlighted choice's option comes with the screen; each other one is mounted
             # when its choice is first highlighted (the first frame has no use for hidden widgets).
             if self.initial.choice in _OPTION_IDS:
@@ -163,13 +174,17 @@ class StartScreen(StepScreen[StartResult]):
         return StartChoice.PROFILE if option.startswith(_PROFILE_PREFIX) else StartChoice(option)
 
     async def _show_options(self, choice: StartChoice) -> None:
-        self.query_one("#start-about", Static).update(_ABOUT.get(choice, ""))
-        for each, option_id in _OPTION_IDS.items():
-            shown = self.query(f"#{option_id}")
-            if shown:
-                shown.first().display = each is choice
-            elif each is choice:
-                await self.mount(self._option(choice), before="#start-message")
+        # Only when the choice changed: the composed one is on the screen already, and each update of the
+        # text lays the screen out again (twice before the first frame: the mount and the highlight).
+        if choice is not self._shown:
+            self._shown = choice
+            self.query_one("#start-about", Static).update(_ABOUT.get(choice, ""))
+            for each, option_id in _OPTION_IDS.items():
+                shown = self.query(f"#{option_id}")
+                if shown:
+                    shown.first().display = each is choice
+                elif each is choice:
+                    await self.mount(self._option(choice), before="#start-message")
         if choice is StartChoice.SANDBOX and not self._apps_listed:
             self._list_sandbox_apps()
 
@@ -201,6 +216,28 @@ class StartScreen(StepScreen[StartResult]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_next()
+
+    def dismiss(self, result: StartResult | Back | None = None) -> AwaitComplete:
+        """Leave the step once; as the app's first screen (screens.app), it stays under the next steps.
+
+        Textual cannot pop the last screen: the result goes to `next_result`, which the flow awaits, and
+        the step is shown again when the screens above it are popped (Back from the registration step).
+        """
+        stack = self.app.screen_stack
+        if not stack or stack[0] is not self or result is None:
+            return super().dismiss(result)
+        if self._leaving or self.app.screen is not self:  # refused, as StepScreen.dismiss refuses
+            return AwaitComplete(_kept())
+        self._leaving = True
+        self._results.put_nowait(result)
+        return AwaitComplete(_kept())
+
+    async def next_result(self) -> StartResult | Back:
+        """The next choice made on this screen (it is the app's first screen): the flow's start step."""
+        self._leaving = False
+        if self.is_mounted:
+            self.query_one(StepBar).refresh()  # the start's outcome (a failed import) changed the list
+        return await self._results.get()
 
     def action_customers(self) -> None:
         """The customer tenants of a multi-tenant daemon's saved profile (screens/customers.py)."""

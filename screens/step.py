@@ -16,6 +16,7 @@ from textual import events, work
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.types import NoActiveAppError
@@ -78,6 +79,8 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         self._leaving = False
         #: False until the first ScreenResume (see `_on_screen_resume`).
         self._resumed = False
+        #: The size of the last Resize that went through (see `_on_resize`).
+        self._resized_to: Size | None = None
         self._preset_breakpoint()
 
     def _preset_breakpoint(self) -> None:
@@ -105,7 +108,16 @@ class StepScreen(Screen[Union[T, Back]], Generic[T]):
         """The screen's bindings as the footer shows them: the spare ones hidden when there is no room."""
         return fit_footer(self, super().active_bindings, self.FOOTER_SPARE)
 
-    def on_resize(self) -> None:
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Runs before Textual's own handler (Screen._on_resize), which lays the whole screen out again on
+        # every Resize: three arrive with the same size before the first frame. One that repeats the size
+        # the screen was last resized to changes nothing (widgets that mount or change size ask for their
+        # own layout), so it stops here: `prevent_default` skips the base classes' handlers.
+        if event.size == self._resized_to:
+            event.stop()
+            event.prevent_default()
+            return
+        self._resized_to = event.size
         self.refresh_bindings()  # the footer's room changed: fit its keys again
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:

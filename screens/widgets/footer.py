@@ -91,8 +91,10 @@ class Footer(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen and self._read_keys() != self._keys:
-            self._keys = None  # placed again at the next frame
+        # Read again at the next frame only: the signal comes several times before one (each focus change
+        # and screen change), and one read of the bindings is most of what this widget costs.
+        if self.is_attached and screen is self.screen:
+            self._keys = None
             self.refresh()
 
     def _read_keys(self) -> tuple[FooterKey, ...]:

@@ -111,7 +111,7 @@ async def test_dismiss_twice_leaves_only_once() -> None:
         screen.action_next()
         await wait_for(pilot, StartScreen)
         await until(pilot, lambda: _steady(app), "the start step")
-        assert len(app.screen_stack) == 2  # the default screen and the start step: nothing popped twice
+        assert len(app.screen_stack) == 1  # the start step (the app's first screen): nothing popped twice
 
 
 async def test_an_unexpected_error_shows_the_dialog_logs_redacted_and_exits_1(
