@@ -1,7 +1,7 @@
 """The header as one widget: the same cells and colours as Textual's Header (icon, title, clock's room).
 
 Textual's Header composes three widgets (HeaderIcon, HeaderTitle, HeaderClockSpace), each styled, laid
-out and rendered apart, and its title is set after its mount: about 2% of the start screen's first paint
+out and rendered apart, and its title is set after its mount: about 3% of the start screen's first paint
 for one row. This widget draws that row itself: the icon (a click opens the command palette, its tooltip
 says so, it is highlighted under the mouse), the screen's or app's title and sub-title centred between the
 icon and the clock's room, and a click elsewhere makes it three rows tall, as Textual's does.
