@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,14 @@ def test_a_changed_or_damaged_file_never_gets_stale_facts(
 def test_a_file_without_a_certificate_has_no_facts(tmp_path: Path) -> None:
     assert cert_facts(tmp_path, b"not a certificate") is None
     assert cert_facts(tmp_path, b"-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n") is None
+
+
+def test_facts_of_certificates_replaced_long_ago_are_removed(
+    tmp_path: Path, pair: tuple[bytes, bytes, x509.Certificate]
+) -> None:
+    key, pem, _ = pair
+    cert_facts(tmp_path, pem)
+    (old,) = (tmp_path / "facts").iterdir()
+    os.utime(old, (0, 0))  # written in 1970
+    cert_facts(tmp_path, key + pem)  # new facts: the folder is tidied
+    assert not old.exists() and len(list((tmp_path / "facts").iterdir())) == 1

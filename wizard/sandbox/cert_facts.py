@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 _BEGIN, _END = b"-----BEGIN CERTIFICATE-----", b"-----END CERTIFICATE-----"
+#: Facts not written for this long belong to certificates long replaced (kept ones are remade monthly).
+_STALE = dt.timedelta(days=90)
 _KEY_MARK = b"PRIVATE KEY-----"
 
 
@@ -96,6 +98,7 @@ def cert_facts(folder: Path, data: bytes) -> CertFacts | None:
         pass
     facts = parse_facts(der, data)
     if facts is not None:
+        _prune(path.parent)
         entry = {
             "not_before": facts.not_before.timestamp(),
             "not_after": facts.not_after.timestamp(),
@@ -105,6 +108,17 @@ def cert_facts(folder: Path, data: bytes) -> CertFacts | None:
         }
         write_atomic(path, json.dumps(entry).encode(), private=True, durable=False)
     return facts
+
+
+def _prune(folder: Path) -> None:
+    """Remove the facts of certificates replaced long ago (only when new facts are written: rarely)."""
+    oldest = (dt.datetime.now(dt.timezone.utc) - _STALE).timestamp()
+    for kept in folder.glob("*.json"):
+        try:
+            if kept.stat().st_mtime < oldest:
+                kept.unlink()
+        except OSError:  # another start removed it first
+            continue
 
 
 def parse_facts(der: bytes, data: bytes) -> CertFacts | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from wizard.errors import ConnectError, UsageError
@@ -27,8 +27,10 @@ from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tls import KeyStore, data_root, load_or_create_ca, server_cert
 from wizard.sandbox.tokens import issuer_v2
-from wizard.sandbox.users import describe_delegated
 from wizard.secret import mask
+
+if TYPE_CHECKING:
+    from wizard.sandbox.users import DelegatedDirectory
 
 READY_TIMEOUT = 30.0
 #: Seconds a client has to send a whole request line and headers; idle keep-alive connections close too.
@@ -413,7 +415,7 @@ class Sandbox:
                         }
                         for api in t.apis()
                     ],
-                    **describe_delegated(self.state.delegated, t.spec.id, show_secrets=show_secrets),
+                    **_describe_delegated(self.state.delegated, t.spec.id, show_secrets=show_secrets),
                     "issuers": describe_issuers(self.state.oidc_issuers, self.base_url),
                 }
             )
@@ -425,3 +427,12 @@ class Sandbox:
             "tenants": tenants,
             "issuers": describe_issuers(self.state.oidc_issuers, self.base_url),
         }
+
+
+def _describe_delegated(
+    directory: DelegatedDirectory, tenant_id: str, *, show_secrets: bool
+) -> dict[str, Any]:
+    """The tenant's accounts and public clients for `describe` (wizard.sandbox.users, loaded with its first use)."""
+    from wizard.sandbox.users import describe_delegated
+
+    return describe_delegated(directory, tenant_id, show_secrets=show_secrets)

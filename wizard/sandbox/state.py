@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
-from wizard.sandbox.delegated_sessions import DelegatedSessions
-from wizard.sandbox.delegated_written import written_client
 from wizard.sandbox.graph_directory import WriteDirectory
 from wizard.sandbox.oidc_issuers import new_issuers
 from wizard.sandbox.scenario import (
@@ -30,10 +28,12 @@ from wizard.sandbox.scenario import (
 )
 from wizard.sandbox.signing import SigningKey, kept_signing_key, new_signing_key
 from wizard.sandbox.tls import AppCertificate, KeyStore, make_app_certificate, new_key, public_app_certificate
-from wizard.sandbox.users import DelegatedDirectory
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from wizard.sandbox.delegated_sessions import DelegatedSessions
+    from wizard.sandbox.users import DelegatedDirectory
 
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "~._-"
 
@@ -150,10 +150,6 @@ class SandboxState:
         #: them (wizard.sandbox.signing.REUSE_FOR), else made for this run.
         self.keys = keys
         self.signing_keys: list[SigningKey] = [self._signing_key(f"signing-{i}") for i in range(2)]
-        #: Delegated sign-in: accounts, public clients and consent; codes and refresh tokens in flight.
-        self.delegated = DelegatedDirectory(scenario.tenants)
-        self.delegated.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
-        self.sessions = DelegatedSessions()
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
         self.oidc_issuers = new_issuers(self._signing_key)
         #: What Graph writes keep beside the apps: tenant settings, deleted items, replication lag.
@@ -173,6 +169,24 @@ class SandboxState:
     @property
     def signing_key(self) -> SigningKey:
         return self.signing_keys[0]
+
+    @functools.cached_property
+    def delegated(self) -> DelegatedDirectory:
+        """Delegated sign-in: accounts, public clients and consent (made with the first request that signs
+        someone in: a daemon's run never needs it)."""
+        from wizard.sandbox.delegated_written import written_client
+        from wizard.sandbox.users import DelegatedDirectory
+
+        directory = DelegatedDirectory(self.scenario.tenants)
+        directory.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
+        return directory
+
+    @functools.cached_property
+    def sessions(self) -> DelegatedSessions:
+        """Codes and refresh tokens in flight (made with the first delegated request)."""
+        from wizard.sandbox.delegated_sessions import DelegatedSessions
+
+        return DelegatedSessions()
 
     def _build_app(self, tenant: TenantSpec, app: AppSpec, folder: Path) -> AppState:
         now = _utcnow()
