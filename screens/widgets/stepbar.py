@@ -25,8 +25,8 @@ class StepBar(Widget):
     """The step list; the note (e.g. the sandbox tenant) goes into the header's subtitle."""
 
     DEFAULT_CSS = """
-    StepBar { dock: left; width: 28; height: 1fr; padding: 1 1; background: $boost; }
-    Screen.-narrow StepBar { dock: none; width: 1fr; height: 1; padding: 0 1; }
+    StepBar { dock: left; width: 28; height: 1fr; margin-top: 1; padding: 1 1; background: $boost; }
+    Screen.-narrow StepBar { dock: none; width: 1fr; height: 1; margin-top: 0; padding: 0 1; }
     StepBar > .stepbar--done { color: $text-success; }
     StepBar > .stepbar--failed { color: $text-error; }
     StepBar > .stepbar--current { color: $text-accent; text-style: bold; }

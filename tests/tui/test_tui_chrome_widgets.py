@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
@@ -16,6 +17,7 @@ from tui_helpers import make_app, until, wait_for
 from screens.start import StartScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import Header
+from screens.widgets.stepbar import StepBar
 
 
 class Keys(Screen[None]):
@@ -118,10 +120,13 @@ async def test_the_start_screens_keys_run_from_the_footer() -> None:
 # -- the one-widget header (screens/widgets/header.py) ------------------------------------------------------
 
 
-async def test_the_header_icon_opens_the_palette_and_says_so_and_the_title_follows_the_screen() -> None:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_header_icon_opens_the_palette_and_says_so_and_the_title_follows_the_screen(
+    size: tuple[int, int],
+) -> None:
     app = make_app()
-    # At 80 columns: wider, the step list docks down the left side from the top row, over the icon's cells.
-    async with app.run_test(size=(80, 24)) as pilot:
+    # At 120 columns the step list docks down the left side below the header (it used to cover its icon).
+    async with app.run_test(size=size) as pilot:
         await wait_for(pilot, StartScreen)
         header = app.screen.query_one(Header)
         assert "Entra daemon wizard" in header.render_line(0).text
@@ -129,6 +134,9 @@ async def test_the_header_icon_opens_the_palette_and_says_so_and_the_title_follo
         await until(pilot, lambda: "— sandbox tenant" in header.render_line(0).text, "the sub-title")
         await pilot.hover(Header, offset=(1, 0))
         await until(pilot, lambda: header.tooltip == "Open the command palette", "the icon's tooltip")
+        if size[0] >= 100:
+            bar = app.screen.query_one(StepBar)
+            assert bar.region.y >= header.region.bottom  # the whole header row is the header's
         await pilot.click(Header, offset=(1, 0))
         await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the command palette")
 
