@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import os
 import sys
 import tempfile
@@ -42,7 +43,8 @@ def _on(app: WizardApp, screen: type, text: str = "") -> Callable[[], bool]:
         current = app.screen
         if not (isinstance(current, screen) and getattr(current, "acting", True)):
             return False
-        return not text or text in app.export_screenshot()
+        # The SVG writes each space as &#160;: compare with the text as shown.
+        return not text or text in html.unescape(app.export_screenshot()).replace("\xa0", " ")
 
     return shown
 
