@@ -21,6 +21,8 @@ from screens.step import StepScreen
 from screens.terminal_signals import handle_signals
 
 DARK, LIGHT = "textual-dark", "textual-light"
+#: Seconds between the first step on the screen and loading the heavy libraries in the background.
+PRELOAD_AFTER = 0.3
 
 import_gc.resume()
 
@@ -91,10 +93,14 @@ class WizardApp(App[int]):
 
     def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
         # After the first step is painted, the heavy libraries load while the user reads it: not before,
-        # or the import thread would compete with the first paint for the interpreter.
+        # or the import thread would compete with the first paint for the interpreter. "Painted" is when
+        # Textual has rendered the frame; a real terminal gets it from the driver's writer thread, which an
+        # import thread holding the interpreter (extension modules load with it held) can keep from writing
+        # for a tenth of a second: measured in tmux, the question showed up 0.31 s or 0.45 s after start,
+        # at random. The load waits PRELOAD_AFTER more, far less than anyone takes to read the step.
         if self._preload:
             self._preload = False
-            self._load_heavy()
+            self.set_timer(PRELOAD_AFTER, self._load_heavy)
 
     @work(exclusive=True, group="flow", exit_on_error=False)
     async def _drive(self) -> None:
