@@ -136,3 +136,11 @@ def test_a_runs_app_certificates_are_written_whole_but_not_flushed(
     assert _mode(Path(cert.pfx_path)) == 0o600 and not list((tmp_path / "run").glob("*.tmp"))
     store.key("signing-0")  # a key made for the store is flushed to disk before it is used
     assert len(synced) == 1
+
+
+def test_the_cas_repr_holds_no_key(tmp_path: Path) -> None:
+    """The CA keeps its bundle (its private key inside) for signing: never in a repr, a log, an error."""
+    ca = load_or_create_ca(tmp_path)
+    assert b"PRIVATE KEY" in ca.bundle
+    assert "PRIVATE" not in repr(ca) and "MII" not in repr(ca)
+    assert str(ca.cert_path) in repr(ca)

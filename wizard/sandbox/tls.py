@@ -13,7 +13,7 @@ import functools
 import hashlib
 import ipaddress
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -67,8 +67,8 @@ class LocalCA:
     """A CA: its bundle (key and certificate), what is known of its certificate, and `cert_path`, the PEM
     clients trust. The key and the parsed certificate load when first used (to sign a server certificate)."""
 
-    bundle: bytes
-    facts: CertFacts
+    bundle: bytes = field(repr=False)  # the CA's private key is in it: never in a repr, a log, an error
+    facts: CertFacts = field(repr=False)
     cert_path: Path
 
     @functools.cached_property
