@@ -149,6 +149,8 @@ class SandboxState:
         #: Where the RSA keys come from: kept per user and reused (`keys`), with the certificates wrapping
         #: them (wizard.sandbox.signing.REUSE_FOR), else made for this run.
         self.keys = keys
+        self._delegated: DelegatedDirectory | None = None
+        self._sessions: DelegatedSessions | None = None
         self.signing_keys: list[SigningKey] = [self._signing_key(f"signing-{i}") for i in range(2)]
         #: The external OIDC issuers federated credentials trust (wizard.sandbox.oidc_issuers).
         self.oidc_issuers = new_issuers(self._signing_key)
@@ -170,23 +172,31 @@ class SandboxState:
     def signing_key(self) -> SigningKey:
         return self.signing_keys[0]
 
-    @functools.cached_property
+    @property
     def delegated(self) -> DelegatedDirectory:
         """Delegated sign-in: accounts, public clients and consent (made with the first request that signs
-        someone in: a daemon's run never needs it)."""
-        from wizard.sandbox.delegated_written import written_client
-        from wizard.sandbox.users import DelegatedDirectory
+        someone in: a daemon's run never needs it; under the lock, so two threads never make two)."""
+        if self._delegated is None:
+            from wizard.sandbox.delegated_written import written_client
+            from wizard.sandbox.users import DelegatedDirectory
 
-        directory = DelegatedDirectory(self.scenario.tenants)
-        directory.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
-        return directory
+            with self.lock:
+                if self._delegated is None:
+                    directory = DelegatedDirectory(self.scenario.tenants)
+                    directory.written = functools.partial(written_client, self)  # `login bootstrap`'s clients
+                    self._delegated = directory
+        return self._delegated
 
-    @functools.cached_property
+    @property
     def sessions(self) -> DelegatedSessions:
-        """Codes and refresh tokens in flight (made with the first delegated request)."""
-        from wizard.sandbox.delegated_sessions import DelegatedSessions
+        """Codes and refresh tokens in flight (made with the first delegated request, under the lock)."""
+        if self._sessions is None:
+            from wizard.sandbox.delegated_sessions import DelegatedSessions
 
-        return DelegatedSessions()
+            with self.lock:
+                if self._sessions is None:
+                    self._sessions = DelegatedSessions()
+        return self._sessions
 
     def _build_app(self, tenant: TenantSpec, app: AppSpec, folder: Path) -> AppState:
         now = _utcnow()
