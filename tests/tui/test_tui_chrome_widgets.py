@@ -4,12 +4,13 @@ tooltip and is highlighted; the header's icon opens the palette, its title follo
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 from tui_helpers import make_app, until, wait_for
@@ -52,6 +53,19 @@ class KeysApp(App[int]):
         self.push_screen(Keys())
 
 
+async def _footer(pilot: Pilot[Any]) -> Footer:
+    """The screen's footer once its keys are drawn."""
+    footer = pilot.app.screen.query_one(Footer)
+    await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+    return footer
+
+
+async def _on_start(pilot: Pilot[Any]) -> Header:
+    """The start screen's header, once the start screen is shown."""
+    await wait_for(pilot, StartScreen)
+    return pilot.app.screen.query_one(Header)
+
+
 def _key(footer: Footer, action: str) -> tuple[int, int]:
     """The middle column of a key, and its width."""
     key = next(k for k in footer.keys if k.action == action)
@@ -80,8 +94,7 @@ async def test_the_key_under_the_mouse_shows_its_tooltip_and_is_highlighted() ->
     app = KeysApp()
     async with app.run_test(size=(80, 10)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, Keys), "the screen")
-        footer = app.screen.query_one(Footer)
-        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        footer = await _footer(pilot)
         plain = footer.render_line(0)
         x, _ = _key(footer, "count")
         await pilot.hover(Footer, offset=(x, 0))
@@ -95,9 +108,8 @@ async def test_the_key_under_the_mouse_shows_its_tooltip_and_is_highlighted() ->
 async def test_the_palette_key_opens_the_palette() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, StartScreen)
-        footer = app.screen.query_one(Footer)
-        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        await _on_start(pilot)
+        footer = await _footer(pilot)
         palette = footer.keys[-1]
         assert palette.palette and palette.x + palette.width == footer.size.width
         await pilot.click(Footer, offset=(palette.x + 2, 0))
@@ -108,9 +120,8 @@ async def test_the_start_screens_keys_run_from_the_footer() -> None:
     """ctrl+t (Theme) from a click, as the key itself does."""
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(pilot, StartScreen)
-        footer = app.screen.query_one(Footer)
-        await until(pilot, lambda: bool(footer.keys), "the footer's keys")
+        await _on_start(pilot)
+        footer = await _footer(pilot)
         theme = app.theme
         x, _ = _key(footer, "toggle_theme")
         await pilot.click(Footer, offset=(x, 0))
@@ -127,8 +138,7 @@ async def test_the_header_icon_opens_the_palette_and_says_so_and_the_title_follo
     app = make_app()
     # At 120 columns the step list docks down the left side below the header (it used to cover its icon).
     async with app.run_test(size=size) as pilot:
-        await wait_for(pilot, StartScreen)
-        header = app.screen.query_one(Header)
+        header = await _on_start(pilot)
         assert "Entra daemon wizard" in header.render_line(0).text
         app.screen.sub_title = "sandbox tenant · cert-daemon"
         await until(pilot, lambda: "— sandbox tenant" in header.render_line(0).text, "the sub-title")
@@ -144,8 +154,7 @@ async def test_the_header_icon_opens_the_palette_and_says_so_and_the_title_follo
 async def test_a_click_on_the_header_makes_it_tall() -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, StartScreen)
-        header = app.screen.query_one(Header)
+        header = await _on_start(pilot)
         await pilot.click(Header, offset=(40, 0))
         await until(pilot, lambda: header.size.height == 3, "the tall header")
         assert "Entra daemon wizard" in header.render_line(1).text
