@@ -22,6 +22,7 @@ from screens.state import Back, StartChoice, StartResult, Step
 from screens.step import StepScreen
 from screens.widgets.footer import Footer
 from screens.widgets.header import Header
+from screens.widgets.select_preview import SelectPreview
 from screens.widgets.stepbar import StepBar
 from wizard.clouds import Cloud
 
@@ -130,16 +131,23 @@ class StartScreen(StepScreen[StartResult]):
             # Only the first highlighted choice's option comes with the screen; each other one is mounted
             # when its choice is first highlighted (the first frame has no use for hidden widgets).
             if self.initial.choice in _OPTION_IDS:
-                yield self._option(self.initial.choice)
+                yield self._option(self.initial.choice, preview=True)
             yield Static("", id="start-message", markup=False)
         yield Footer()
 
-    def _option(self, choice: StartChoice) -> Vertical:
-        """The value a choice needs besides itself: the cloud, the config file or the sandbox app."""
+    def _option(self, choice: StartChoice, *, preview: bool = False) -> Vertical:
+        """The value a choice needs besides itself: the cloud, the config file or the sandbox app.
+
+        With `preview`, the cloud's Select is drawn by a `SelectPreview` until the first frame is on the
+        screen (`on_step_screen_shown` swaps it in): the Select's six widgets are a third of that frame.
+        """
         option_id = _OPTION_IDS[choice]
         field: Widget
-        if choice is StartChoice.WORKFORCE:
-            label, field = "Cloud", Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
+        if choice is StartChoice.WORKFORCE and preview:
+            shown = next((text for text, cloud in _CLOUDS if cloud is self.initial.cloud), _CLOUDS[0][0])
+            label, field = "Cloud", SelectPreview(shown, id="cloud-preview")
+        elif choice is StartChoice.WORKFORCE:
+            label, field = "Cloud", self._cloud_select()
         elif choice is StartChoice.IMPORT:
             label = "Config file (appsettings.json, .env, authConfig.js, TOML, …)"
             field = Input(self.initial.import_path, placeholder="path/to/config", id="import-path")
@@ -148,6 +156,19 @@ class StartScreen(StepScreen[StartResult]):
         else:
             label, field = "Sandbox app", Select[str]([], prompt="Sandbox app", id="sandbox-app")
         return Vertical(Label(label), field, id=option_id, classes="option")
+
+    def _cloud_select(self) -> Select[Cloud]:
+        return Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
+
+    async def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
+        """The first frame is on the screen: the real Select takes its preview's place, the same cells."""
+        for preview in self.query(SelectPreview):
+            parent = preview.parent
+            if not isinstance(parent, Widget):
+                continue
+            with self.app.batch_update():
+                await parent.mount(self._cloud_select(), before=preview)
+                await preview.remove()
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)

@@ -81,9 +81,10 @@ def test_without_preload_nothing_heavy_loads_on_the_start_screen() -> None:
 # bare Textual app with one Static loads 381); before the first-paint work it was 418, with the redactor,
 # the CLI's output module and the sandbox-facing services among them. Since the one-widget header and
 # footer (screens/widgets/): 413, 28 own (the header's module and screens.import_gc; Textual's header and
-# footer modules no longer load), so the total's budget is 418 and the project's own 28.
+# footer modules no longer load), so the total's budget is 418 and the project's own 28. Since the cloud
+# field's preview (screens/widgets/select_preview.py stands for the Select's six widgets in that frame): 29.
 FIRST_FRAME_BUDGET = 418
-FIRST_FRAME_OWN_BUDGET = 28
+FIRST_FRAME_OWN_BUDGET = 29
 #: What the first frame must not wait for: the services, dialogs, redactor, profile store, keyring, core
 #: checks and every library behind them (they load when a step needs them, or in the preload after it).
 NOT_BEFORE_THE_FIRST_FRAME = (
