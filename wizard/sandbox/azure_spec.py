@@ -3,10 +3,10 @@ SharePoint sites and directory roles of service principals (the scenario's `[ten
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.records import Record, field
 from wizard.sandbox.service_grants import ServiceGrants, services_from_dict
 from wizard.sandbox.service_grants import str_list as _strs
 from wizard.sandbox.service_grants import table_list as _tables
@@ -44,8 +44,7 @@ DIRECTORY_ROLES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class RoleAssignmentSpec:
+class RoleAssignmentSpec(Record, frozen=True):
     """An Azure role held by an app's service principal at a scope (a resource id, or a prefix of one)."""
 
     app: str
@@ -53,32 +52,28 @@ class RoleAssignmentSpec:
     scope: str
 
 
-@dataclass(frozen=True)
-class SecretSpec:
+class SecretSpec(Record, frozen=True):
     """A secret stored in a vault (a made-up value: the sandbox's vaults hold no real secret)."""
 
     name: str
     value: str
 
 
-@dataclass(frozen=True)
-class AccessPolicySpec:
+class AccessPolicySpec(Record, frozen=True):
     """A Key Vault access policy: the app and its secret permissions (get, list, set, ...)."""
 
     app: str
     secrets: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class DirectoryRoleSpec:
+class DirectoryRoleSpec(Record, frozen=True):
     """A Microsoft Entra directory role held by an app's service principal."""
 
     app: str
     role: str
 
 
-@dataclass(frozen=True)
-class VaultSpec:
+class VaultSpec(Record, frozen=True):
     """A Key Vault: access-policy model (`rbac` false) or Azure RBAC, its secrets and access policies."""
 
     name: str
@@ -92,8 +87,7 @@ class VaultSpec:
         return next((s.value for s in self.secrets if s.name == name), None)
 
 
-@dataclass(frozen=True)
-class ProbeSpec:
+class ProbeSpec(Record, frozen=True):
     """The call an app of the scenario makes, so `doctor --sandbox-app NAME` makes it too: a path under the
     sandbox's base URL, the resource the token is for, and the method and JSON body."""
 
@@ -104,8 +98,7 @@ class ProbeSpec:
     body: str | None = None
 
 
-@dataclass(frozen=True)
-class AzureSpec:
+class AzureSpec(Record, frozen=True):
     """One subscription of the tenant and what the apps were granted outside Entra."""
 
     subscription_id: str = ""

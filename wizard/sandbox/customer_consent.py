@@ -8,7 +8,6 @@ single-tenant app is refused in another tenant as Entra refuses it (AADSTS700016
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
@@ -24,6 +23,7 @@ from wizard.sandbox.delegated_catalog import (
     GLOBAL_ADMINISTRATOR,
     PRIVILEGED_ROLE_ADMINISTRATOR,
 )
+from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import APPLICATION, GRAPH_APP_ID
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import resolve_tenant
@@ -35,8 +35,7 @@ _GRAPH_GRANTERS = frozenset({GLOBAL_ADMINISTRATOR, PRIVILEGED_ROLE_ADMINISTRATOR
 _GRANTERS = _GRAPH_GRANTERS | {CLOUD_APPLICATION_ADMINISTRATOR, APPLICATION_ADMINISTRATOR}
 
 
-@dataclass
-class Pending:
+class Pending(Record):
     """A consent in progress: what was asked, and who signed in (once they have)."""
 
     client_id: str

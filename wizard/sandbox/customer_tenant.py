@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import replace
 
 from wizard.errors import UsageError
+from wizard.sandbox.records import replace
 from wizard.sandbox.scenario import APPLICATION, Permission
 from wizard.sandbox.state import AppState, SandboxState, TenantState, _assignment_id
 

@@ -3,9 +3,9 @@ read its registration (Application.Read.All), one that may not, and one that own
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
+from wizard.sandbox import records
 from wizard.sandbox.scenario import (
     GRAPH_NAME,
     SANDBOX_BASE,
@@ -58,5 +58,5 @@ def fic_apps(make: MakeApp) -> tuple[AppSpec, ...]:
             federated_credentials=FIC_READER_FICS,
         ),
         # Its own service principal is an owner of its registration: OwnedBy lets it read (and write) it.
-        dataclasses.replace(owner, owners=(owner.sp_object_id,)),
+        records.replace(owner, owners=(owner.sp_object_id,)),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from wizard.sandbox.records import Record
 
 GLOBAL_ADMINISTRATOR = "Global Administrator"
 PRIVILEGED_ROLE_ADMINISTRATOR = "Privileged Role Administrator"
@@ -34,8 +34,7 @@ DELEGATED_CONSENT_ROLES = frozenset(
 OIDC_SCOPES = ("openid", "profile", "email", "offline_access")
 
 
-@dataclass(frozen=True)
-class DelegatedScope:
+class DelegatedScope(Record, frozen=True):
     """A delegated permission Graph publishes; `admin` when only an administrator may consent to it."""
 
     value: str
@@ -87,8 +86,7 @@ def graph_scope(value: str) -> DelegatedScope | None:
     return next((s for s in GRAPH_DELEGATED if s.value.lower() == low), None)
 
 
-@dataclass(frozen=True)
-class PublicClientSpec:
+class PublicClientSpec(Record, frozen=True):
     """A public client (desktop/CLI) registration: who may sign users in through it, and its consent."""
 
     name: str

@@ -9,13 +9,13 @@ import secrets
 import string
 import threading
 import time
-from dataclasses import dataclass, field
+
+from wizard.sandbox.records import Record, field
 
 _USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
 
 
-@dataclass
-class Grant:
+class Grant(Record):
     """Who signed in, through which client, for which Graph scopes (what a code or refresh token stands for)."""
 
     tenant_id: str
@@ -27,8 +27,7 @@ class Grant:
     resource: str = "https://graph.microsoft.com"  # the cloud's Graph the scopes named: the token's `aud`
 
 
-@dataclass
-class PendingAuthorization:
+class PendingAuthorization(Record):
     """An /authorize request between its pages (sign-in, consent), keyed by an unguessable context id."""
 
     tenant_id: str | None  # None for /organizations and /common until the user is known
@@ -50,8 +49,7 @@ class PendingAuthorization:
     created: float = field(default_factory=time.monotonic)
 
 
-@dataclass
-class AuthorizationCode:
+class AuthorizationCode(Record):
     grant: Grant
     redirect_uri: str
     code_challenge: str | None
@@ -60,8 +58,7 @@ class AuthorizationCode:
     redeemed: bool = False
 
 
-@dataclass
-class DeviceCode:
+class DeviceCode(Record):
     """A device code: `pending` until the user finishes the page, then approved, blocked or declined."""
 
     grant: Grant  # user_upn is empty until someone signs in

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 
 from starlette.responses import JSONResponse
 
 NO_STORE = {"Cache-Control": "no-store, no-cache", "Pragma": "no-cache"}
 
 
-@dataclass(eq=False)
 class EntraError(Exception):
     """An AADSTS error the token endpoint answers with."""
 
-    status: int
-    error: str
-    code: int
-    message: str
+    def __init__(self, status: int, error: str, code: int, message: str) -> None:
+        super().__init__(f"AADSTS{code}: {message}")
+        self.status = status
+        self.error = error
+        self.code = code
+        self.message = message
 
     def body(self, *, correlation_id: str | None = None) -> dict[str, object]:
         now = dt.datetime.now(dt.timezone.utc)

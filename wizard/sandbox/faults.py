@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from wizard.sandbox.records import Record
 
 ENDPOINTS = ("token", "discovery", "graph", "todo", "consent", "*")
 KINDS = ("delay", "hang", "429", "503", "500", "malformed_json", "drop")
@@ -30,8 +31,7 @@ def classify(path: str) -> str:
     return "other"
 
 
-@dataclass
-class Fault:
+class Fault(Record):
     endpoint: str
     kind: str
     delay: float = 0.0

@@ -8,10 +8,10 @@ import re
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from wizard.sandbox.graph_policy import WriteSettings
+from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import ApiSpec, AppRole, AppSpec, TenantSpec
 
 if TYPE_CHECKING:
@@ -25,8 +25,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-@dataclass
-class DeletedApp:
+class DeletedApp(Record):
     """An application in the recycle bin (`/directory/deletedItems`): it keeps its uniqueName and URIs."""
 
     app: AppState

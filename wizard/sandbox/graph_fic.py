@@ -14,7 +14,6 @@ of the issuer/subject conflict are the nearest found, not verified verbatim.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import uuid
@@ -25,6 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wizard.sandbox import graph_objects as G
+from wizard.sandbox import records
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
     CLOUD_APPLICATION_ADMINISTRATOR,
@@ -121,7 +121,7 @@ def _find_fic(app: AppState, ident: str) -> FederatedCredentialSpec | None:
 
 def _replace(request: Request, app: AppState, fics: tuple[FederatedCredentialSpec, ...]) -> None:
     # The spec is frozen; the app's run-time state holds a new one (the token endpoint reads it per request).
-    app.spec = dataclasses.replace(app.spec, federated_credentials=fics)
+    app.spec = records.replace(app.spec, federated_credentials=fics)
     state: SandboxState = request.app.state.sandbox_state
     tenant = state.tenants.get(app.tenant_id)
     if tenant is not None:

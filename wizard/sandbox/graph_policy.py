@@ -17,10 +17,10 @@ Each can be changed at run time: `SandboxState.writes.settings(tenant_id).update
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.records import Record, replace
 
 #: The id Graph names in app management policy errors (the tenant default policy is `00000000-...`).
 DEFAULT_POLICY_ID = "00000000-0000-0000-0000-000000000000"
@@ -28,8 +28,7 @@ DEFAULT_POLICY_ID = "00000000-0000-0000-0000-000000000000"
 DEFAULT_PASSWORD_LIFETIME = dt.timedelta(days=730)
 
 
-@dataclass(frozen=True)
-class WriteSpec:
+class WriteSpec(Record, frozen=True):
     """A tenant's write-side settings as the scenario gives them."""
 
     users_can_register_apps: bool = True
@@ -94,11 +93,11 @@ def write_spec(d: dict[str, Any], where: str) -> WriteSpec:
     if not isinstance(table, dict):
         raise ConfigFileError(f"{where}: 'writes' must be a table")
     where = f"{where} writes"
-    unknown = sorted(set(table) - set(WriteSpec.__dataclass_fields__))
+    unknown = sorted(set(table) - set(WriteSpec.__struct_fields__))
     if unknown:
         raise ConfigFileError(
             f"{where}: unknown setting {unknown[0]!r}",
-            hint="Known: " + ", ".join(WriteSpec.__dataclass_fields__),
+            hint="Known: " + ", ".join(WriteSpec.__struct_fields__),
         )
     return replace(
         WriteSpec(),

@@ -7,17 +7,16 @@ what an admin may do (grant consent, upload a certificate). Nothing outside `wiz
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from wizard.errors import UsageError
 from wizard.sandbox.faults import Faults
+from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import GRAPH_NAME
 from wizard.sandbox.server import Sandbox, SandboxApp
 
 
-@dataclass(frozen=True)
-class SandboxApi:
+class SandboxApi(Record, frozen=True):
     """The own API (not Microsoft Graph) an app of the sandbox asks permissions for."""
 
     name: str
@@ -27,8 +26,7 @@ class SandboxApi:
     roles: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class SandboxProbe:
+class SandboxProbe(Record, frozen=True):
     """A call an app of the sandbox makes to an imitated resource: the token's resource and the request."""
 
     resource: str

@@ -15,17 +15,16 @@ import threading
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.records import Record
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-@dataclass(frozen=True)
-class GenerateSpec:
+class GenerateSpec(Record, frozen=True):
     """How many generated apps a tenant has, and in which shares they are untidy."""
 
     apps: int = 0
@@ -36,8 +35,7 @@ class GenerateSpec:
     certificate_share: float = 0.4
 
 
-@dataclass(frozen=True)
-class ThrottleSpec:
+class ThrottleSpec(Record, frozen=True):
     """Graph answers 429 with Retry-After past `rate` requests per second in one tenant (0: never)."""
 
     rate: int = 0
@@ -83,8 +81,7 @@ def throttle_spec(d: dict[str, Any], where: str) -> ThrottleSpec:
     )
 
 
-@dataclass(frozen=True)
-class GeneratedTenant:
+class GeneratedTenant(Record, frozen=True):
     """Graph JSON of the generated objects, and each application's owners (user object IDs)."""
 
     applications: tuple[dict[str, Any], ...]

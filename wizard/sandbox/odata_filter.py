@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from wizard.sandbox.records import Record
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<lp>\()|(?P<rp>\))|(?P<comma>,)|(?P<word>[A-Za-z_][\w.]*)"
@@ -31,8 +32,7 @@ class FilterError(Exception):
         self.message = message
 
 
-@dataclass
-class _Tok:
+class _Tok(Record):
     kind: str
     text: str
 

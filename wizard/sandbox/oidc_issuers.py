@@ -6,7 +6,6 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import EXCHANGE_AUDIENCE
 from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import new_key
@@ -26,8 +26,7 @@ PREFIX = "/issuers"
 MAX_LIFETIME = 86400
 
 
-@dataclass(frozen=True)
-class OidcIssuer:
+class OidcIssuer(Record, frozen=True):
     """One issuer: its name, kind, whether its issuer URL ends in '/' (as AKS's does), and its signing key."""
 
     name: str

@@ -7,12 +7,12 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wizard.sandbox.faults import classify
+from wizard.sandbox.records import Record
 
 SENSITIVE = frozenset(
     {"client_secret", "client_assertion", "access_token", "code", "password", "assertion", "refresh_token"}
@@ -21,8 +21,7 @@ REDACTED = "[redacted]"
 _ERROR_BODY_LIMIT = 16384
 
 
-@dataclass(frozen=True)
-class RequestLogEntry:
+class RequestLogEntry(Record, frozen=True):
     """One request as the sandbox saw it."""
 
     time: float

@@ -3,17 +3,16 @@ keys and issuers, the resource's own audiences; each service words its refusal i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 
+from wizard.sandbox.records import Record
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, issuer_v2, validate
 
 
-@dataclass(frozen=True)
-class ResourceCaller:
+class ResourceCaller(Record, frozen=True):
     """A validated app-only (or delegated) caller of a resource."""
 
     tenant: TenantState
@@ -42,8 +41,7 @@ class ResourceCaller:
         return frozenset(roles) if isinstance(roles, list) else frozenset()
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Record, frozen=True):
     """Why the bearer token was refused: missing, malformed, signature, expired, not_yet_valid, audience,
     issuer; `claims` holds what could be read."""
 

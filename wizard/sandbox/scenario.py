@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from wizard.sandbox.azure_spec import AzureSpec, azure_from_dict
 from wizard.sandbox.delegated_catalog import ROLE_TEMPLATES, PublicClientSpec, graph_scope
 from wizard.sandbox.graph_policy import WriteSpec, write_spec
 from wizard.sandbox.large_tenant import GenerateSpec, ThrottleSpec, generate_spec, throttle_spec
+from wizard.sandbox.records import Record, field, to_dict
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 GRAPH_RESOURCE = "https://graph.microsoft.com"
@@ -32,8 +32,7 @@ SECRET = "secret"
 CERTIFICATE = "certificate"
 
 
-@dataclass(frozen=True)
-class AppRole:
+class AppRole(Record, frozen=True):
     """An application permission (app role) an API exposes."""
 
     value: str
@@ -42,8 +41,7 @@ class AppRole:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class ApiSpec:
+class ApiSpec(Record, frozen=True):
     """A resource API registered in a tenant (Microsoft Graph is built in everywhere)."""
 
     name: str
@@ -61,8 +59,7 @@ class ApiSpec:
         return next((r for r in self.roles if r.value == value), None)
 
 
-@dataclass(frozen=True)
-class Permission:
+class Permission(Record, frozen=True):
     """One entry of an app's requiredResourceAccess: api name, permission value, Application or Delegated."""
 
     api: str
@@ -75,8 +72,7 @@ SANDBOX_BASE = "{sandbox}"
 EXCHANGE_AUDIENCE = "api://AzureADTokenExchange"
 
 
-@dataclass(frozen=True)
-class FederatedCredentialSpec:
+class FederatedCredentialSpec(Record, frozen=True):
     """A federated identity credential (FIC): Entra matches `iss`, `sub` and `aud` exactly against it."""
 
     name: str
@@ -89,8 +85,7 @@ class FederatedCredentialSpec:
         return self.issuer.replace(SANDBOX_BASE, base_url)
 
 
-@dataclass(frozen=True)
-class AppSpec:
+class AppSpec(Record, frozen=True):
     """A daemon app registration and its service principal."""
 
     name: str
@@ -111,8 +106,7 @@ class AppSpec:
     sign_in_audience: str = "AzureADMyOrg"
 
 
-@dataclass(frozen=True)
-class UserSpec:
+class UserSpec(Record, frozen=True):
     """A directory user, listed by GET /users."""
 
     id: str
@@ -127,8 +121,7 @@ class UserSpec:
     roles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class TenantSpec:
+class TenantSpec(Record, frozen=True):
     """One tenant: workforce (login.microsoftonline.com style) or external (ciamlogin.com issuers)."""
 
     name: str
@@ -151,16 +144,13 @@ class TenantSpec:
     writes: WriteSpec = field(default_factory=WriteSpec)
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(Record, frozen=True):
     """Everything the sandbox serves, loaded from a file or built in."""
 
     tenants: tuple[TenantSpec, ...] = field(default_factory=tuple)
 
     def to_dict(self) -> dict[str, Any]:
-        from dataclasses import asdict
-
-        return asdict(self)
+        return to_dict(self)
 
 
 GRAPH_API = ApiSpec(

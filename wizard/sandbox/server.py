@@ -9,7 +9,6 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from wizard.sandbox.faults import Faults
 from wizard.sandbox.host_routes import CERT_NAMES
 from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
 from wizard.sandbox.oidc_issuers import describe_issuers, find_issuer, mint_token
+from wizard.sandbox.records import Record
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
 from wizard.sandbox.scenario import Scenario
 from wizard.sandbox.state import AppState, SandboxState, TenantState
@@ -48,8 +48,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class SandboxApp:
+class SandboxApp(Record, frozen=True):
     """One daemon app of the sandbox, with the credentials the sandbox generated for it."""
 
     name: str

@@ -4,14 +4,13 @@ and Exchange application access policies (the `services` table of a tenant's `az
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from wizard.errors import ConfigFileError
+from wizard.sandbox.records import Record
 
 
-@dataclass(frozen=True)
-class WorkspaceSpec:
+class WorkspaceSpec(Record, frozen=True):
     """A Power BI workspace (group) and the apps added to it (Member, Contributor or Admin)."""
 
     id: str
@@ -19,24 +18,21 @@ class WorkspaceSpec:
     members: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class AppUserSpec:
+class AppUserSpec(Record, frozen=True):
     """A Dataverse application user for an app, with its security roles (none: it exists but may do nothing)."""
 
     app: str
     roles: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class MailboxPolicySpec:
+class MailboxPolicySpec(Record, frozen=True):
     """An Exchange application access policy (RestrictAccess): the app may open these mailboxes only."""
 
     app: str
     mailboxes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ServiceGrants:
+class ServiceGrants(Record, frozen=True):
     """The services' own authorization, by app name."""
 
     storage_accounts: tuple[str, ...] = ()

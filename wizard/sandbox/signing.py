@@ -6,10 +6,10 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from wizard.sandbox.cert_facts import cert_facts, certificate_der, public_digest
+from wizard.sandbox.records import Record
 
 if TYPE_CHECKING:
     from cryptography import x509
@@ -24,8 +24,7 @@ VALIDITY = dt.timedelta(days=5 * 365)
 REUSE_FOR = dt.timedelta(days=30)
 
 
-@dataclass(frozen=True)
-class SigningKey:
+class SigningKey(Record, frozen=True, dict=True):
     """A token-signing key published in the JWKS; `kid` and `x5t` are its certificate's SHA-1, as on Entra.
 
     The certificate is kept as DER; `cert` parses it (cryptography's x509) only for the few who need it."""

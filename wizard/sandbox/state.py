@@ -9,13 +9,13 @@ import secrets
 import string
 import threading
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wizard.errors import UsageError
 from wizard.sandbox.graph_directory import WriteDirectory
 from wizard.sandbox.oidc_issuers import new_issuers
+from wizard.sandbox.records import Record, field
 from wizard.sandbox.scenario import (
     APPLICATION,
     CERTIFICATE,
@@ -58,8 +58,7 @@ def new_secret_value() -> str:
     return f"{_draw(string.ascii_letters + string.digits, 3)}8Q~{_draw(_SECRET_ALPHABET, 34)}"
 
 
-@dataclass
-class PasswordCredential:
+class PasswordCredential(Record):
     """A client secret: the value is only ever shown through describe()/app()."""
 
     key_id: str
@@ -76,8 +75,7 @@ class PasswordCredential:
         return (now or _utcnow()) >= self.end
 
 
-@dataclass
-class KeyCredential:
+class KeyCredential(Record):
     """An uploaded certificate (public part) and, for the sandbox's own use, its files."""
 
     key_id: str
@@ -86,8 +84,7 @@ class KeyCredential:
     display_name: str = ""
 
 
-@dataclass
-class AppState:
+class AppState(Record):
     """One app registration and its service principal."""
 
     spec: AppSpec
@@ -106,8 +103,7 @@ class AppState:
         return self.spec.client_id
 
 
-@dataclass
-class TenantState:
+class TenantState(Record):
     """One tenant: its spec plus run-time app state."""
 
     spec: TenantSpec

@@ -9,13 +9,13 @@ that the sandbox generates with its key files is kept as a marker only, since ea
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import hashlib
 import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from wizard.sandbox import records
 from wizard.sandbox.graph_credentials import public_certificate
 from wizard.sandbox.graph_directory import DeletedApp
 from wizard.sandbox.scenario import FederatedCredentialSpec
@@ -78,7 +78,7 @@ def _apply(app: AppState, data: dict[str, Any]) -> None:
     app.has_service_principal = kept.has_service_principal
     app.assignments = kept.assignments
     app.extra = kept.extra
-    app.spec = dataclasses.replace(app.spec, federated_credentials=kept.spec.federated_credentials)
+    app.spec = records.replace(app.spec, federated_credentials=kept.spec.federated_credentials)
 
 
 class ScenarioOverlay:

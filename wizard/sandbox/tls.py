@@ -13,13 +13,13 @@ import functools
 import hashlib
 import ipaddress
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.errors import CertificateError
 from wizard.sandbox.cert_facts import CertFacts, cert_facts, certificate_pem
 from wizard.sandbox.keystore import KeyStore, key_pem, load_key, locked, new_key, private_folder, write_atomic
+from wizard.sandbox.records import Record
 from wizard.sandbox.signing import reusable
 
 if TYPE_CHECKING:
@@ -62,14 +62,16 @@ def _write(path: Path, data: bytes, *, private: bool, durable: bool = True) -> N
     write_atomic(path, data, private=private, durable=durable)
 
 
-@dataclass(frozen=True)
-class LocalCA:
+class LocalCA(Record, frozen=True, dict=True):
     """A CA: its bundle (key and certificate), what is known of its certificate, and `cert_path`, the PEM
     clients trust. The key and the parsed certificate load when first used (to sign a server certificate)."""
 
-    bundle: bytes = field(repr=False)  # the CA's private key is in it: never in a repr, a log, an error
-    facts: CertFacts = field(repr=False)
+    bundle: bytes  # the CA's private key is in it: never in a repr, a log, an error
+    facts: CertFacts
     cert_path: Path
+
+    def __repr__(self) -> str:
+        return f"LocalCA(cert_path={self.cert_path!r})"
 
     @functools.cached_property
     def cert(self) -> x509.Certificate:
@@ -241,8 +243,7 @@ def issue_server_cert(ca: LocalCA, names: list[str], folder: Path) -> tuple[Path
     return cert_path, key_path
 
 
-@dataclass(frozen=True)
-class AppCertificate:
+class AppCertificate(Record, frozen=True, dict=True):
     """A credential certificate as the portal would hold it (DER, validity, thumbprints), and its files on
     disk; `cert` parses it (cryptography's x509) only for those who need more."""
 

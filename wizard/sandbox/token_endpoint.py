@@ -6,7 +6,6 @@ import base64
 import binascii
 import hmac
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote_plus, urlsplit
 
 from starlette.requests import Request
@@ -15,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.first_party import first_party_audience, is_first_party
+from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import IssuedToken, issue, issuer_v2
@@ -82,8 +82,7 @@ def _basic_auth(header: str | None) -> tuple[str, str] | None:
     return (unquote_plus(user), unquote_plus(password)) if sep else None
 
 
-@dataclass(frozen=True)
-class TokenRequest:
+class TokenRequest(Record, frozen=True):
     """The fields of a token request this endpoint reads (form and Basic auth merged)."""
 
     grant_type: str | None
@@ -215,8 +214,7 @@ def _resource(tenant: TenantState, resource: str) -> ApiSpec:
     return api
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(Record, frozen=True):
     """A token issued by either endpoint, with the resource it was asked for."""
 
     issued: IssuedToken

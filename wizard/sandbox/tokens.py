@@ -13,13 +13,13 @@ import json
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import GRAPH_APP_ID, ApiSpec
 from wizard.sandbox.signing import SigningKey
 from wizard.sandbox.state import AppState, TenantState
@@ -101,8 +101,7 @@ def unnonce(token: str) -> str:
     return f"{b64url(_dumps(header))}.{rest}"
 
 
-@dataclass(frozen=True)
-class IssuedToken:
+class IssuedToken(Record, frozen=True):
     access_token: str
     expires_in: int
     claims: dict[str, Any]

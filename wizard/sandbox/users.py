@@ -7,7 +7,6 @@ import secrets
 import string
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from wizard.sandbox.delegated_catalog import (
@@ -18,6 +17,7 @@ from wizard.sandbox.delegated_catalog import (
     PublicClientSpec,
     graph_scope,
 )
+from wizard.sandbox.records import Record, field
 from wizard.sandbox.scenario import TenantSpec, UserSpec
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -29,8 +29,7 @@ def new_password() -> str:
     return f"Sbx!{body}9a"
 
 
-@dataclass
-class Account:
+class Account(Record):
     """A user who can sign in: the directory entry, its password and its directory roles."""
 
     spec: UserSpec
@@ -63,8 +62,7 @@ class SignInFailed(Exception):
         self.code = code
 
 
-@dataclass
-class DelegatedSettings:
+class DelegatedSettings(Record):
     """Knobs tests and scenarios turn: device code timing, and Conditional Access per tenant."""
 
     device_code_interval: int = 5
