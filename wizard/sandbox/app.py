@@ -26,28 +26,25 @@ _CONSENT = "wizard.sandbox.admin_consent"
 
 
 def _imitations() -> list[BaseRoute]:
-    """The imitated services and Graph writes, each imported on the first request under its path prefixes
-    (wizard.sandbox.lazy_routes), in the order they are matched: all before Graph's catch-all."""
+    """The imitated services and Graph writes, each imported on the first request one of its routes would
+    take (wizard.sandbox.lazy_routes), in the order they are matched: all before Graph's catch-all."""
     return [
-        LazyRoutes("wizard.sandbox.todo", prefixes=("/api/todolist",)),
-        LazyRoutes("wizard.sandbox.azure_rm", prefixes=("/azure/management/",)),
-        LazyRoutes("wizard.sandbox.keyvault", prefixes=("/azure/keyvault/",)),
-        LazyRoutes("wizard.sandbox.sharepoint", prefixes=("/sharepoint/",)),
-        LazyRoutes("wizard.sandbox.storage", prefixes=("/azure/storage/",)),
-        LazyRoutes("wizard.sandbox.messaging", prefixes=("/azure/servicebus/",)),
-        LazyRoutes("wizard.sandbox.powerbi", prefixes=("/powerbi/",)),
-        LazyRoutes("wizard.sandbox.dataverse", prefixes=("/dataverse/",)),
-        LazyRoutes("wizard.sandbox.graph_mail", prefixes=("/v1.0/users/",)),
-        LazyRoutes("wizard.sandbox.graph_writes", prefixes=("/v1.0/users/",)),
-        LazyRoutes("wizard.sandbox.graph_fic", prefixes=("/v1.0/applications",)),
-        LazyRoutes("wizard.sandbox.graph_credentials", prefixes=("/v1.0/applications/",)),
-        LazyRoutes("wizard.sandbox.graph_keys", prefixes=("/v1.0/applications",)),
-        LazyRoutes(
-            "wizard.sandbox.graph_write_apps",
-            prefixes=("/v1.0/applications", "/v1.0/directory/deletedItems/"),
-        ),
-        LazyRoutes("wizard.sandbox.graph_write_sps", prefixes=("/v1.0/servicePrincipals",)),
-        LazyRoutes("wizard.sandbox.graph_policy_reads", prefixes=("/v1.0/policies/",)),
+        LazyRoutes("wizard.sandbox.todo"),
+        LazyRoutes("wizard.sandbox.azure_rm"),
+        LazyRoutes("wizard.sandbox.keyvault"),
+        LazyRoutes("wizard.sandbox.sharepoint"),
+        LazyRoutes("wizard.sandbox.storage"),
+        LazyRoutes("wizard.sandbox.messaging"),
+        LazyRoutes("wizard.sandbox.powerbi"),
+        LazyRoutes("wizard.sandbox.dataverse"),
+        LazyRoutes("wizard.sandbox.graph_mail"),
+        LazyRoutes("wizard.sandbox.graph_writes"),
+        LazyRoutes("wizard.sandbox.graph_fic"),
+        LazyRoutes("wizard.sandbox.graph_credentials"),
+        LazyRoutes("wizard.sandbox.graph_keys"),
+        LazyRoutes("wizard.sandbox.graph_write_apps"),
+        LazyRoutes("wizard.sandbox.graph_write_sps"),
+        LazyRoutes("wizard.sandbox.graph_policy_reads"),
     ]
 
 
@@ -81,7 +78,7 @@ def routes() -> list[BaseRoute]:
         Route(
             "/{tenant}/oauth2/v2.0/devicecode", lazy_endpoint(_DEVICE, "devicecode"), methods=["GET", "POST"]
         ),
-        LazyRoutes(_DEVICE, prefixes=("/devicelogin",)),
+        LazyRoutes(_DEVICE),
         Route("/{tenant}/adminconsent", lazy_endpoint(_CONSENT, "admin_consent"), methods=["GET", "POST"]),
         Route(
             "/{tenant}/v2.0/adminconsent", lazy_endpoint(_CONSENT, "admin_consent"), methods=["GET", "POST"]

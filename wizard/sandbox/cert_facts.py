@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from wizard.sandbox.keystore import private_folder, write_atomic
+from wizard.sandbox.pem_keys import spki_der
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
@@ -72,10 +73,7 @@ def certificate_der(data: bytes) -> bytes | None:
 
 def public_digest(public: PublicKeyTypes) -> str:
     """SHA-256 of a public key's SubjectPublicKeyInfo: how a certificate and a key are matched."""
-    from cryptography.hazmat.primitives import serialization
-
-    spki = public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return hashlib.sha256(spki).hexdigest()
+    return hashlib.sha256(spki_der(public)).hexdigest()
 
 
 def cert_facts(folder: Path, data: bytes) -> CertFacts | None:

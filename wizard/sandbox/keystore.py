@@ -10,6 +10,8 @@ fixed temporary name, key and certificate separately).
 
 What a start makes from those keys (the token-signing keys' certificates, the certificate apps'
 certificates and PFX) is kept too, beside the keys (`KeyStore.derived`): a warm start signs nothing.
+Keys are read and written through wizard.sandbox.pem_keys, so that a warm start, which only reads them,
+does not import cryptography's `serialization` package.
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from wizard.errors import CertificateError
+from wizard.sandbox.pem_keys import key_pem, load_pem_key, remember, spki_der
+
+__all__ = ["KeyStore", "key_pem", "load_key", "locked", "new_key", "private_folder", "write_atomic"]
 
 _PRIVATE_DIR = 0o700
 _PRIVATE_FILE = 0o600
@@ -98,12 +102,6 @@ def write_atomic(path: Path, data: bytes, *, private: bool, durable: bool = True
         raise
 
 
-def key_pem(key: rsa.RSAPrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-
-
 def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
@@ -116,10 +114,13 @@ def load_key(data: bytes) -> rsa.RSAPrivateKey | None:
     for keys from a trusted source.
     """
     try:
-        key = serialization.load_pem_private_key(data, password=None, unsafe_skip_rsa_key_validation=True)
+        key = load_pem_key(data, unsafe_skip_rsa_key_validation=True)
     except (ValueError, TypeError):
         return None
-    return key if isinstance(key, rsa.RSAPrivateKey) and key.key_size >= 2048 else None
+    if not isinstance(key, rsa.RSAPrivateKey) or key.key_size < 2048:
+        return None
+    remember(key, data)
+    return key
 
 
 class KeyStore:
@@ -155,9 +156,7 @@ class KeyStore:
         Named after `purpose` and the key's public half, so a new key never meets an old certificate. Not
         flushed to disk: a lost file is made again, and a rename never leaves half of one.
         """
-        public = key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        public = spki_der(key.public_key())
         digest = hashlib.sha256(purpose.encode("utf-8", "surrogatepass") + b"\0" + public).hexdigest()[:32]
         path = private_folder(self.folder / "derived") / f"{digest}.pem"
         with locked(self.folder):

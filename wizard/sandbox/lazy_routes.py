@@ -1,17 +1,22 @@
-"""Route groups whose module is imported on the first request that could reach them.
+"""Route groups whose module is imported on the first request that one of its routes would take.
 
 A sandbox start used to import every imitation (Key Vault, ARM, SharePoint, Storage, the Graph writes,
 sign-in pages, ...) to build its route table, although a `doctor --sandbox` run reaches four routes. A
-`LazyRoutes` stands in the table where the module's `ROUTES` were, declaring the path prefixes those
-routes live under: a request outside them cannot match any of them (tests/unit/test_sandbox_lazy_routes.py
-checks every route's literal prefix against the declaration), and the first request inside loads the module
-and is matched against its routes in their order. So the router answers exactly as with the routes inline:
-same first full match, same first partial match (405), same `scope["route"]`.
+`LazyRoutes` stands in the table where the module's `ROUTES` were, with each route's path template and
+methods (wizard/sandbox/lazy_shapes.py, generated from the routes and checked against them by
+tests/unit/test_sandbox_lazy_routes.py). From those it foresees what matching the routes would give, as
+each `Route` decides it: NONE when no template's regex matches the path, PARTIAL when one does but none
+with the request's method (a 405 unless a later route matches in full), FULL otherwise. Only FULL imports
+the module to match against its routes in their order; a PARTIAL is resolved to its route if the router
+hands the request to it. So the router answers exactly as with the routes inline: same first full match,
+same first partial match (405 with that route's `Allow`), same `scope["route"]`; and a Graph read of
+`/v1.0/applications...` that the write routes' paths merely resemble loads none of them.
 """
 
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -19,17 +24,44 @@ from starlette._utils import get_route_path
 from starlette.datastructures import URLPath
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path
 from starlette.types import Receive, Scope, Send
+
+from wizard.sandbox.lazy_shapes import SHAPES
+
+
+class RouteShape:
+    """One route's path and methods from "METHODS PATH", its regex compiled when a path could match it."""
+
+    __slots__ = ("_regex", "head", "methods", "path", "tail")
+
+    def __init__(self, shape: str) -> None:
+        *methods, self.path = shape.split(" ")
+        self.methods = frozenset(m for m in methods if m != "*")
+        # The regex is "^literal{param}...literal$" (starlette's compile_path): a path it matches starts with
+        # the text before the first "{" and ends with the text after the last "}", but for one final newline
+        # (`$` matches before it; a path may hold one, as %0A). Most paths fail there.
+        self.head = self.path.split("{", 1)[0]
+        self.tail = self.path[self.path.rfind("}") + 1 :]
+        self._regex: re.Pattern[str] | None = None
+
+    def path_matches(self, path: str) -> bool:
+        body = path[:-1] if path.endswith("\n") else path
+        if not (path.startswith(self.head) and body.endswith(self.tail)):
+            return False
+        if self._regex is None:
+            self._regex = compile_path(self.path)[0]
+        return self._regex.match(path) is not None
 
 
 class LazyRoutes(BaseRoute):
-    """`module.ROUTES` (or `attr`), imported when a request's path starts with one of `prefixes`."""
+    """`module.ROUTES`, imported when a request would match one of them in full."""
 
-    def __init__(self, module: str, *, prefixes: tuple[str, ...], attr: str = "ROUTES") -> None:
+    def __init__(self, module: str) -> None:
         self.module = module
-        self.attr = attr
-        self.prefixes = prefixes
+        # A module missing from lazy_shapes.py (a test fails then) is imported on its first request, any path.
+        known = SHAPES.get(module)
+        self.shapes = tuple(RouteShape(s) for s in known) if known is not None else None
         self._routes: tuple[BaseRoute, ...] | None = None
 
     @property
@@ -39,12 +71,33 @@ class LazyRoutes(BaseRoute):
     @property
     def routes(self) -> Sequence[BaseRoute]:
         if self._routes is None:
-            self._routes = tuple(getattr(importlib.import_module(self.module), self.attr))
+            self._routes = tuple(importlib.import_module(self.module).ROUTES)
         return self._routes
 
+    def foresee(self, scope: Scope) -> Match | None:
+        """What matching the routes would give, told from their shapes when it is NONE or PARTIAL; None when
+        a route would match in full (or the shapes are unknown): only the routes themselves can tell then."""
+        if self.shapes is None:
+            return None
+        if scope["type"] != "http":
+            return Match.NONE  # a plain Route matches HTTP requests only
+        path, method = get_route_path(scope), scope["method"]
+        seen = Match.NONE
+        for shape in self.shapes:
+            if shape.path_matches(path):
+                if not shape.methods or method in shape.methods:
+                    return None
+                seen = Match.PARTIAL
+        return seen
+
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] in ("http", "websocket") and not get_route_path(scope).startswith(self.prefixes):
-            return Match.NONE, {}
+        foreseen = self.foresee(scope)
+        if foreseen is None:
+            return self._match(scope)
+        # A PARTIAL's child scope stays empty: scope["route"] is this group until `handle` names the route.
+        return foreseen, {}
+
+    def _match(self, scope: Scope) -> tuple[Match, Scope]:
         partial: Scope | None = None
         for route in self.routes:
             match, child = route.matches(scope)
@@ -56,6 +109,14 @@ class LazyRoutes(BaseRoute):
         return (Match.PARTIAL, partial) if partial is not None else (Match.NONE, {})
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["route"] is self:  # a foreseen PARTIAL the router chose: now its route is looked up
+            match, child = self._match(scope)
+            if match is not Match.PARTIAL:
+                raise RuntimeError(
+                    f"{self.module}'s routes differ from wizard/sandbox/lazy_shapes.py: "
+                    "run python -m wizard.sandbox.lazy_shapes_gen --write"
+                )
+            scope.update(child)
         route: BaseRoute = scope["route"]
         await route.handle(scope, receive, send)
 
@@ -68,7 +129,7 @@ class LazyRoutes(BaseRoute):
         raise NoMatchFound(name, path_params)
 
     def __repr__(self) -> str:
-        return f"LazyRoutes({self.module!r}, prefixes={self.prefixes!r}, loaded={self.loaded})"
+        return f"LazyRoutes({self.module!r}, loaded={self.loaded})"
 
 
 def lazy_endpoint(module: str, name: str) -> Callable[[Request], Awaitable[Response]]:
