@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from wizard import gc_policy
 from wizard.cli import entry
 
 
@@ -17,6 +18,7 @@ from wizard.cli import entry
 def restored_gc() -> Iterator[None]:
     threshold = gc.get_threshold()
     yield
+    gc_policy._command = False  # this test process is not a command (not monkeypatch: it would restore True)
     gc.set_threshold(*threshold)
     gc.unfreeze()
 

@@ -21,15 +21,14 @@ from __future__ import annotations
 import gc
 
 from wizard.cli.main import main
+from wizard.gc_policy import YOUNG_THRESHOLD, for_command
 
-#: New objects between collections of the youngest generation (CPython's default is 700).
-YOUNG_THRESHOLD = 50_000
+__all__ = ["YOUNG_THRESHOLD", "run"]
 
 
 def run() -> int:
     """Run the command line (`sys.argv`) and return its exit code."""
-    _, middle, old = gc.get_threshold()
-    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+    for_command()  # and no collection in the in-process sandbox's start (wizard.gc_policy)
     try:
         return main()
     finally:

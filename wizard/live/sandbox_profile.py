@@ -115,9 +115,12 @@ def running_sandbox(
     scenario: str | None = None, app_name: str = DEFAULT_APP, *, subject: str | None = None
 ) -> Iterator[SandboxProfile]:
     """A started sandbox (stopped on exit) and the profile of one of its apps."""
-    from wizard.sandbox import open_sandbox
+    from wizard.gc_policy import import_burst
 
-    sb = open_sandbox(scenario)
+    with import_burst():  # its modules and state live as long as the command (wizard.gc_policy)
+        from wizard.sandbox import open_sandbox
+
+        sb = open_sandbox(scenario)
     try:
         profile, secret = sandbox_app_profile(sb, app_name, subject=subject)
         registration = sandbox_registration(sb, profile.client_id)
