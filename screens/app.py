@@ -121,9 +121,16 @@ class WizardApp(App[int]):
         exits with status 1 only if the caller asks for `return_code`. Here: the error dialog, the redacted
         log, and status 1 once the dialog is closed. A second failure while showing it ends at once.
         """
-        self._return_code = 1
         if self._exception is None:  # as Textual does: `run_test` re-raises it, so a test sees the bug
             self._exception = error
+        if self.return_code is not None and not self._crashed:
+            # The exit was already asked for (a signal, ctrl+q): a widget that fails while the app closes
+            # (Textual skips composing what mounts then) is logged, and the exit keeps its code.
+            from screens.crash import write_crash_log
+
+            write_crash_log(error, scrub=self.state.scrub)
+            return
+        self._return_code = 1
         if self._crashed:
             self._close_messages_no_wait()
             return

@@ -161,7 +161,12 @@ class StartScreen(StepScreen[StartResult]):
         return Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
 
     async def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
-        """The first frame is on the screen: the real Select takes its preview's place, the same cells."""
+        """The first frame is on the screen: the real Select takes its preview's place, the same cells.
+
+        Not once the app is closing (a signal right after the first frame): Textual would mount the Select
+        without composing its parts, and a preview is all anyone sees of it then."""
+        if self.app.return_code is not None:
+            return
         for preview in self.query(SelectPreview):
             parent = preview.parent
             if not isinstance(parent, Widget):

@@ -6,6 +6,7 @@ show; the frame with it and the frame after the swap are compared whole, in both
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,3 +72,40 @@ async def test_the_swapped_in_select_opens_and_its_choice_is_the_result() -> Non
         screen.query_one("#cloud", Select).value = Cloud.USGOV
         result = screen.result()
         assert result is not None and result.cloud is Cloud.USGOV
+
+
+async def test_no_select_is_mounted_once_the_app_is_closing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal right after the first frame: Textual would mount the Select without composing its parts
+    (its own mount then fails); the preview stays, and the exit keeps the signal's code."""
+    after: list[int] = []
+    real = StartScreen.on_step_screen_shown
+
+    async def closing(self: StartScreen, message: StartScreen.Shown) -> None:
+        self.app.exit(return_code=129)  # what the SIGHUP handler does
+        await real(self, message)
+        after.append(len(self.query(Select)))
+
+    monkeypatch.setattr(StartScreen, "on_step_screen_shown", closing)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: bool(after), "the first frame's handler")
+    assert after == [0] and app.return_code == 129
+
+
+async def test_a_failure_while_the_app_closes_is_logged_and_keeps_the_exit_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DAEMON_WIZARD_HOME", str(tmp_path))
+    app = make_app()
+
+    async def fail_while_closing() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, StartScreen)
+            app.exit(return_code=143)
+            app._handle_exception(RuntimeError("broke while closing"))
+
+    with pytest.raises(RuntimeError, match="broke while closing"):  # run_test re-raises it for tests
+        await fail_while_closing()
+    assert app.return_code == 143
+    logs = list((tmp_path / "log").iterdir())
+    assert len(logs) == 1 and "broke while closing" in logs[0].read_text()
