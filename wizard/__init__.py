@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from wizard.lean_imports import defer_httpx_cli, defer_uvicorn_cli
+from wizard.lean_imports import defer_httpx_cli
 
 __version__ = "0.1.0"
 
 __all__ = ["__version__"]
 
 defer_httpx_cli()
-defer_uvicorn_cli()

@@ -17,7 +17,7 @@ from screens.app import build_app
 HEAVY = {heavy!r}
 
 def loaded():
-    # wizard.lean_imports' stand-in for uvicorn's CLI is not a loaded module
+    # wizard.lean_imports' stand-in for httpx's CLI is not a loaded module
     real = [m for m, mod in sys.modules.items() if not getattr(mod, "__lean_placeholder__", False)]
     return sorted({{m.split(".")[0] for m in real if m.split(".")[0] in HEAVY}})
 

@@ -126,4 +126,4 @@ def running_sandbox(
         registration = sandbox_registration(sb, profile.client_id)
         yield SandboxProfile(sb, profile, secret, sb.ca_file, registration)
     finally:
-        sb.stop(wait=False)  # the command is done with it: no need to wait for uvicorn's next tick
+        sb.stop(wait=False)  # the command is done with it: no need to wait for its connections to close

@@ -119,20 +119,20 @@ async def _send_json(send: Send, status: int, body: bytes, headers: list[tuple[b
     await send({"type": "http.response.body", "body": body})
 
 
-def _drop(send: Send) -> None:
-    """Close the connection without an answer (uvicorn's send is bound to the connection's transport)."""
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is not None:
-        transport.abort()
+def _drop(scope: Scope) -> None:
+    """Close the connection without an answer: the server (wizard.sandbox.http_server) puts the
+    connection's abort in the scope's `sandbox.abort` extension."""
+    abort = scope.get("extensions", {}).get("sandbox.abort")
+    if abort is not None:
+        abort()
 
 
 class FaultMiddleware:
     """Applies the first matching fault before the app sees the request."""
 
-    def __init__(self, app: ASGIApp, faults: Faults, raw_send_key: str = "sandbox.raw_send") -> None:
+    def __init__(self, app: ASGIApp, faults: Faults) -> None:
         self.app = app
         self.faults = faults
-        self.raw_send_key = raw_send_key
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -169,7 +169,6 @@ class FaultMiddleware:
         elif kind == "malformed_json":
             await _send_json(send, 200, b'{"token_type": "Bearer", "access_token": "eyJ0eXAi', [])
         elif kind == "drop":
-            raw: Send = scope.get(self.raw_send_key, send)
-            _drop(raw)
+            _drop(scope)
             for _ in range(3):  # let the connection_lost callback run before returning
                 await asyncio.sleep(0)

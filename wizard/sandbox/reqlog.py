@@ -114,7 +114,7 @@ class RequestLog:
 
 
 class RequestLogMiddleware:
-    """Outermost middleware: records every request; keeps the raw `send` for the drop fault."""
+    """Outermost middleware: records every request."""
 
     def __init__(self, app: ASGIApp, log: RequestLog) -> None:
         self.app = app
@@ -124,7 +124,6 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        scope["sandbox.raw_send"] = send
         start = time.perf_counter()
         status = 0
         chunks: list[bytes] = []

@@ -1,4 +1,4 @@
-"""`Sandbox`: serve the sandbox tenant over HTTPS on loopback from a background thread (uvicorn)."""
+"""`Sandbox`: serve the sandbox tenant over HTTPS on loopback from a background thread (http_server)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import ipaddress
 import os
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +17,7 @@ from wizard.sandbox.app import build_app
 from wizard.sandbox.defaults import resolve_scenario
 from wizard.sandbox.faults import Faults
 from wizard.sandbox.host_routes import CERT_NAMES
-from wizard.sandbox.http_limits import MAX_INCOMPLETE_EVENT, bounded_h11
+from wizard.sandbox.http_server import HttpServer
 from wizard.sandbox.oidc_issuers import describe_issuers, find_issuer, mint_token
 from wizard.sandbox.records import Record
 from wizard.sandbox.reqlog import RequestLog, RequestLogEntry
@@ -133,18 +131,14 @@ class Sandbox:
         self.faults = Faults()
         self._log = RequestLog()
         self._state: SandboxState | None = None
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
-        self._error: BaseException | None = None
+        self._server: HttpServer | None = None
         self._workdir: Path | None = None
         self._ca_file: str | None = None
         self.port = 0
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self) -> Sandbox:
-        import uvicorn
-
-        if self._thread is not None:
+        if self._server is not None:
             return self
         root = data_root(self.data_dir)
         ca = load_or_create_ca(root)
@@ -162,38 +156,23 @@ class Sandbox:
             raise
         known: set[str] = set()
         app = build_app(self._state, faults=self.faults, log=self._log, known_hosts=known)
-        config = uvicorn.Config(
+        self._server = HttpServer(
             app,
             host=self.host,
             port=self.requested_port,
-            ssl_certfile=str(server_pem),
-            ssl_keyfile=str(server_pem),
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            server_header=False,
-            timeout_graceful_shutdown=2,
-            timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
-            http=bounded_h11(self.header_timeout),
-            ws="none",  # no route speaks WebSocket; "auto" imported wsproto (~20 ms) on every start
-            h11_max_incomplete_event_size=MAX_INCOMPLETE_EVENT,
+            certfile=str(server_pem),
+            header_timeout=self.header_timeout,
+            keep_alive_timeout=KEEP_ALIVE_TIMEOUT,
         )
-        self._server = uvicorn.Server(config)
         self.faults.release.clear()
-        self._error = None
-        self._thread = threading.Thread(target=self._serve, name="sandbox-server", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + READY_TIMEOUT
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                reason = getattr(self._error, "strerror", None) or "it did not start in time"
-                self._cleanup()
-                raise ConnectError(
-                    f"The sandbox could not listen on {self.host}:{self.requested_port} ({reason})",
-                    hint="Choose another --port (or 0 for any free port).",
-                )
-            time.sleep(0.002)  # uvicorn has no ready event; a start takes 10-30 ms
-        self.port = int(self._server.servers[0].sockets[0].getsockname()[1])
+        try:
+            self.port = self._server.start(timeout=READY_TIMEOUT)
+        except OSError as exc:  # a bind failure, or TimeoutError
+            self._cleanup()
+            raise ConnectError(
+                f"The sandbox could not listen on {self.host}:{self.requested_port} ({exc.strerror or exc})",
+                hint="Choose another --port (or 0 for any free port).",
+            ) from None
         for name in {n.lower() for n in names}:
             shown = f"[{name}]" if ":" in name else name
             # msal sends the authorization endpoint of its instance without the port.
@@ -212,30 +191,15 @@ class Sandbox:
             store.load(state)
             state.writes.store = store
 
-    def _serve(self) -> None:
-        try:
-            self._server.run()
-        except BaseException as exc:  # reported by start(): a thread cannot raise to its caller
-            self._error = exc
-
     def stop(self, *, wait: bool = True) -> None:
-        """Shut the server down; `wait=False` returns at once (the server thread ends at uvicorn's next
-        tick, within 0.1 s) for a process about to exit. The temporary folder is removed either way."""
+        """Shut the server down: in-flight requests get a moment, idle keep-alive connections close at
+        once; `wait=False` returns at once, for a process about to exit. The temporary folder goes either way."""
         self.faults.release.set()
         if self._server is not None:
-            self._server.should_exit = True
-            if not wait:
-                self._server.force_exit = True
-        if self._thread is not None and wait:
-            self._thread.join(timeout=0.5)
-            if self._thread.is_alive() and self._server is not None:
-                # Idle keep-alive TLS connections would hold a graceful shutdown; nothing is lost here.
-                self._server.force_exit = True
-            self._thread.join(timeout=10)
+            self._server.stop(wait=wait)
         self._cleanup()
 
     def _cleanup(self) -> None:
-        self._thread = None
         self._server = None
         if self._workdir is not None:
             shutil.rmtree(self._workdir, ignore_errors=True)
@@ -251,7 +215,7 @@ class Sandbox:
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._server is not None and self._server.running
 
     # -- addresses -------------------------------------------------------------------------------------
     @property
