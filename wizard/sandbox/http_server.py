@@ -16,7 +16,7 @@ import contextlib
 import logging
 import ssl
 import threading
-import time
+from email.utils import formatdate
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
@@ -28,8 +28,6 @@ MAX_INCOMPLETE_EVENT = 16 * 1024
 #: Seconds in-flight requests get to finish on a graceful stop before their connections are aborted.
 STOP_GRACE = 0.5
 _HIGH_WATER = 65536  # request body bytes buffered before reading pauses
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _log = logging.getLogger(__name__)
 
 
@@ -43,11 +41,7 @@ def _reason(status: int) -> bytes:
 
 def http_date(now: float | None = None) -> bytes:
     """An RFC 9110 IMF-fixdate (`Tue, 01 Dec 2026 23:02:43 GMT`), independent of the locale."""
-    t = time.gmtime(now)
-    return (
-        f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
-        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} GMT"
-    ).encode()
+    return formatdate(now, usegmt=True).encode()
 
 
 class _Cycle:
