@@ -160,11 +160,17 @@ class StartScreen(StepScreen[StartResult]):
     def _cloud_select(self) -> Select[Cloud]:
         return Select(_CLOUDS, value=self.initial.cloud, allow_blank=False, id="cloud")
 
-    async def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
+    def on_step_screen_shown(self, message: StepScreen.Shown) -> None:
         """The first frame is on the screen: the real Select takes its preview's place, the same cells.
 
-        Not once the app is closing (a signal right after the first frame): Textual would mount the Select
-        without composing its parts, and a preview is all anyone sees of it then."""
+        Right after this message has gone on to the app (which starts its preload then), so the swap's
+        work comes after the first frame in every sense."""
+        if self.query(SelectPreview):
+            self.call_later(self._swap_previews)
+
+    async def _swap_previews(self) -> None:
+        # Not once the app is closing (a signal right after the first frame): Textual would mount the
+        # Select without composing its parts, and a preview is all anyone sees of it then.
         if self.app.return_code is not None:
             return
         for preview in self.query(SelectPreview):

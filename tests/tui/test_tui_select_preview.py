@@ -44,10 +44,10 @@ async def test_the_preview_draws_the_cells_of_the_select_it_stands_for(
     frames: list[list[tuple[str, Style | None]]] = []
     real = StartScreen.on_step_screen_shown
 
-    async def shown_then_swapped(self: StartScreen, message: StartScreen.Shown) -> None:
+    def shown_then_swapped(self: StartScreen, message: StartScreen.Shown) -> None:
         assert self.query(SelectPreview) and not self.query(Select)  # the first frame has the preview
         frames.append(cells(self))
-        await real(self, message)
+        real(self, message)
 
     monkeypatch.setattr(StartScreen, "on_step_screen_shown", shown_then_swapped)
     app = make_app()
@@ -81,8 +81,9 @@ async def test_no_select_is_mounted_once_the_app_is_closing(monkeypatch: pytest.
     real = StartScreen.on_step_screen_shown
 
     async def closing(self: StartScreen, message: StartScreen.Shown) -> None:
-        self.app.exit(return_code=129)  # what the SIGHUP handler does
-        await real(self, message)
+        real(self, message)
+        self.app.exit(return_code=129)  # what the SIGHUP handler does, before the swap's turn
+        await self._swap_previews()
         after.append(len(self.query(Select)))
 
     monkeypatch.setattr(StartScreen, "on_step_screen_shown", closing)
