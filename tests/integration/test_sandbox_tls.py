@@ -11,6 +11,7 @@ import msal
 import pytest
 import requests
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from wizard.sandbox import Sandbox
 from wizard.sandbox.trust import requests_session, ssl_context
@@ -41,6 +42,15 @@ def test_hostnames_are_on_the_certificate_and_verify(make_sandbox: Callable[...,
         strict.wrap_socket(raw, server_hostname="graph.microsoft.com") as tls,
     ):
         assert tls.version() in ("TLSv1.2", "TLSv1.3")
+    # The served key is the ECDSA one (cheap handshakes), and a TLS 1.2-only client still connects.
+    assert isinstance(cert.public_key(), ec.EllipticCurvePublicKey)
+    legacy = ssl_context(sb.ca_file)
+    legacy.maximum_version = ssl.TLSVersion.TLSv1_2
+    with (
+        socket.create_connection(("127.0.0.1", sb.port), timeout=5) as raw,
+        legacy.wrap_socket(raw, server_hostname="login.microsoftonline.com") as tls,
+    ):
+        assert tls.version() == "TLSv1.2" and "ECDSA" in (tls.cipher() or ("",))[0]
 
 
 def test_ca_is_persisted_and_reused(tmp_path: Path, make_sandbox: Callable[..., Sandbox]) -> None:

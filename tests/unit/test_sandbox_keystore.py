@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import stat
 from pathlib import Path
 
@@ -90,6 +91,24 @@ def test_server_certificate_is_reused_for_the_same_names_only(tmp_path: Path) ->
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "graph.microsoft.com" in names.get_values_for_type(x509.DNSName)
     assert _mode(other) == 0o600
+
+
+def test_server_certificate_has_an_ecdsa_key_that_only_signs(tmp_path: Path) -> None:
+    """ECDSA P-256 (a handshake's signature is cheap), its key in the same file, the CA's chain."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    ca = load_or_create_ca(tmp_path)
+    path = server_cert(ca, ["127.0.0.1"], KeyStore(tmp_path / "sandbox"))
+    data = path.read_bytes()
+    cert = x509.load_pem_x509_certificate(data)
+    public = cert.public_key()
+    assert isinstance(public, ec.EllipticCurvePublicKey) and public.curve.name == "secp256r1"
+    assert load_pem_private_key(data, None).public_key() == public
+    usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    assert usage.digital_signature and not usage.key_encipherment and not usage.key_cert_sign
+    cert.verify_directly_issued_by(ca.cert)
+    ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(str(path))  # the server's one-file key and chain
 
 
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to chown")

@@ -123,7 +123,7 @@ def parse_facts(der: bytes, data: bytes) -> CertFacts | None:
     """The facts worked out from the certificate itself (cryptography's x509), and the key beside it."""
     from cryptography import x509
 
-    from wizard.sandbox.keystore import load_key
+    from wizard.sandbox.keystore import load_any_key
 
     try:
         cert = x509.load_der_x509_certificate(der)
@@ -132,7 +132,7 @@ def parse_facts(der: bytes, data: bytes) -> CertFacts | None:
     public = public_digest(cert.public_key())
     matches: bool | None = None
     if _KEY_MARK in data:
-        key = load_key(data)
+        key = load_any_key(data)
         matches = key is not None and public_digest(key.public_key()) == public
     subject = cert.subject.rfc4514_string()
     return CertFacts(der, cert.not_valid_before_utc, cert.not_valid_after_utc, subject, public, matches)

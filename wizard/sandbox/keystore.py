@@ -1,7 +1,8 @@
 """The sandbox's private folder: one lock, atomic writes, and RSA keys made once and reused.
 
-Generating an RSA key is the expensive part of starting a sandbox (6 keys, 50-100 ms each: the server
-certificate, two token-signing keys, the certificate apps). They are made once per user and kept in the
+Generating an RSA key is the expensive part of starting a sandbox (5 keys, 50-100 ms each: two
+token-signing keys, the certificate apps; the server certificate's key is ECDSA, made with it in a
+millisecond: wizard.sandbox.tls.server_cert). They are made once per user and kept in the
 sandbox folder, mode 0700, files 0600, next to the CA key they are no more sensitive than. Every
 create-or-reuse happens under an exclusive `flock` of `.lock`, and every file is written whole to a
 temporary name and renamed, so concurrent first runs wait for one another and never read half a file
@@ -24,11 +25,15 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from wizard.errors import CertificateError
 from wizard.sandbox.pem_keys import key_pem, load_pem_key, remember, spki_der
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 __all__ = ["KeyStore", "key_pem", "load_key", "locked", "new_key", "private_folder", "write_atomic"]
 
@@ -104,6 +109,19 @@ def write_atomic(path: Path, data: bytes, *, private: bool, durable: bool = True
 
 def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def load_any_key(data: bytes) -> PrivateKeyTypes | None:
+    """An unencrypted private key of any kind from PEM (the server certificate's is ECDSA), or None.
+
+    Only for keys this module wrote, as `load_key`: an RSA one is not checked (cryptography allows that for
+    keys from a trusted source), and refused under 2048 bits.
+    """
+    try:
+        key = load_pem_key(data, unsafe_skip_rsa_key_validation=True)
+    except (ValueError, TypeError):
+        return None
+    return None if isinstance(key, rsa.RSAPrivateKey) and key.key_size < 2048 else key
 
 
 def load_key(data: bytes) -> rsa.RSAPrivateKey | None:

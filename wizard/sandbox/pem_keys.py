@@ -20,7 +20,7 @@ _PKCS8 = (b"-----BEGIN PRIVATE KEY-----\n", b"-----END PRIVATE KEY-----\n")
 # The PEM text of the keys read lately, matched by identity: writing a key read from its file out again
 # (each certificate app's key into its run's folder) needs no `private_bytes`, which imports the package
 # from cryptography's Rust side. Bounded (cryptography's keys take no weak reference): a start reads ~10.
-_READ: deque[tuple[rsa.RSAPrivateKey, bytes]] = deque(maxlen=32)
+_READ: deque[tuple[PrivateKeyTypes, bytes]] = deque(maxlen=32)
 _READ_LOCK = threading.Lock()
 
 
@@ -63,7 +63,7 @@ def remember(key: rsa.RSAPrivateKey, data: bytes) -> None:
             _READ.append((key, data))
 
 
-def key_pem(key: rsa.RSAPrivateKey) -> bytes:
+def key_pem(key: PrivateKeyTypes) -> bytes:
     """`key` as unencrypted PKCS#8 PEM: the text it was read from (`remember`), else serialized now."""
     with _READ_LOCK:
         known = next((data for read, data in _READ if read is key), None)

@@ -24,7 +24,7 @@ from wizard.sandbox.signing import reusable
 
 if TYPE_CHECKING:
     from cryptography import x509
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 CA_NAME = "entra-daemon-wizard sandbox CA"
 CA_BUNDLE = "ca-bundle.pem"  # key + certificate, the one file that defines the CA
@@ -181,30 +181,44 @@ def load_key_pem(data: bytes) -> bytes | None:
 def server_cert(ca: LocalCA, names: list[str], keys: KeyStore) -> Path:
     """A server certificate for `names`, reused while valid: one PEM file with the key and the chain.
 
-    It is named after the CA and the names it covers, and made under the folder's lock, like the CA.
+    It is named after the CA, the names it covers and its key's kind, and made under the folder's lock,
+    like the CA. Its key is ECDSA P-256 (every client the sandbox serves supports it): a TLS handshake
+    then costs the server one ECDSA signature, not an RSA-2048 one (about 8M instructions each, two per
+    `doctor --sandbox`, issue 12), and a new key takes a millisecond, so it is made with each certificate.
     """
     wanted = sorted(dict.fromkeys(n.lower() for n in names))
     ident = hashlib.sha256(
-        hashlib.sha256(ca.facts.der).digest() + "\n".join(wanted).encode("utf-8", "surrogatepass")
+        hashlib.sha256(ca.facts.der).digest()
+        + b"ec-p256\n"
+        + "\n".join(wanted).encode("utf-8", "surrogatepass")
     ).hexdigest()[:32]
     path = keys.folder / f"server-{ident}.pem"
     with locked(keys.folder):
         if _read_pair(keys.folder, _read(path), left=dt.timedelta(days=1)) is not None:
             return path
-    key = keys.key("server")
-    data = key_pem(key) + cert_pem(_server_certificate(ca, names, key))
-    with locked(keys.folder):
+        key = new_server_key()
+        data = key_pem(key) + cert_pem(_server_certificate(ca, names, key))
         write_atomic(path, data, private=True)
     cert_facts(keys.folder, data)  # kept now, while x509 is loaded: the next start parses nothing
     return path
 
 
-def _server_certificate(ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey) -> x509.Certificate:
+def new_server_key() -> ec.EllipticCurvePrivateKey:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def _server_certificate(
+    ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+) -> x509.Certificate:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    from wizard.certs.generate import LEAF_KEY_USAGE  # only when the kept server certificate will not do
+    # only when the kept server certificate will not do
+    from wizard.certs.generate import LEAF_KEY_USAGE, SIGNING_KEY_USAGE
 
     sans: list[x509.GeneralName] = []
     for n in dict.fromkeys(names):
@@ -213,6 +227,8 @@ def _server_certificate(ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey) -
         except ValueError:
             sans.append(x509.DNSName(n))
     now = _now()
+    # An EC key signs (ECDHE_ECDSA, TLS 1.3) and never enciphers: no keyEncipherment bit for it.
+    usage = SIGNING_KEY_USAGE if isinstance(key, ec.EllipticCurvePrivateKey) else LEAF_KEY_USAGE
     return (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
@@ -224,7 +240,7 @@ def _server_certificate(ca: LocalCA, names: list[str], key: rsa.RSAPrivateKey) -
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.SubjectAlternativeName(sans), critical=False)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(LEAF_KEY_USAGE, critical=True)
+        .add_extension(usage, critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key()), critical=False
