@@ -58,7 +58,9 @@ def test_pipelined_requests_are_answered_in_order(served: Served, pem: tuple[Pat
         b"GET /third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
     )
     data = _exchange(served, pem, requests)  # one write: all three reach the server before any answer
-    assert [body for _, _, body in _answers(data, 3)] == [b"hello", b"echo:abc", b"hello"]
+    answers = _answers(data, 3)  # and the server closed after the third, as it asked
+    assert [body for _, _, body in answers] == [b"hello", b"echo:abc", b"hello"]
+    assert [(b"connection", b"close") in headers for _, headers, _ in answers] == [False, False, True]
     assert [s["path"] for s in served[1].scopes] == ["/hold", "/second", "/third"]
     assert len({s["client"] for s in served[1].scopes}) == 1
 
@@ -152,3 +154,15 @@ def test_header_values_lose_their_surrounding_whitespace(served: Served, pem: tu
     )
     assert data.startswith(b"HTTP/1.1 200 OK\r\n")
     assert (b"x-a", b"a b") in served[1].scopes[-1]["headers"]
+
+
+def test_head_of_a_streamed_answer_is_chunked_without_a_body(served: Served, pem: tuple[Path, Path]) -> None:
+    data = _exchange(
+        served,
+        pem,
+        b"HEAD /stream HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    head, _, rest = data.partition(b"\r\n\r\n")
+    assert b"\r\ntransfer-encoding: chunked" in head  # the headers a GET would get
+    assert rest.startswith(b"HTTP/1.1 200 OK\r\n")  # and no body, not even a last chunk
+    assert rest.endswith(b"\r\n\r\nhello")
