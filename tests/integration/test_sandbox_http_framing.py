@@ -11,6 +11,7 @@ import pytest
 
 from tests.integration.test_sandbox_http_server import Recorder, _events, _read_all, _tls, pem, served
 from wizard.sandbox.http_server import HttpServer
+from wizard.sandbox.trust import httpx_client
 
 __all__ = ["pem", "served"]  # the fixtures, shared with test_sandbox_http_server
 
@@ -166,3 +167,13 @@ def test_head_of_a_streamed_answer_is_chunked_without_a_body(served: Served, pem
     assert b"\r\ntransfer-encoding: chunked" in head  # the headers a GET would get
     assert rest.startswith(b"HTTP/1.1 200 OK\r\n")  # and no body, not even a last chunk
     assert rest.endswith(b"\r\n\r\nhello")
+
+
+def test_a_body_past_the_read_ahead_arrives_whole(served: Served, pem: tuple[Path, Path]) -> None:
+    """Reading pauses once 64 KiB of body wait for the app, and resumes as the app takes them."""
+    body = bytes(range(256)) * 4096  # 1 MiB
+    with httpx_client(str(pem[1]), timeout=30) as http:
+        answer = http.post(f"https://127.0.0.1:{served[0].port}/", content=body)
+    assert answer.content == b"echo:" + body
+    parts = [m for m in served[1].messages if m["type"] == "http.request"]
+    assert [m["more_body"] for m in parts] == [True] * (len(parts) - 1) + [False]
