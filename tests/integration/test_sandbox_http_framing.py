@@ -9,7 +9,7 @@ from pathlib import Path
 import h11
 import pytest
 
-from tests.integration.test_sandbox_http_server import Recorder, _events, _read_all, _tls, pem, served
+from tests.integration.test_sandbox_http_server import Recorder, _app, _events, _read_all, _tls, pem, served
 from wizard.sandbox.http_server import HttpServer
 from wizard.sandbox.trust import httpx_client
 
@@ -177,3 +177,47 @@ def test_a_body_past_the_read_ahead_arrives_whole(served: Served, pem: tuple[Pat
     assert answer.content == b"echo:" + body
     parts = [m for m in served[1].messages if m["type"] == "http.request"]
     assert [m["more_body"] for m in parts] == [True] * (len(parts) - 1) + [False]
+
+
+def test_a_header_the_app_cannot_send_is_a_logged_500(
+    served: Served, pem: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    with httpx_client(str(pem[1]), timeout=10) as http:
+        answer = http.get(f"https://127.0.0.1:{served[0].port}/bad-header")
+    assert (answer.status_code, answer.text, "x-b" in answer.headers) == (500, "Internal Server Error", False)
+    assert "Invalid HTTP header b'x-a'" in caplog.text
+
+
+def test_no_100_continue_for_an_http_1_0_client(served: Served, pem: tuple[Path, Path]) -> None:
+    """RFC 9110 15.2: never a 1xx answer to an HTTP/1.0 client, even if it sends Expect."""
+    with _tls(served[0], pem[1]) as tls:
+        tls.sendall(b"POST / HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        # Once the app has its scope, it has asked for the body (no await in between): a 100 would be out.
+        assert served[1].wait_for(lambda: len(served[1].scopes) == 1)
+        tls.sendall(b"data")
+        data = _read_all(tls)
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert data.endswith(b"echo:data")
+
+
+def test_a_request_right_after_an_unread_body_outlives_the_keep_alive_timer(pem: tuple[Path, Path]) -> None:
+    """The end of a body the app did not read arms the idle timer; a request in the same read disarms it."""
+    seen = Recorder()
+    server = HttpServer(
+        _app(seen), host="127.0.0.1", port=0, certfile=str(pem[0]), header_timeout=10, keep_alive_timeout=0
+    )
+    server.start(timeout=30)
+    try:
+        with _tls(server, pem[1]) as tls:
+            client = h11.Connection(h11.CLIENT)
+            tls.sendall(b"POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
+            client.send(
+                h11.Request(method="POST", target="/", headers=[("host", "x"), ("content-length", "4")])
+            )
+            assert _events(tls, client, h11.EndOfMessage)[-1] == h11.EndOfMessage()  # answered, body unread
+            # One TLS record: the body's end and the next request reach the server in one read.
+            tls.sendall(b"cdGET /hold HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            data = _read_all(tls)
+    finally:
+        server.stop()
+    assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"\r\n\r\nhello")

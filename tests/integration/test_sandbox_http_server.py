@@ -74,6 +74,8 @@ def _app(seen: Recorder) -> Callable[..., Any]:
             for part in (b"one,", b"two,", b"three"):
                 await send({"type": "http.response.body", "body": part, "more_body": part != b"three"})
             return
+        if path == "/bad-header":  # a value that would smuggle a header into the answer
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"x-a", b"1\r\nx-b: 2")]})
         if path == "/wait-disconnect":
             while True:
                 message = await receive()

@@ -224,13 +224,14 @@ class Cycle:
         answer = self.answer
         if kind == "http.response.start" and answer is None:
             self.expect_continue = False
-            answer = self.answer = Answer(
+            answer = Answer(
                 head=self.scope["method"] == "HEAD",
                 http11=self.scope["http_version"] == "1.1",
                 keep_alive=self.keep_alive and not link.stopping,
             )
-            link.write(answer.start(int(message["status"]), message.get("headers", ())))
-            self.keep_alive = answer.keep_alive
+            head = answer.start(int(message["status"]), message.get("headers", ()))  # may raise: then a 500
+            self.answer, self.keep_alive = answer, answer.keep_alive
+            link.write(head)
         elif kind == "http.response.body" and answer is not None:
             data = bytes(message.get("body", b""))
             if data:

@@ -179,6 +179,7 @@ class _Connection(asyncio.Protocol):
         if version not in ("1.1", "1.0") or (version == "1.1" and not self._host):
             raise ValueError(f"HTTP/{version}, {len(self._headers)} headers")  # a 400, as h11 answered
         self._disarm()
+        self._stop_keep_alive()  # armed by an answer earlier in the chunk that brought this request
         method = parser.get_method().decode("ascii")
         self._other += self._head_bytes
         path, _, query = self._url.partition(b"?")
@@ -200,7 +201,10 @@ class _Connection(asyncio.Protocol):
         }
         http11 = version == "1.1"
         cycle = Cycle(
-            self, scope, keep_alive=http11 and parser.should_keep_alive(), expect_continue=self._expect
+            self,
+            scope,
+            keep_alive=http11 and parser.should_keep_alive(),
+            expect_continue=http11 and self._expect,
         )
         if parser.should_upgrade():
             self._body_head = _body_head(self._headers)
