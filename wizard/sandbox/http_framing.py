@@ -60,6 +60,17 @@ def bad_request() -> bytes:
     )
 
 
+def body_head(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    """A made-up head that frames an Upgrade request's body as the request's own headers do (None: it has none)."""
+    for name, value in headers:
+        if name == b"transfer-encoding" and b"chunked" in value.lower():
+            return b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n"
+    for name, value in headers:
+        if name == b"content-length" and int(value):
+            return b"POST / HTTP/1.1\r\ncontent-length: %d\r\n\r\n" % int(value)
+    return None
+
+
 class Answer:
     """One answer's framing: `start()` gives its head, `body()` each piece as it goes out, `end()` its end.
 

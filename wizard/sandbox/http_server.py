@@ -1,22 +1,19 @@
 """`HttpServer`: serve an ASGI app over HTTPS (HTTP/1.1, httptools) from an asyncio loop in a background thread.
 
-Why not uvicorn: importing and configuring uvicorn cost about 52M of the 1,215M instructions of a warm
-`doctor --sandbox` (uvicorn.config pulls logging.config, logging.handlers and its middleware modules, and
-runs dictConfig), for one loopback server with one app. Why httptools, not h11: `import h11` cost ~38M more
-(its events are dataclasses whose methods are compiled at import, and its regexes), `import httptools` ~4M;
-it is MagicStack's C binding of llhttp, Node's parser, which uvicorn[standard] uses too.
+Why not uvicorn: importing and configuring it cost ~52M of the 1,215M instructions of a warm `doctor
+--sandbox` (logging.config, logging.handlers, dictConfig, its middleware) for one loopback server with one
+app. Why httptools, not h11: `import h11` cost ~38M more (dataclass events compiled at import, regexes),
+`import httptools` ~4M; it is MagicStack's C binding of llhttp (Node's parser), as in uvicorn[standard].
 
-httptools parses: request line, headers (validated), Content-Length and chunked bodies, keep-alive. This
-module does the rest, with uvicorn's httptools protocol as the model: the ASGI glue; pipelined requests
-queued and answered in order; 100-continue when the app first reads the body; the answer's framing
-(wizard.sandbox.http_framing: Content-Length, chunked, or until close for HTTP/1.0; nothing for HEAD,
-204, 304; a `date` header, no `server` header); `connection: close` and HTTP/1.0 clients; an `Upgrade`
-request served as a plain one (the sandbox has no websockets); a 400 then close for what cannot be parsed,
-an HTTP/1.1 request without Host, or a line and headers over `max_incomplete_event` bytes (llhttp has no
-limit of its own); TLS; and bounds on slow clients: every request's line and headers must arrive within
-`header_timeout` of the connection opening or of the previous response (a trickle does not extend it), an
-idle keep-alive connection closes after `keep_alive_timeout`, and a body is read no faster than the app
-takes it.
+httptools parses the request line, headers (validated), Content-Length and chunked bodies and keep-alive.
+This module does the rest, on the model of uvicorn's httptools protocol: the ASGI cycle and the answer's
+framing (wizard.sandbox.http_framing); pipelined requests queued and answered in order; `connection:
+close` and HTTP/1.0 clients; an `Upgrade` request served as a plain one (the sandbox has no websockets);
+400 then close for what cannot be parsed, an HTTP/1.1 request without Host, or a line and headers over
+`max_incomplete_event` bytes (llhttp has no limit of its own); TLS; and bounds on slow clients: every
+request's line and headers must arrive within `header_timeout` of the connection opening or of the
+previous response (a trickle does not extend it), an idle keep-alive connection closes after
+`keep_alive_timeout`, and a body is read no faster than the app takes it.
 """
 
 from __future__ import annotations
@@ -31,7 +28,7 @@ from urllib.parse import unquote
 
 import httptools
 
-from wizard.sandbox.http_framing import Cycle, bad_request
+from wizard.sandbox.http_framing import Cycle, bad_request, body_head
 
 #: The longest request line plus headers accepted (h11's default limit, which this server kept).
 MAX_INCOMPLETE_EVENT = 16 * 1024
@@ -207,7 +204,7 @@ class _Connection(asyncio.Protocol):
             expect_continue=http11 and self._expect,
         )
         if parser.should_upgrade():
-            self._body_head = _body_head(self._headers)
+            self._body_head = body_head(self._headers)
         self.reading = cycle
         if self.cycle is None:
             self._start(cycle)
@@ -351,17 +348,6 @@ class _Connection(asyncio.Protocol):
         self._closing()
         if self.transport is not None:
             self.transport.abort()
-
-
-def _body_head(headers: list[tuple[bytes, bytes]]) -> bytes | None:
-    """A head framing an Upgrade request's body as the request's own headers do (None: it has none)."""
-    for name, value in headers:
-        if name == b"transfer-encoding" and b"chunked" in value.lower():
-            return b"POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n"
-    for name, value in headers:
-        if name == b"content-length" and int(value):
-            return b"POST / HTTP/1.1\r\ncontent-length: %d\r\n\r\n" % int(value)
-    return None
 
 
 def _address(info: Any) -> tuple[str, int] | None:
