@@ -3,6 +3,7 @@ chunked bodies, 100-continue, bad requests, app errors, disconnects, shutdown an
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import ssl
 import threading
@@ -64,6 +65,17 @@ def _app(seen: Recorder) -> Callable[..., Any]:
         if path == "/boom-late":
             await send({"type": "http.response.start", "status": 200, "headers": []})
             raise RuntimeError("the app failed mid-answer")
+        if path == "/hold":  # yields to the loop a while: a request after it, if started, would answer first
+            for _ in range(50):
+                await asyncio.sleep(0)
+        if path in ("/stream", "/too-long", "/too-short"):
+            length = {"/too-long": [(b"content-length", b"5")], "/too-short": [(b"content-length", b"20")]}
+            await send({"type": "http.response.start", "status": 200, "headers": length.get(path, [])})
+            for part in (b"one,", b"two,", b"three"):
+                await send({"type": "http.response.body", "body": part, "more_body": part != b"three"})
+            return
+        if path == "/bad-header":  # a value that would smuggle a header into the answer
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"x-a", b"1\r\nx-b: 2")]})
         if path == "/wait-disconnect":
             while True:
                 message = await receive()

@@ -1,82 +1,84 @@
-"""`HttpServer`: serve an ASGI app over HTTPS (HTTP/1.1, h11) from an asyncio loop in a background thread.
+"""`HttpServer`: serve an ASGI app over HTTPS (HTTP/1.1, httptools) from an asyncio loop in a background thread.
 
-Why not uvicorn: importing and configuring uvicorn cost about 52M of the 1,215M instructions of a warm
-`doctor --sandbox` (uvicorn.config pulls logging.config, logging.handlers and its middleware modules, and
-runs dictConfig), for one loopback server with one app. This module is what the sandbox used of it: h11
-does all HTTP parsing and framing (keep-alive, HTTP/1.0, chunked bodies, HEAD, 100-continue); here are
-the ASGI glue, TLS, a `date` header (no `server` header), and bounds on slow clients. Every request's line
-and headers must arrive within `header_timeout` of the connection opening or of the previous response (a
-trickle does not extend it); an idle keep-alive connection closes after `keep_alive_timeout`.
+Why not uvicorn: importing and configuring it cost ~52M of the 1,215M instructions of a warm `doctor
+--sandbox` (logging.config, logging.handlers, dictConfig, its middleware) for one loopback server with one
+app. Why httptools, not h11: `import h11` cost ~38M more (dataclass events compiled at import, regexes),
+`import httptools` ~4M; it is MagicStack's C binding of llhttp (Node's parser), as in uvicorn[standard].
+
+httptools parses the request line, headers (validated), Content-Length and chunked bodies and keep-alive.
+This module does the rest, on the model of uvicorn's httptools protocol: the ASGI cycle and the answer's
+framing (wizard.sandbox.http_framing); pipelined requests queued and answered in order; `connection:
+close` and HTTP/1.0 clients; an `Upgrade` request served as a plain one (the sandbox has no websockets);
+400 then close for what cannot be parsed, an HTTP/1.1 request without Host, or a line and headers over
+`max_incomplete_event` bytes (llhttp has no limit of its own); TLS; and bounds on slow clients: every
+request's line and headers must arrive within `header_timeout` of the connection opening or of the
+previous response (a trickle does not extend it), an idle keep-alive connection closes after
+`keep_alive_timeout`, and a body is read no faster than the app takes it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import ssl
 import threading
-from email.utils import formatdate
-from http import HTTPStatus
+from collections import deque
 from typing import Any
 from urllib.parse import unquote
 
-import h11
+import httptools
 
-#: The largest partial request (line plus headers) held while waiting for its end; h11's default.
+from wizard.sandbox.http_framing import Cycle, bad_request, body_head
+
+#: The longest request line plus headers accepted (h11's default limit, which this server kept).
 MAX_INCOMPLETE_EVENT = 16 * 1024
 #: Seconds in-flight requests get to finish on a graceful stop before their connections are aborted.
 STOP_GRACE = 0.5
 _HIGH_WATER = 65536  # request body bytes buffered before reading pauses
-_log = logging.getLogger(__name__)
+_HEAD_LINE = 17  # a head's bytes besides its target and headers (`GET  HTTP/1.1`, CRLFs), at least
 
 
-def _reason(status: int) -> bytes:
-    """The reason phrase uvicorn sends too (`200 OK`); empty for a code without one."""
-    try:
-        return HTTPStatus(status).phrase.encode()
-    except ValueError:
-        return b""
-
-
-def http_date(now: float | None = None) -> bytes:
-    """An RFC 9110 IMF-fixdate (`Tue, 01 Dec 2026 23:02:43 GMT`), independent of the locale."""
-    return formatdate(now, usegmt=True).encode()
-
-
-class _Cycle:
-    """One request on a connection: its body as it arrives, and whether the answer is complete."""
-
-    __slots__ = ("body", "body_done", "changed", "read_all", "response_done")
-
-    def __init__(self) -> None:
-        self.body = bytearray()
-        self.body_done = False  # the request's body has all arrived
-        self.read_all = False  # ... and the app has received all of it
-        self.response_done = False
-        self.changed = asyncio.Event()  # body data, its end, the answer's end, or a disconnect
+class _Stop(Exception):
+    """Raised in a parser callback to stop parsing: httptools raises an HttpParserCallbackError for it."""
 
 
 class _Connection(asyncio.Protocol):
-    """One client connection: h11 state, the request in flight (one at a time), and the header deadline."""
+    """One client connection: the parser and the request being parsed, the request being answered and
+    those pipelined behind it, and the header deadline."""
 
     def __init__(self, server: HttpServer) -> None:
         self.server = server
         self.loop = server.loop
-        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=server.max_incomplete_event)
+        self.parser = httptools.HttpRequestParser(self)
         self.transport: asyncio.Transport | None = None
         self.closed = False
-        self.cycle: _Cycle | None = None
+        self.reading: Cycle | None = None  # the request whose body is arriving (the last one parsed)
+        self.cycle: Cycle | None = None  # the request being answered
+        self.pipeline: deque[Cycle | None] = deque()  # parsed, waiting for `cycle`; None: unparseable
         self.task: asyncio.Task[None] | None = None  # the app answering `cycle`
         self.can_write = asyncio.Event()
         self.can_write.set()
         self._deadline: asyncio.TimerHandle | None = None
         self._keep_alive: asyncio.TimerHandle | None = None
+        self._failed = False  # unparseable input: nothing after it is read
+        # The request line and headers being parsed.
+        self._in_head = False
+        self._heads = 0  # heads begun so far, to tell whether one chunk held only one head's bytes
+        self._head_bytes = 0  # line and headers so far, as the parser's callbacks report them
+        self._head_chunks = 0  # bytes of this head in the chunks read so far, at most
+        self._other = 0  # bytes of the chunk being parsed that went to other requests, at least
+        self._url = b""
+        self._headers: list[tuple[bytes, bytes]] = []
+        self._host = self._expect = False
+        self._muted = False  # the head being parsed is one made up for an Upgrade request's body
+        self._body_head: bytes | None = None  # that head, until llhttp hands the Upgrade over
 
     # -- asyncio callbacks ---------------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+        self._sockname = _address(transport.get_extra_info("sockname"))
+        self._peername = _address(transport.get_extra_info("peername"))
         self.server.connections.add(self)
         self._arm()
 
@@ -96,163 +98,203 @@ class _Connection(asyncio.Protocol):
         self.can_write.set()
 
     def data_received(self, data: bytes) -> None:
-        if self.closed:
-            return  # closing: what else the client sends is not read
+        if self.closed or self._failed:
+            return  # closing, or past what could not be parsed: what else the client sends is not read
         self._stop_keep_alive()
-        self.conn.receive_data(data)
-        self._handle_events()
+        heads, in_head = self._heads, self._in_head
+        self._other = 0
+        self._feed(data)
+        if self._in_head and not self._failed:  # a head still incomplete: llhttp holds none of it, we count
+            if in_head and heads == self._heads:
+                self._head_chunks += len(data)  # all of `data` was this head's
+            else:  # it began in `data`: at most what the callbacks did not give to other requests
+                self._head_chunks = len(data) - self._other
+            if self._head_chunks > self.server.max_incomplete_event:
+                self._fail()
 
     def eof_received(self) -> bool | None:
-        if not self.closed:
-            self.conn.receive_data(b"")
-            self._handle_events()
+        if not self.closed and (self._in_head or (self.reading is not None and not self.reading.body_done)):
+            self._fail()  # the client ended its side in the middle of a request
         return None  # the transport closes itself (TLS cannot half-close anyway)
 
-    # -- events --------------------------------------------------------------------------------------
-    def _handle_events(self) -> None:
-        while not self.closed:
+    # -- the parser's callbacks ----------------------------------------------------------------------
+    def _feed(self, data: bytes) -> None:
+        while data:
             try:
-                event = self.conn.next_event()
-            except h11.RemoteProtocolError:
-                self._bad_request()
+                self.parser.feed_data(data)
                 return
-            if event is h11.NEED_DATA:
-                break
-            if event is h11.PAUSED:  # a pipelined request: read on once this answer is done
-                self._transport.pause_reading()
-                break
-            if isinstance(event, h11.Request):
-                self._disarm()
-                self.cycle = _Cycle()
-                self.task = self.loop.create_task(self._run(event, self.cycle))
-            elif isinstance(event, h11.Data) and self.cycle is not None:
-                if not self.cycle.response_done:  # else nobody reads it: drained, dropped
-                    self.cycle.body += event.data
-                    self.cycle.changed.set()
-                    if len(self.cycle.body) > _HIGH_WATER:
-                        self._transport.pause_reading()
-            elif isinstance(event, h11.EndOfMessage) and self.cycle is not None:
-                self.cycle.body_done = True
-                self.cycle.changed.set()
-            elif isinstance(event, h11.ConnectionClosed):
-                self.close()
-                break
-        if not self.closed and self.conn.their_state is h11.IDLE:
-            self._arm()  # still waiting for a whole request line and headers: the deadline stands
-        self._next_cycle()
+            except httptools.HttpParserUpgrade as upgrade:
+                # llhttp hands the connection over to the protocol the request asked for, without its body:
+                # the sandbox speaks no other, so the request is a plain one and its body is parsed on, after
+                # a head made up to frame it like the request's own.
+                data = data[upgrade.args[0] :]
+                if self._body_head is not None:
+                    self._muted = True
+                    self.parser.feed_data(self._body_head)
+                    self._body_head = None
+            except httptools.HttpParserError:
+                if not self.closed:
+                    self._fail()
+                return
 
-    def _next_cycle(self) -> None:
-        """After an answer, read on to the next request on this connection (or close it)."""
-        cycle = self.cycle
-        if self.closed or cycle is None or not cycle.response_done:
+    def on_message_begin(self) -> None:
+        if self.closed:
+            raise _Stop  # the rest of the chunk is not read
+        self._in_head = True
+        self._heads += 1
+        self._head_bytes = _HEAD_LINE
+        self._head_chunks = 0
+        self._url = b""
+        self._headers = []
+        self._host = self._expect = False
+
+    def on_url(self, url: bytes) -> None:
+        self._url += url
+        self._count(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 3)  # `name:value\r\n`, at least
+        name = name.lower()
+        if name == b"host":
+            self._host = True
+        elif name == b"expect":
+            self._expect = value.lower() == b"100-continue"
+        self._headers.append((name, value.rstrip(b" \t")))  # llhttp keeps the trailing OWS; h11 did not
+
+    def _count(self, size: int) -> None:
+        self._head_bytes += size
+        if self._head_bytes > self.server.max_incomplete_event:
+            raise _Stop  # a 400
+
+    def on_headers_complete(self) -> None:
+        self._in_head = False
+        if self._muted:
+            self._muted = False
             return
-        if self.conn.our_state is h11.MUST_CLOSE or self.server.stopping:
-            self.close()
-        elif self.conn.their_state is not h11.DONE:
-            self._transport.resume_reading()  # the rest of a body the app did not read
-        elif self.conn.our_state is h11.DONE:
-            self.cycle = None
-            self.conn.start_next_cycle()
-            self._arm()
-            self._keep_alive = self.loop.call_later(self.server.keep_alive_timeout, self.close)
-            self._transport.resume_reading()
-            self._handle_events()  # a pipelined request already read
-
-    def _bad_request(self) -> None:
-        """uvicorn's answer to a request h11 cannot parse: 400, then close."""
-        try:
-            headers = [
-                (b"content-type", b"text/plain; charset=utf-8"),
-                (b"connection", b"close"),
-                (b"date", http_date()),
-            ]
-            self._write(h11.Response(status_code=400, headers=headers, reason=_reason(400)))
-            self._write(h11.Data(data=b"Invalid HTTP request received."))
-            self._write(h11.EndOfMessage())
-        except h11.LocalProtocolError:
-            pass  # an answer had begun already: just close
-        self.close()
-
-    # -- the ASGI cycle ------------------------------------------------------------------------------
-    async def _run(self, request: h11.Request, cycle: _Cycle) -> None:
-        transport = self._transport
-        path, _, query = request.target.partition(b"?")
+        parser = self.parser
+        version = parser.get_http_version()
+        if version not in ("1.1", "1.0") or (version == "1.1" and not self._host):
+            raise ValueError(f"HTTP/{version}, {len(self._headers)} headers")  # a 400, as h11 answered
+        self._disarm()
+        self._stop_keep_alive()  # armed by an answer earlier in the chunk that brought this request
+        method = parser.get_method().decode("ascii")
+        self._other += self._head_bytes
+        path, _, query = self._url.partition(b"?")
         scope: dict[str, Any] = {
             "type": "http",
             "asgi": {"version": "3.0", "spec_version": "2.3"},
-            "http_version": request.http_version.decode("ascii"),
-            "server": _address(transport.get_extra_info("sockname")),
-            "client": _address(transport.get_extra_info("peername")),
+            "http_version": version,
+            "server": self._sockname,
+            "client": self._peername,
             "scheme": "https",
-            "method": request.method.decode("ascii"),
+            "method": method,
             "root_path": "",
             "path": unquote(path.decode("ascii")),
             "raw_path": path,
             "query_string": query,
-            "headers": list(request.headers),  # h11 gives the names lowercased
+            "headers": self._headers,  # names lowercased by on_header
             "state": {},
             "extensions": {"sandbox.abort": self.abort},
         }
-        head = request.method == b"HEAD"
-        started = False
+        http11 = version == "1.1"
+        cycle = Cycle(
+            self,
+            scope,
+            keep_alive=http11 and parser.should_keep_alive(),
+            expect_continue=http11 and self._expect,
+        )
+        if parser.should_upgrade():
+            self._body_head = body_head(self._headers)
+        self.reading = cycle
+        if self.cycle is None:
+            self._start(cycle)
+        else:  # pipelined: answered after the ones before it, read on once they are
+            self.pipeline.append(cycle)
+            self._transport.pause_reading()
 
-        async def receive() -> dict[str, Any]:
-            if self.conn.they_are_waiting_for_100_continue and not self.closed and self.cycle is cycle:
-                self._write(h11.InformationalResponse(status_code=100, headers=[], reason=_reason(100)))
-            while not (self.closed or cycle.response_done) and (
-                cycle.read_all or not (cycle.body or cycle.body_done)
-            ):
-                cycle.changed.clear()
-                await cycle.changed.wait()
-            if self.closed or cycle.response_done:
-                return {"type": "http.disconnect"}
-            body, cycle.body = bytes(cycle.body), bytearray()
-            cycle.read_all = cycle.body_done
-            if not self.closed:
-                transport.resume_reading()
-            return {"type": "http.request", "body": body, "more_body": not cycle.read_all}
+    def on_body(self, body: bytes) -> None:
+        self._other += len(body)
+        cycle = self.reading
+        if cycle is None or cycle.response_done:
+            return  # answered already: nobody reads the rest, drained and dropped
+        cycle.expect_continue = False  # the client sent the body without waiting
+        cycle.body += body
+        cycle.changed.set()
+        if len(cycle.body) > _HIGH_WATER:
+            self._transport.pause_reading()
 
-        async def send(message: dict[str, Any]) -> None:
-            nonlocal started
-            if self.closed or cycle.response_done:
-                return  # the client has gone (ASGI: sends after a disconnect are no-ops)
-            kind = message["type"]
-            if kind == "http.response.start" and not started:
-                started = True
-                headers = [(bytes(k).lower(), bytes(v)) for k, v in message.get("headers", [])]
-                if not any(k == b"date" for k, _ in headers):
-                    headers.append((b"date", http_date()))
-                if self.server.stopping:
-                    headers.append((b"connection", b"close"))
-                status = int(message["status"])
-                self._write(h11.Response(status_code=status, headers=headers, reason=_reason(status)))
-            elif kind == "http.response.body" and started:
-                data = bytes(message.get("body", b""))
-                if data and not head:
-                    await self.can_write.wait()
-                    self._write(h11.Data(data=data))
-                if not message.get("more_body", False) and not self.closed:
-                    self._write(h11.EndOfMessage())
-                    cycle.response_done = True
-                    cycle.changed.set()
-                    self._next_cycle()
-            else:
-                raise RuntimeError(f"Unexpected ASGI message {kind!r}")
+    def on_chunk_header(self) -> None:
+        self._other += 5  # a chunk's size line and CRLF: at least `0\r\n` and `\r\n`
 
-        try:
-            await self.server.app(scope, receive, send)
-        except Exception:
-            _log.exception("Exception in ASGI application")
-            if started:
-                self.close()
-            elif not self.closed:
-                await _error_500(send)
+    def on_message_complete(self) -> None:
+        cycle = self.reading
+        if cycle is None or self._body_head is not None:
+            return  # an Upgrade request: its body is still to be parsed
+        cycle.body_done = True
+        cycle.expect_continue = False
+        cycle.changed.set()
+        self.answered()  # its answer may be complete already, without having read all of it
+
+    # -- from one request to the next ----------------------------------------------------------------
+    def _start(self, cycle: Cycle) -> None:
+        self.cycle = cycle
+        self.task = self.loop.create_task(cycle.run(self.server.app))
+
+    def answered(self) -> None:
+        """After an answer, answer the next pipelined request or wait for one (or close)."""
+        cycle = self.cycle
+        if self.closed or cycle is None or not cycle.response_done:
             return
-        if not started and not self.closed:
-            _log.error("ASGI callable returned without starting a response")
-            await _error_500(send)
-        elif not cycle.response_done:
-            self.close()  # the app returned mid-body: the client cannot tell where the answer ends
+        if not cycle.keep_alive or self.server.stopping:
+            self.close()
+        elif not cycle.body_done:
+            self.read_on()  # the rest of a body the app did not read
+        elif self.pipeline:
+            following = self.pipeline.popleft()
+            if following is None:
+                self._bad_request()
+            else:
+                self._start(following)
+                self.read_on()
+        else:
+            self.cycle = None
+            self._arm()
+            self._keep_alive = self.loop.call_later(self.server.keep_alive_timeout, self.close)
+            self.read_on()
+
+    def read_on(self) -> None:
+        """Resume reading unless a pipelined request waits or the body read is more than the app took."""
+        reading = self.reading
+        if self.closed or self.pipeline or self._failed:
+            return
+        if reading is None or reading.response_done or len(reading.body) <= _HIGH_WATER:
+            self._transport.resume_reading()
+
+    def _fail(self) -> None:
+        """Input that cannot be parsed: a 400 once the requests before it are answered, then close."""
+        self._failed = True
+        self._in_head = False
+        self._transport.pause_reading()
+        broken = self.reading
+        if broken is not None and not broken.body_done:  # in a body: that request is lost with it
+            if broken is not self.cycle:
+                self.pipeline.pop()  # it waited behind another: the 400 takes its place
+            elif broken.answer is None:
+                self._bad_request()  # the app has not answered yet; what it sends now goes nowhere
+                return
+            else:
+                self.close()  # its answer has begun: the client cannot be told more
+                return
+        if self.cycle is None:
+            self._bad_request()
+        else:
+            self.pipeline.append(None)
+
+    def _bad_request(self) -> None:
+        """uvicorn's answer to a request that cannot be parsed: 400, then close."""
+        if not self.closed:
+            self._transport.write(bad_request())
+        self.close()
 
     # -- helpers -------------------------------------------------------------------------------------
     @property
@@ -260,10 +302,13 @@ class _Connection(asyncio.Protocol):
         assert self.transport is not None  # set by connection_made, before any data
         return self.transport
 
-    def _write(self, event: h11.Event) -> None:
-        data = self.conn.send(event)
+    def write(self, data: bytes) -> None:
         if data and not self.closed:
             self._transport.write(data)
+
+    @property
+    def stopping(self) -> bool:
+        return self.server.stopping
 
     def _arm(self) -> None:
         if self._deadline is None:
@@ -303,12 +348,6 @@ class _Connection(asyncio.Protocol):
         self._closing()
         if self.transport is not None:
             self.transport.abort()
-
-
-async def _error_500(send: Any) -> None:
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close")]
-    await send({"type": "http.response.start", "status": 500, "headers": headers})
-    await send({"type": "http.response.body", "body": b"Internal Server Error"})
 
 
 def _address(info: Any) -> tuple[str, int] | None:
