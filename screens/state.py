@@ -1,10 +1,15 @@
-"""The wizard's state between steps, and the values screens return through `dismiss()`."""
+"""The wizard's state between steps, and the values screens return through `dismiss()`.
+
+The values are NamedTuples rather than frozen dataclasses: this module loads before the first frame, and a
+frozen dataclass compiles six generated methods from source at import (issue 12: the five cost ~13M
+instructions of the first paint). Compare them only with values of their own type.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Final
+from typing import Final, NamedTuple
 
 from wizard.clouds import Cloud
 from wizard.profile import Profile
@@ -86,8 +91,7 @@ class StartChoice(str, Enum):
     PROFILE = "profile"
 
 
-@dataclass(frozen=True)
-class StartResult:
+class StartResult(NamedTuple):
     """What the start screen chose."""
 
     choice: StartChoice
@@ -98,8 +102,7 @@ class StartResult:
     profile_name: str = ""
 
 
-@dataclass(frozen=True)
-class CredentialResult:
+class CredentialResult(NamedTuple):
     """The credential step's outcome: the profile's credential fields plus the run-time secrets."""
 
     profile: Profile
@@ -107,23 +110,20 @@ class CredentialResult:
     passphrase: Secret | None = None
 
 
-@dataclass(frozen=True)
-class GoTo:
+class GoTo(NamedTuple):
     """A diagnosis action: go to a step, optionally focusing one field there."""
 
     step: Step
     focus: str | None = None
 
 
-@dataclass(frozen=True)
-class FixNow:
+class FixNow(NamedTuple):
     """A diagnosis action: let the signed-in admin fix this finding (plan, confirmation, apply)."""
 
     code: str
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What the token test runs with, as the CLI's --timeout, --ca-file and --no-proxy give it."""
 
     timeout: float = 30.0
