@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class TenantType(str, Enum):
@@ -21,8 +21,7 @@ class Cloud(str, Enum):
     CHINA = "china"
 
 
-@dataclass(frozen=True)
-class CloudHosts:
+class CloudHosts(NamedTuple):
     """The login and Graph hosts of one cloud."""
 
     login_host: str

@@ -1,12 +1,16 @@
 """The typed profile of one daemon app: tenant, client, credential and target API.
 
 A profile never holds a secret value: secrets arrive at run time as `Secret` objects.
+
+Profiles are immutable NamedTuples rather than frozen dataclasses: every command and the TUI's first frame
+import this module, and a frozen dataclass compiles six generated methods from source at import (issue 12:
+~15M instructions for the three). `with_` copies with changes; compare profiles only with profiles.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import NamedTuple
 
 from wizard.clouds import CLOUDS, Cloud, TenantType, ciam_authority
 from wizard.urls import split_url
@@ -22,8 +26,7 @@ class CredentialKind(str, Enum):
     NONE = "none"
 
 
-@dataclass(frozen=True)
-class CertificateRef:
+class CertificateRef(NamedTuple):
     """Where a certificate credential lives, and its thumbprints as the portal shows them."""
 
     key_path: str | None = None
@@ -38,8 +41,7 @@ class ApiKind(str, Enum):
     OWN = "own"
 
 
-@dataclass(frozen=True)
-class ApiTarget:
+class ApiTarget(NamedTuple):
     """The web API the daemon calls.
 
     For Graph, `resource` defaults to the cloud's Graph host and `base_url` to `<resource>/v1.0`.
@@ -56,8 +58,7 @@ class ApiTarget:
     body: str | None = None
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     """Everything needed to get a token for a daemon and call its API, except the secret."""
 
     name: str = "default"
@@ -67,8 +68,8 @@ class Profile:
     client_id: str = ""
     object_id: str | None = None
     credential: CredentialKind = CredentialKind.SECRET
-    certificate: CertificateRef = field(default_factory=CertificateRef)
-    api: ApiTarget = field(default_factory=ApiTarget)
+    certificate: CertificateRef = CertificateRef()
+    api: ApiTarget = ApiTarget()
     #: An explicit authority URL (sandbox, custom domain); overrides tenant type/cloud host.
     authority_override: str | None = None
     #: Where the federated credential's external token is read from (never the token itself); None means
@@ -84,7 +85,7 @@ class Profile:
 
     def with_(self, **changes: object) -> Profile:
         """A copy with some fields changed (profiles are immutable)."""
-        return replace(self, **changes)  # type: ignore[arg-type]
+        return self._replace(**changes)  # type: ignore[arg-type]
 
     @property
     def instance(self) -> str:
