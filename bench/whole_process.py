@@ -136,7 +136,23 @@ def run(rounds: int = 7) -> tuple[list[Row], list[str]]:
     ]
     how = "/usr/bin/time" if TIME else "wait4; no /usr/bin/time, so no peak RSS"
     notes = [f"whole process: medians of {rounds} alternating rounds, each command a fresh process ({how})"]
+    notes.append(_paired("doctor --sandbox / doctor", runs["doctor --sandbox"], runs["doctor"]))
     return rows, notes
+
+
+def _paired(label: str, subject: list[Usage], baseline: list[Usage]) -> str:
+    """The ratio round by round (the two commands ran a second apart), as median and quartiles: on a
+    machine whose speed drifts within a run, the spread says how far one ratio of medians can be trusted."""
+
+    def spread(values: list[float]) -> str:
+        if len(values) < 4:
+            return f"{statistics.median(values):.2f}x"
+        q1, q2, q3 = statistics.quantiles(values, n=4)
+        return f"{q2:.2f}x (quartiles {q1:.2f}-{q3:.2f}x)"
+
+    wall = [s.wall / b.wall for s, b in zip(subject, baseline, strict=True)]
+    cpu = [s.cpu / b.cpu for s, b in zip(subject, baseline, strict=True) if b.cpu > 0]
+    return f"whole process, {label} round by round: wall {spread(wall)}, CPU {spread(cpu)}"
 
 
 if __name__ == "__main__":
