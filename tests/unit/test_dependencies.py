@@ -23,7 +23,7 @@ MODULE_OF = {
     "pyyaml": "yaml",
 }
 #: Declared but never imported by our code: needed by a library at run time (the comment in pyproject says so).
-RUNTIME_ONLY = {"python-multipart"}
+RUNTIME_ONLY: set[str] = set()
 
 
 def _name(requirement: str) -> str:

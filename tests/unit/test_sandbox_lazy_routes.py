@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.routing import BaseRoute, Match, Mount, Route
 
 from wizard.sandbox import lazy_shapes
 from wizard.sandbox.app import routes
 from wizard.sandbox.lazy_routes import LazyRoutes
 from wizard.sandbox.lazy_shapes_gen import render, shape
+from wizard.sandbox.web.routing import BaseRoute, Match, Route
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 APP = "c0c0a000-0001-4000-a000-0000000000b0"
@@ -88,11 +88,24 @@ def test_the_shapes_are_generated_from_every_lazy_modules_routes() -> None:
         assert read == [(r.path, frozenset(r.methods or ())) for r in group.routes if isinstance(r, Route)]
 
 
+class _AnyPath(Route):
+    def matches(self, scope: dict[str, Any]) -> tuple[Match, dict[str, Any]]:
+        return Match.FULL, {}
+
+
+async def _endpoint(_request: object) -> Any:
+    raise AssertionError("not called")
+
+
 def test_only_a_plain_route_has_a_shape() -> None:
-    """A Mount (or a Route subclass) may match other paths than its template: it cannot be foreseen."""
-    assert shape(Route("/x/{y}", lambda _r: None, methods=["POST"])) == "POST /x/{y}"
-    with pytest.raises(TypeError, match="plain starlette Route"):
-        shape(Mount("/x", routes=[]))
+    """A Route subclass (or any other kind of route) may match other paths than its template: it cannot be
+    foreseen."""
+    assert shape(Route("/x/{y}", _endpoint, methods=["POST"])) == "POST /x/{y}"
+    assert shape(Route("/x/{y:path}", _endpoint)) == "GET HEAD /x/{y:path}"
+    with pytest.raises(TypeError, match="plain Route"):
+        shape(_AnyPath("/x", _endpoint))
+    with pytest.raises(TypeError, match="plain Route"):
+        shape(LazyRoutes("wizard.sandbox.todo"))
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html
 from urllib.parse import urlencode, urlsplit
 
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-
 from wizard.sandbox import customer_consent
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.scenario import APPLICATION
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import resolve_tenant
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import HTMLResponse, RedirectResponse, Response
 
 MULTI_ORG = ("common", "organizations")
 _PAGE = """<!doctype html>

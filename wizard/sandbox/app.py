@@ -5,12 +5,6 @@ from __future__ import annotations
 
 import secrets
 
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp
-
 from wizard.sandbox import discovery, graph, oidc_issuers
 from wizard.sandbox.faults import FaultMiddleware, Faults
 from wizard.sandbox.graph_write_common import ReplicationLag
@@ -19,6 +13,10 @@ from wizard.sandbox.lazy_routes import LazyRoutes, lazy_endpoint
 from wizard.sandbox.reqlog import RequestLog, RequestLogMiddleware
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.token_endpoint import token_endpoint, token_endpoint_v1
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import BaseRoute, Route, Router
+from wizard.sandbox.web.types import ASGIApp
 
 _AUTHORIZE = "wizard.sandbox.authorize"
 _DEVICE = "wizard.sandbox.devicecode"
@@ -90,7 +88,7 @@ def routes() -> list[BaseRoute]:
 
 
 def build_app(state: SandboxState, *, faults: Faults, log: RequestLog, known_hosts: set[str]) -> ASGIApp:
-    app = Starlette(routes=routes())
+    app = Router(routes())
     app.state.sandbox_state = state
     app.state.known_hosts = known_hosts
     app.state.paging_key = secrets.token_bytes(16)  # binds Graph's $skiptoken to this sandbox

@@ -6,9 +6,6 @@ import uuid
 from collections.abc import Mapping
 from urllib.parse import urlencode, urlsplit
 
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-
 from wizard.sandbox import delegated_errors as D
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox import login_pages as P
@@ -18,6 +15,8 @@ from wizard.sandbox.delegated_sessions import Grant, PendingAuthorization
 from wizard.sandbox.entra_errors import EntraError
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.users import Account, SignInFailed
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import RedirectResponse, Response
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 RESPONSE_MODES = frozenset({"query", "form_post"})

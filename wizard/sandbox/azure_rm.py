@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox.first_party import ARM, audiences_of
 from wizard.sandbox.resource_tokens import Refusal, check_bearer
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 PREFIX = "/azure/management"
 READ_GROUPS = "Microsoft.Resources/subscriptions/resourcegroups/read"

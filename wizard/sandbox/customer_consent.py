@@ -11,9 +11,6 @@ import secrets
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
-
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox import login_pages as P
 from wizard.sandbox.customer_tenant import home_of, is_multi_tenant, provision
@@ -28,6 +25,8 @@ from wizard.sandbox.scenario import APPLICATION, GRAPH_APP_ID
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import resolve_tenant
 from wizard.sandbox.users import Account, SignInFailed
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import HTMLResponse, RedirectResponse, Response
 
 MULTI_ORG = ("common", "organizations")
 #: Who may grant application permissions: Graph's need the first two, other APIs' any of them.

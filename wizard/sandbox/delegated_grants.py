@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import time
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
 from wizard.sandbox import delegated_errors as D
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.delegated_catalog import OIDC_SCOPES, PublicClientSpec, graph_scope
@@ -14,6 +11,8 @@ from wizard.sandbox.delegated_sessions import Grant, pkce_matches
 from wizard.sandbox.delegated_tokens import token_response
 from wizard.sandbox.scenario import GRAPH_RESOURCE, GRAPH_RESOURCES
 from wizard.sandbox.state import SandboxState, TenantState
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 DELEGATED_GRANTS = frozenset({"authorization_code", "refresh_token", DEVICE_CODE_GRANT})

@@ -5,10 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox import delegated_errors as D
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox import login_pages as P
@@ -19,6 +15,9 @@ from wizard.sandbox.entra_errors import EntraError
 from wizard.sandbox.state import SandboxState
 from wizard.sandbox.token_endpoint import base_url_of
 from wizard.sandbox.users import Account, SignInFailed
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 DEVICE_LOGIN_PATH = "/devicelogin"
 

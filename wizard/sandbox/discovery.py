@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.state import SandboxState, TenantState
 from wizard.sandbox.token_endpoint import base_url_of, resolve_tenant
 from wizard.sandbox.tokens import issuer_v1, issuer_v2, jwks
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
 
 MULTI = ("common", "organizations", "consumers")
 

@@ -7,9 +7,8 @@ import json
 import threading
 from typing import Any
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from wizard.sandbox.records import Record
+from wizard.sandbox.web.types import ASGIApp, Receive, Scope, Send
 
 ENDPOINTS = ("token", "discovery", "graph", "todo", "consent", "*")
 KINDS = ("delay", "hang", "429", "503", "500", "malformed_json", "drop")

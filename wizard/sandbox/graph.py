@@ -7,10 +7,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox import odata
 from wizard.sandbox.large_tenant import Throttle
@@ -18,6 +14,9 @@ from wizard.sandbox.scenario import GRAPH_APP_ID, GRAPH_RESOURCE, GRAPH_RESOURCE
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.token_endpoint import base_url_of
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, validate
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 CONTENT_TYPE = (
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"

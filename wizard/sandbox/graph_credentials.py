@@ -9,9 +9,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from wizard.sandbox.graph import Caller
 from wizard.sandbox.graph_directory import by_object_id
 from wizard.sandbox.graph_policy import DEFAULT_PASSWORD_LIFETIME, check_password
@@ -31,6 +28,8 @@ from wizard.sandbox.graph_write_common import (
 )
 from wizard.sandbox.state import AppState, KeyCredential, PasswordCredential, new_secret_value
 from wizard.sandbox.tls import AppCertificate, public_app_certificate
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
 
 
 def _managed_app(request: Request, caller: Caller) -> AppState:

@@ -19,10 +19,6 @@ import re
 import uuid
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox import records
 from wizard.sandbox.delegated_catalog import (
@@ -36,6 +32,9 @@ from wizard.sandbox.graph import READ_APPS, Caller, authenticate, graph_error, o
 from wizard.sandbox.scenario import SANDBOX_BASE, FederatedCredentialSpec
 from wizard.sandbox.state import AppState, SandboxState
 from wizard.sandbox.token_endpoint import base_url_of
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 WRITE_APPS = frozenset({"Application.ReadWrite.All"})
 #: What an app-only token needs to read an app's federated credentials (Directory.Read.All is not enough).

@@ -17,9 +17,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from wizard.sandbox import odata
 from wizard.sandbox.graph import Caller
 from wizard.sandbox.graph_credentials import public_certificate
@@ -38,6 +35,8 @@ from wizard.sandbox.graph_write_common import (
     write_route,
 )
 from wizard.sandbox.state import AppState, KeyCredential
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
 
 PROOF_AUDIENCE = "00000002-0000-0000-c000-000000000000"
 MAX_PROOF_LIFETIME = 600  # seconds between nbf and exp

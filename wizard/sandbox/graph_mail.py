@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox.graph import Caller, _ctx, graph_route, ok
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
 
 READ_MAIL = frozenset({"Mail.Read", "Mail.ReadBasic.All", "Mail.ReadBasic", "Mail.ReadWrite"})
 RAOP = "Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings."

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from starlette.requests import Request
-
 from wizard.sandbox.large_tenant import GeneratedTenant, generated
 from wizard.sandbox.scenario import APPLICATION, ApiSpec, UserSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
+from wizard.sandbox.web.requests import Request
 
 if TYPE_CHECKING:
-    from starlette.responses import JSONResponse
+    from wizard.sandbox.web.responses import JSONResponse
 
 _CREATED = "2024-01-15T09:30:00Z"
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from wizard.sandbox.graph import Caller, graph_error, graph_route, ok
 from wizard.sandbox.graph_policy import DEFAULT_POLICY_ID, WriteSpec
 from wizard.sandbox.graph_write_common import APP_ADMINS, DENIED, context, directory_roles, sandbox_state
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
 
 READ_AUTHORIZATION = frozenset({"Policy.Read.All", "Policy.ReadWrite.Authorization"})
 READ_APP_MANAGEMENT = frozenset({"Policy.Read.All", "Policy.ReadWrite.ApplicationConfiguration"})

@@ -9,10 +9,6 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
 from wizard.guids import is_guid
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox.graph import APP, Caller, page
@@ -43,6 +39,9 @@ from wizard.sandbox.graph_write_common import (
     write_route,
 )
 from wizard.sandbox.state import AppState, TenantState
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
+from wizard.sandbox.web.routing import Route
 
 #: Properties a client may set; anything else (but OData annotations) is Graph's 400.
 WRITABLE = frozenset(

@@ -10,11 +10,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from wizard.sandbox import odata
 from wizard.sandbox.delegated_catalog import (
     APPLICATION_ADMINISTRATOR,
@@ -27,6 +22,10 @@ from wizard.sandbox.delegated_catalog import (
 from wizard.sandbox.graph import CONTENT_TYPE, Caller, admit, graph_error
 from wizard.sandbox.graph_policy import PolicyViolation
 from wizard.sandbox.state import AppState, SandboxState
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
+from wizard.sandbox.web.types import ASGIApp, Receive, Scope, Send
 
 APP_READ_WRITE = "Application.ReadWrite.All"
 OWNED_BY = "Application.ReadWrite.OwnedBy"

@@ -8,9 +8,6 @@ import base64
 import secrets
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import Response
-
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox.graph import Caller
 from wizard.sandbox.graph_directory import by_sp_id, utcnow
@@ -31,6 +28,8 @@ from wizard.sandbox.graph_write_common import (
 )
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, TenantState
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
 
 _NO_ROLE = "00000000-0000-0000-0000-000000000000"  # "default access" for resources without app roles
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import uuid
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
 from wizard.sandbox import graph_objects as G
 from wizard.sandbox.graph import authenticate, graph_error
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
+from wizard.sandbox.web.routing import Route
 
 WRITE_USERS = frozenset({"User.ReadWrite.All", "Directory.ReadWrite.All"})
 #: Roles that may reset a non-admin user's password (Microsoft Entra built-in roles reference).

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from wizard.service_hosts import CERT_NAMES, routed_prefix
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from wizard.sandbox.web.types import ASGIApp, Receive, Scope, Send
 
 __all__ = ["CERT_NAMES", "HostRouter"]
 

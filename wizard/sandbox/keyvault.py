@@ -7,13 +7,12 @@ import time
 import uuid
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox.first_party import KEY_VAULT, audiences_of
 from wizard.sandbox.resource_tokens import Refusal, ResourceCaller, check_bearer
 from wizard.sandbox.token_endpoint import base_url_of
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 PREFIX = "/azure/keyvault"
 REGION = "westeurope"

@@ -16,42 +16,27 @@ same first partial match (405 with that route's `Allow`), same `scope["route"]`;
 from __future__ import annotations
 
 import importlib
-import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
-
-from starlette._utils import get_route_path
-from starlette.datastructures import URLPath
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Match, NoMatchFound, compile_path
-from starlette.types import Receive, Scope, Send
 
 from wizard.sandbox.lazy_shapes import SHAPES
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
+from wizard.sandbox.web.routing import BaseRoute, Match, PathTemplate, route_path
+from wizard.sandbox.web.types import Receive, Scope, Send
 
 
 class RouteShape:
-    """One route's path and methods from "METHODS PATH", its regex compiled when a path could match it."""
+    """One route's path and methods from "METHODS PATH"."""
 
-    __slots__ = ("_regex", "head", "methods", "path", "tail")
+    __slots__ = ("methods", "path", "template")
 
     def __init__(self, shape: str) -> None:
         *methods, self.path = shape.split(" ")
         self.methods = frozenset(m for m in methods if m != "*")
-        # The regex is "^literal{param}...literal$" (starlette's compile_path): a path it matches starts with
-        # the text before the first "{" and ends with the text after the last "}", but for one final newline
-        # (`$` matches before it; a path may hold one, as %0A). Most paths fail there.
-        self.head = self.path.split("{", 1)[0]
-        self.tail = self.path[self.path.rfind("}") + 1 :]
-        self._regex: re.Pattern[str] | None = None
+        self.template = PathTemplate(self.path)  # its regex compiled when a path could match it
 
     def path_matches(self, path: str) -> bool:
-        body = path[:-1] if path.endswith("\n") else path
-        if not (path.startswith(self.head) and body.endswith(self.tail)):
-            return False
-        if self._regex is None:
-            self._regex = compile_path(self.path)[0]
-        return self._regex.match(path) is not None
+        return self.template.match(path) is not None
 
 
 class LazyRoutes(BaseRoute):
@@ -81,7 +66,7 @@ class LazyRoutes(BaseRoute):
             return None
         if scope["type"] != "http":
             return Match.NONE  # a plain Route matches HTTP requests only
-        path, method = get_route_path(scope), scope["method"]
+        path, method = route_path(scope), scope["method"]
         seen = Match.NONE
         for shape in self.shapes:
             if shape.path_matches(path):
@@ -119,14 +104,6 @@ class LazyRoutes(BaseRoute):
             scope.update(child)
         route: BaseRoute = scope["route"]
         await route.handle(scope, receive, send)
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> URLPath:
-        for route in self.routes:
-            try:
-                return route.url_path_for(name, **path_params)
-            except NoMatchFound:
-                pass
-        raise NoMatchFound(name, path_params)
 
     def __repr__(self) -> str:
         return f"LazyRoutes({self.module!r}, loaded={self.loaded})"

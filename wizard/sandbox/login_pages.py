@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from html import escape
 
-from starlette.responses import HTMLResponse
-
 from wizard.sandbox.delegated_catalog import DelegatedScope
 from wizard.sandbox.entra_errors import EntraError
+from wizard.sandbox.web.responses import HTMLResponse
 
 _HEAD = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
 from wizard.sandbox.first_party import EVENT_HUBS, SERVICE_BUS, audiences_of
 from wizard.sandbox.resource_tokens import Refusal, check_bearer
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
+from wizard.sandbox.web.routing import Route
 
 PREFIX = "/azure/servicebus"
 _TOKEN_WORDS = {

@@ -15,9 +15,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from starlette.requests import Request
-
 from wizard.sandbox.odata_filter import FilterError, compile_filter
+from wizard.sandbox.web.requests import Request
 
 DEFAULT_PAGE = 100
 MAX_PAGE = 999

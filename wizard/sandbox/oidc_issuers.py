@@ -9,14 +9,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import EXCHANGE_AUDIENCE
 from wizard.sandbox.signing import SigningKey, new_signing_key
 from wizard.sandbox.tls import new_key
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import rsa

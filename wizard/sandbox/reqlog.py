@@ -9,10 +9,9 @@ from collections import deque
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from wizard.sandbox.faults import classify
 from wizard.sandbox.records import Record
+from wizard.sandbox.web.types import ASGIApp, Message, Receive, Scope, Send
 
 SENSITIVE = frozenset(
     {"client_secret", "client_assertion", "access_token", "code", "password", "assertion", "refresh_token"}

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-
 from wizard.sandbox.records import Record
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, issuer_v2, validate
+from wizard.sandbox.web.requests import Request
 
 
 class ResourceCaller(Record, frozen=True):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox.resource_tokens import Refusal, check_bearer
 from wizard.sandbox.sharepoint_spec import SHAREPOINT_APP_ID
 from wizard.sandbox.state import SandboxState
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 PREFIX = "/sharepoint"
 READ_SITES = frozenset({"Sites.Read.All", "Sites.ReadWrite.All", "Sites.Manage.All", "Sites.FullControl.All"})

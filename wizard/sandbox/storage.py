@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-
 from wizard.sandbox.first_party import STORAGE, audiences_of
 from wizard.sandbox.resource_tokens import Refusal, check_bearer
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import Response
+from wizard.sandbox.web.routing import Route
 
 PREFIX = "/azure/storage"
 READ_BLOB = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"

@@ -7,13 +7,12 @@ import json
 import threading
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import SandboxState, TenantState
 from wizard.sandbox.tokens import TokenInvalid, issuer_v1, issuer_v2, validate
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
+from wizard.sandbox.web.routing import Route
 
 READ = frozenset({"ToDoList.Read.All", "ToDoList.ReadWrite.All"})
 WRITE = frozenset({"ToDoList.ReadWrite.All"})

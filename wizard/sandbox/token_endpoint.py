@@ -8,9 +8,6 @@ import hmac
 import re
 from urllib.parse import unquote_plus, urlsplit
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
 from wizard.guids import is_guid
 from wizard.sandbox import entra_errors as E
 from wizard.sandbox.first_party import first_party_audience, is_first_party
@@ -18,6 +15,8 @@ from wizard.sandbox.records import Record
 from wizard.sandbox.scenario import ApiSpec
 from wizard.sandbox.state import AppState, SandboxState, TenantState
 from wizard.sandbox.tokens import IssuedToken, issue, issuer_v2
+from wizard.sandbox.web.requests import Request
+from wizard.sandbox.web.responses import JSONResponse, Response
 
 DEFAULT_SUFFIX = "/.default"
 OIDC = frozenset({"openid", "profile", "email", "offline_access"})

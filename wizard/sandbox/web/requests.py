@@ -1,0 +1,118 @@
+"""`Request`: one HTTP request as an endpoint reads it, from the ASGI scope and its `receive`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from wizard.sandbox.web.datastructures import URL, Address, Headers, MultiDict
+from wizard.sandbox.web.types import Message, Receive, Scope
+
+#: A form with more fields than this is a 400, as Starlette's form parser answers.
+MAX_FORM_FIELDS = 1000
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+class ClientDisconnect(Exception):
+    """The client went away before the request's body had all arrived."""
+
+
+class HTTPError(Exception):
+    """An answer in plain text the route gives instead of the endpoint's (a malformed form)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+class Request:
+    """What an endpoint reads of its request; the body, once read, is kept for the next read."""
+
+    __slots__ = ("_body", "_form", "_headers", "_query", "_receive", "_url", "scope")
+
+    def __init__(self, scope: Scope, receive: Receive = _no_body) -> None:
+        self.scope = scope
+        self._receive = receive
+        self._body: bytes | None = None
+        self._form: MultiDict | None = None
+        self._headers: Headers | None = None
+        self._query: MultiDict | None = None
+        self._url: URL | None = None
+
+    @property
+    def method(self) -> str:
+        method: str = self.scope["method"]
+        return method
+
+    @property
+    def app(self) -> Any:
+        """The router serving the request (its `state` holds the sandbox's)."""
+        return self.scope["app"]
+
+    @property
+    def url(self) -> URL:
+        if self._url is None:
+            self._url = URL(self.scope)
+        return self._url
+
+    @property
+    def headers(self) -> Headers:
+        if self._headers is None:
+            self._headers = Headers(list(self.scope["headers"]))
+        return self._headers
+
+    @property
+    def query_params(self) -> MultiDict:
+        if self._query is None:
+            text = self.scope.get("query_string", b"").decode("latin-1")
+            self._query = MultiDict(parse_qsl(text, keep_blank_values=True))
+        return self._query
+
+    @property
+    def path_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = self.scope.get("path_params", {})
+        return params
+
+    @property
+    def client(self) -> Address | None:
+        peer = self.scope.get("client")
+        return Address(*peer) if peer else None
+
+    async def body(self) -> bytes:
+        if self._body is None:
+            chunks: list[bytes] = []
+            while True:
+                message = await self._receive()
+                if message["type"] == "http.disconnect":
+                    raise ClientDisconnect()
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    break
+            self._body = b"".join(chunks)
+        return self._body
+
+    async def json(self) -> Any:
+        return json.loads(await self.body())
+
+    async def form(self) -> MultiDict:
+        """An urlencoded body's fields (`+` and %-escapes decoded); any other content type has none."""
+        if self._form is None:
+            kind = self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if kind != FORM_TYPE:
+                self._form = MultiDict()
+                return self._form
+            text = (await self.body()).decode("latin-1")
+            try:
+                fields = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+            except ValueError:
+                raise HTTPError(
+                    400, f"Too many fields. Maximum number of fields is {MAX_FORM_FIELDS}."
+                ) from None
+            self._form = MultiDict(fields)
+        return self._form
