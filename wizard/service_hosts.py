@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import re
 
-#: (host pattern, the sandbox path prefix its requests go under; `{0}` is the host's first label).
-HOST_ROUTES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"([a-z0-9-]+)\.vault\.azure\.net"), "/azure/keyvault/{0}"),
-    (re.compile(r"management\.azure\.com"), "/azure/management"),
-    (re.compile(r"([a-z0-9]+)\.blob\.core\.windows\.net"), "/azure/storage/{0}"),
-    (re.compile(r"([a-z0-9-]+)\.servicebus\.windows\.net"), "/azure/servicebus/{0}"),
-    (re.compile(r"([a-z0-9-]+)\.sharepoint\.com"), "/sharepoint"),
-    (re.compile(r"api\.powerbi\.com"), "/powerbi"),
-    (re.compile(r"([a-z0-9-]+)\.crm\d*\.dynamics\.com"), "/dataverse/{0}"),
-    (re.compile(r"graph\.microsoft\.com"), ""),
+#: (the literal end of the host names, their pattern, the sandbox path prefix their requests go under; `{0}`
+#: is the host's first label). A pattern is compiled (and cached by the re module) the first time a host
+#: with its ending is asked about: the sandbox's own address never compiles one.
+HOST_ROUTES: tuple[tuple[str, str, str], ...] = (
+    (".vault.azure.net", r"([a-z0-9-]+)\.vault\.azure\.net", "/azure/keyvault/{0}"),
+    ("management.azure.com", r"management\.azure\.com", "/azure/management"),
+    (".blob.core.windows.net", r"([a-z0-9]+)\.blob\.core\.windows\.net", "/azure/storage/{0}"),
+    (".servicebus.windows.net", r"([a-z0-9-]+)\.servicebus\.windows\.net", "/azure/servicebus/{0}"),
+    (".sharepoint.com", r"([a-z0-9-]+)\.sharepoint\.com", "/sharepoint"),
+    ("api.powerbi.com", r"api\.powerbi\.com", "/powerbi"),
+    (".dynamics.com", r"([a-z0-9-]+)\.crm\d*\.dynamics\.com", "/dataverse/{0}"),
+    ("graph.microsoft.com", r"graph\.microsoft\.com", ""),
     # The national clouds' Graph: the same imitation, which then wants tokens for that host's audience.
-    (re.compile(r"(?:dod-)?graph\.microsoft\.us"), ""),
-    (re.compile(r"microsoftgraph\.chinacloudapi\.cn"), ""),
+    ("graph.microsoft.us", r"(?:dod-)?graph\.microsoft\.us", ""),
+    ("microsoftgraph.chinacloudapi.cn", r"microsoftgraph\.chinacloudapi\.cn", ""),
 )
 #: What the sandbox's server certificate covers besides its own address (one wildcard level, as TLS allows).
 CERT_NAMES: tuple[str, ...] = (
@@ -43,8 +45,8 @@ CERT_NAMES: tuple[str, ...] = (
 def routed_prefix(host: str) -> str | None:
     """The sandbox path prefix for a request sent to `host` (port ignored), or None for the sandbox's own."""
     name = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else ""
-    for pattern, prefix in HOST_ROUTES:
-        found = pattern.fullmatch(name)
+    for ending, pattern, prefix in HOST_ROUTES:
+        found = re.fullmatch(pattern, name) if name.endswith(ending) else None
         if found:
             return prefix.format(*found.groups())
     return None

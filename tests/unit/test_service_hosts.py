@@ -3,12 +3,14 @@ to the sandbox while TLS and the Host header keep naming the real host."""
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
 from wizard.live.http import HttpSettings
 from wizard.live.httpx_transport import connected
-from wizard.service_hosts import CERT_NAMES, is_routed, routed_prefix
+from wizard.service_hosts import CERT_NAMES, HOST_ROUTES, is_routed, routed_prefix
 from wizard.tokens.audiences import audience_for_url
 
 
@@ -86,3 +88,9 @@ def test_without_connect_to_or_for_other_hosts_the_request_is_unchanged() -> Non
     assert connected(request, HttpSettings()) is request
     other = httpx.Request("GET", "https://api.example.com/x")
     assert connected(other, HttpSettings(connect_to="127.0.0.1:8443")) is other
+
+
+def test_each_patterns_literal_ending_is_what_it_matches_last() -> None:
+    """routed_prefix tries a pattern only on hosts with its ending: the ending must be the pattern's own."""
+    for ending, pattern, _prefix in HOST_ROUTES:
+        assert pattern.endswith(re.escape(ending)), pattern

@@ -88,7 +88,8 @@ FIRST_PARTY_APIS: tuple[ApiSpec, ...] = (
     DYNAMICS,
     EXCHANGE,
 )
-_DATAVERSE_ORG = re.compile(r"https://[a-z0-9-]+\.crm\d*\.dynamics\.com", re.I)
+#: Compiled on first use (the re module caches it): most starts never ask about Dataverse.
+_DATAVERSE_ORG = r"https://[a-z0-9-]+\.crm\d*\.dynamics\.com"
 
 #: Every identifier (servicePrincipalNames) each resource answers to, trailing slash ignored.
 _NAMES: dict[str, tuple[str, ...]] = {
@@ -115,7 +116,7 @@ def first_party_api(resource: str) -> ApiSpec | None:
     for api in FIRST_PARTY_APIS:
         if r == api.app_id or r in (n.rstrip("/") for n in _NAMES[api.app_id]):
             return api
-    return DYNAMICS if _DATAVERSE_ORG.fullmatch(r) else None
+    return DYNAMICS if re.fullmatch(_DATAVERSE_ORG, r, re.I) else None
 
 
 def is_first_party(api: ApiSpec) -> bool:

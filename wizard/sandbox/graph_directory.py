@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from wizard.sandbox.state import AppState, TenantState
 
 _GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_NAME_SAFE = re.compile(r"[^A-Za-z0-9._-]")
+_NAME_SAFE = r"[^A-Za-z0-9._-]"  # compiled on first use (re caches it)
 
 
 def utcnow() -> dt.datetime:
@@ -99,7 +99,7 @@ def new_app(
     from wizard.sandbox.state import AppState
 
     client_id = str(uuid.uuid4())
-    base = _NAME_SAFE.sub("-", unique_name or display_name or "app")[:40].strip("-.") or "app"
+    base = re.sub(_NAME_SAFE, "-", unique_name or display_name or "app")[:40].strip("-.") or "app"
     name = base if not any(a.spec.name == base for a in tenant.apps.values()) else f"{base}-{client_id[:8]}"
     spec = AppSpec(
         name=name,

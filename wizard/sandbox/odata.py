@@ -149,7 +149,7 @@ def _filtered(
 
 #: A navigation property `$expand` may name: the related objects of one item.
 Expander = Callable[[dict[str, Any]], list[dict[str, Any]]]
-_EXPAND = re.compile(r"\s*(\w+)\s*(?:\(\s*\$?select\s*=\s*([^)]*)\))?\s*(?:,|$)", re.IGNORECASE)
+_EXPAND = r"\s*(\w+)\s*(?:\(\s*\$?select\s*=\s*([^)]*)\))?\s*(?:,|$)"  # compiled on first use (re caches it)
 
 
 def expansions(
@@ -160,7 +160,7 @@ def expansions(
     out: list[tuple[str, Expander, list[str] | None]] = []
     pos = 0
     while pos < len(raw):
-        match = _EXPAND.match(raw, pos)
+        match = re.compile(_EXPAND, re.IGNORECASE).match(raw, pos)
         if match is None or match.end() == pos:
             raise ODataError(400, "BadRequest", f"Invalid $expand: '{raw}'.")
         pos = match.end()

@@ -20,7 +20,8 @@ from wizard.sandbox.web.responses import JSONResponse, Response
 
 DEFAULT_SUFFIX = "/.default"
 OIDC = frozenset({"openid", "profile", "email", "offline_access"})
-_DNS = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$", re.I)
+#: A tenant named by domain; compiled on first use (re caches it): the usual client names its tenant by id.
+_DNS = r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
 
 
 def base_url_of(request: Request) -> str:
@@ -34,7 +35,7 @@ def resolve_tenant(state: SandboxState, segment: str) -> TenantState:
     low = segment.lower()
     if low in ("common", "consumers"):
         raise E.common_endpoint()
-    if not is_guid(low) and not _DNS.match(low):
+    if not is_guid(low) and not re.match(_DNS, low, re.I):
         raise E.invalid_tenant_identifier(segment)
     tenant = state.tenant(low)
     if tenant is None:
