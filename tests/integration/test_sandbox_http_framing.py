@@ -221,3 +221,26 @@ def test_a_request_right_after_an_unread_body_outlives_the_keep_alive_timer(pem:
     finally:
         server.stop()
     assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"\r\n\r\nhello")
+
+
+def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(pem: tuple[Path, Path]) -> None:
+    """After an answer that keeps the connection open, a client that sends nothing more is closed on."""
+    seen = Recorder()
+    server = HttpServer(
+        _app(seen), host="127.0.0.1", port=0, certfile=str(pem[0]), header_timeout=30, keep_alive_timeout=0.2
+    )
+    server.start(timeout=30)
+    try:
+        with _tls(server, pem[1]) as tls:  # its reads give up after 15 s: far past the 0.2 s asked for
+            client = h11.Connection(h11.CLIENT)
+            tls.sendall(b"GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.send(h11.Request(method="GET", target="/", headers=[("host", "x")]))
+            client.send(h11.EndOfMessage())
+            events = _events(tls, client, h11.EndOfMessage)
+            head = events[0]
+            assert isinstance(head, h11.Response) and head.status_code == 200
+            assert (b"connection", b"close") not in list(head.headers)  # the answer kept it open
+            assert _read_all(tls) == b""  # then the server closed it, with nothing more sent
+    finally:
+        server.stop()
+    assert [s["path"] for s in seen.scopes] == ["/hold"]

@@ -46,8 +46,8 @@ async def _handle(route: BaseRoute, scope: dict[str, Any]) -> list[dict[str, Any
 
 
 def _resolve(table: list[BaseRoute], scope: dict[str, Any]) -> tuple[object, ...]:
-    """Which route the router hands the request to (Starlette's Router.app loop) and, for a partial match,
-    the 405 it answers and the route `scope["route"]` names once handled."""
+    """Which route the router hands the request to (the loop of wizard.sandbox.web.routing.Router) and, for a
+    partial match, the 405 it answers and the route `scope["route"]` names once handled."""
     partial: tuple[BaseRoute, dict[str, Any]] | None = None
     for route in table:
         match, child = route.matches(dict(scope))
