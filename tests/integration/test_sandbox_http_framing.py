@@ -4,6 +4,8 @@ Upgrade and Host-less requests. h11 is the client here: an independent parser ch
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import h11
@@ -43,6 +45,25 @@ def _answers(data: bytes, count: int) -> list[tuple[int, list[tuple[bytes, bytes
         if n < count - 1:
             client.start_next_cycle()
     return answers
+
+
+@contextmanager
+def _serving(pem: tuple[Path, Path], *, keep_alive_timeout: float) -> Iterator[Served]:
+    """A server of its own, for a keep-alive timeout other than the shared one's."""
+    seen = Recorder()
+    server = HttpServer(
+        _app(seen),
+        host="127.0.0.1",
+        port=0,
+        certfile=str(pem[0]),
+        header_timeout=10,
+        keep_alive_timeout=keep_alive_timeout,
+    )
+    server.start(timeout=30)
+    try:
+        yield server, seen
+    finally:
+        server.stop()
 
 
 def _exchange(served: Served, pem: tuple[Path, Path], request: bytes) -> bytes:
@@ -202,45 +223,27 @@ def test_no_100_continue_for_an_http_1_0_client(served: Served, pem: tuple[Path,
 
 def test_a_request_right_after_an_unread_body_outlives_the_keep_alive_timer(pem: tuple[Path, Path]) -> None:
     """The end of a body the app did not read arms the idle timer; a request in the same read disarms it."""
-    seen = Recorder()
-    server = HttpServer(
-        _app(seen), host="127.0.0.1", port=0, certfile=str(pem[0]), header_timeout=10, keep_alive_timeout=0
-    )
-    server.start(timeout=30)
-    try:
-        with _tls(server, pem[1]) as tls:
-            client = h11.Connection(h11.CLIENT)
-            tls.sendall(b"POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
-            client.send(
-                h11.Request(method="POST", target="/", headers=[("host", "x"), ("content-length", "4")])
-            )
-            assert _events(tls, client, h11.EndOfMessage)[-1] == h11.EndOfMessage()  # answered, body unread
-            # One TLS record: the body's end and the next request reach the server in one read.
-            tls.sendall(b"cdGET /hold HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            data = _read_all(tls)
-    finally:
-        server.stop()
+    with _serving(pem, keep_alive_timeout=0) as (server, _seen), _tls(server, pem[1]) as tls:
+        client = h11.Connection(h11.CLIENT)
+        tls.sendall(b"POST /stream HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
+        client.send(h11.Request(method="POST", target="/", headers=[("host", "x"), ("content-length", "4")]))
+        assert _events(tls, client, h11.EndOfMessage)[-1] == h11.EndOfMessage()  # answered, body unread
+        # One TLS record: the body's end and the next request reach the server in one read.
+        tls.sendall(b"cdGET /hold HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = _read_all(tls)
     assert data.startswith(b"HTTP/1.1 200 OK\r\n") and data.endswith(b"\r\n\r\nhello")
 
 
 def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(pem: tuple[Path, Path]) -> None:
     """After an answer that keeps the connection open, a client that sends nothing more is closed on."""
-    seen = Recorder()
-    server = HttpServer(
-        _app(seen), host="127.0.0.1", port=0, certfile=str(pem[0]), header_timeout=30, keep_alive_timeout=0.2
-    )
-    server.start(timeout=30)
-    try:
-        with _tls(server, pem[1]) as tls:  # its reads give up after 15 s: far past the 0.2 s asked for
-            client = h11.Connection(h11.CLIENT)
-            tls.sendall(b"GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")
-            client.send(h11.Request(method="GET", target="/", headers=[("host", "x")]))
-            client.send(h11.EndOfMessage())
-            events = _events(tls, client, h11.EndOfMessage)
-            head = events[0]
-            assert isinstance(head, h11.Response) and head.status_code == 200
-            assert (b"connection", b"close") not in list(head.headers)  # the answer kept it open
-            assert _read_all(tls) == b""  # then the server closed it, with nothing more sent
-    finally:
-        server.stop()
+    # The client's reads give up after 15 s: far past the 0.2 s asked for.
+    with _serving(pem, keep_alive_timeout=0.2) as (server, seen), _tls(server, pem[1]) as tls:
+        client = h11.Connection(h11.CLIENT)
+        tls.sendall(b"GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.send(h11.Request(method="GET", target="/", headers=[("host", "x")]))
+        client.send(h11.EndOfMessage())
+        head = _events(tls, client, h11.EndOfMessage)[0]
+        assert isinstance(head, h11.Response) and head.status_code == 200
+        assert (b"connection", b"close") not in list(head.headers)  # the answer kept it open
+        assert _read_all(tls) == b""  # then the server closed it, with nothing more sent
     assert [s["path"] for s in seen.scopes] == ["/hold"]
