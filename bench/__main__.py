@@ -29,8 +29,8 @@ def _whole(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
 
 
 def _startup(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
-    rows, imports = startup.run(rounds=rounds)
-    notes = [f"heavy modules imported by {k}: {', '.join(v) if v else 'none'}" for k, v in imports.items()]
+    rows, imports, notes = startup.run(rounds=rounds)
+    notes += [f"heavy modules imported by {k}: {', '.join(v) if v else 'none'}" for k, v in imports.items()]
     tmux_rows, tmux_notes = tmux_paint.run(rounds=rounds)  # the same first paint, in a real terminal
     return rows[:1] + tmux_rows + rows[1:], notes + tmux_notes
 

@@ -34,10 +34,10 @@ def time_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> f
     return time.perf_counter() - start
 
 
-def alternate(
+def alternate_runs(
     subject: Callable[[], float], baseline: Callable[[], float], *, rounds: int = 7, warmup: int = 1
-) -> tuple[float, float]:
-    """Run subject and baseline alternately (so machine drift hits both) and return their medians."""
+) -> tuple[list[float], list[float]]:
+    """Run subject and baseline alternately (so machine drift hits both): every round's two values."""
     for _ in range(warmup):
         subject()
         baseline()
@@ -46,7 +46,29 @@ def alternate(
     for _ in range(rounds):
         s.append(subject())
         b.append(baseline())
+    return s, b
+
+
+def alternate(
+    subject: Callable[[], float], baseline: Callable[[], float], *, rounds: int = 7, warmup: int = 1
+) -> tuple[float, float]:
+    """Run subject and baseline alternately and return their medians."""
+    s, b = alternate_runs(subject, baseline, rounds=rounds, warmup=warmup)
     return statistics.median(s), statistics.median(b)
+
+
+def spread(ratios: Sequence[float]) -> str:
+    """Round-by-round ratios as their median and quartiles: on a machine whose speed drifts within a run,
+    the spread says how far one ratio of medians can be trusted."""
+    if len(ratios) < 4:
+        return f"{statistics.median(ratios):.2f}x"
+    q1, q2, q3 = statistics.quantiles(ratios, n=4)
+    return f"{q2:.2f}x (quartiles {q1:.2f}-{q3:.2f}x)"
+
+
+def paired(subject: Sequence[float], baseline: Sequence[float]) -> str:
+    """`spread` of the ratio of each round's subject to its baseline."""
+    return spread([s / b for s, b in zip(subject, baseline, strict=True) if b > 0])
 
 
 def print_table(rows: Sequence[Row]) -> None:

@@ -13,13 +13,15 @@ import contextlib
 import os
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.harness import Row, alternate
+from bench.harness import Row, alternate_runs, paired
+from bench.startup import PAINT_ROUNDS
 
 ROOT = Path(__file__).resolve().parent.parent
 WIZARD_TEXT = "What do you want to do?"
@@ -99,18 +101,20 @@ def run(rounds: int = 7) -> tuple[list[Row], list[str]]:
         tmux = _Tmux(binary, env)
         try:
             wizard = [sys.executable, "-m", "wizard"]
-            s, b = alternate(
+            s_runs, b_runs = alternate_runs(
                 lambda: tmux.time_to_text(wizard, WIZARD_TEXT),
                 lambda: tmux.time_to_text([sys.executable, str(bare)], BARE_TEXT),
-                rounds=rounds,
+                rounds=rounds * PAINT_ROUNDS,
             )
         finally:
             tmux.close()
+    s, b = statistics.median(s_runs), statistics.median(b_runs)
     rows = [
         Row("start-up", "wizard first paint, in tmux", s, "bare Textual app, in tmux", b, "s", "<= 1.20x")
     ]
     notes = [
-        f"tmux paint: until capture-pane shows the start screen's text, polled every {POLL * 1000:.0f} ms"
+        f"tmux paint: until capture-pane shows the start screen's text, polled every {POLL * 1000:.0f} ms; "
+        f"{len(s_runs)} rounds; round by round {paired(s_runs, b_runs)}"
     ]
     return rows, notes
 

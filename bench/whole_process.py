@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.harness import Row
+from bench.harness import Row, paired
 from bench.targets import sandbox_process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,18 +141,10 @@ def run(rounds: int = 7) -> tuple[list[Row], list[str]]:
 
 
 def _paired(label: str, subject: list[Usage], baseline: list[Usage]) -> str:
-    """The ratio round by round (the two commands ran a second apart), as median and quartiles: on a
-    machine whose speed drifts within a run, the spread says how far one ratio of medians can be trusted."""
-
-    def spread(values: list[float]) -> str:
-        if len(values) < 4:
-            return f"{statistics.median(values):.2f}x"
-        q1, q2, q3 = statistics.quantiles(values, n=4)
-        return f"{q2:.2f}x (quartiles {q1:.2f}-{q3:.2f}x)"
-
-    wall = [s.wall / b.wall for s, b in zip(subject, baseline, strict=True)]
-    cpu = [s.cpu / b.cpu for s, b in zip(subject, baseline, strict=True) if b.cpu > 0]
-    return f"whole process, {label} round by round: wall {spread(wall)}, CPU {spread(cpu)}"
+    """The ratio round by round (the two commands ran a second apart), wall and CPU (bench.harness.spread)."""
+    wall = paired([s.wall for s in subject], [b.wall for b in baseline])
+    cpu = paired([s.cpu for s in subject], [b.cpu for b in baseline])
+    return f"whole process, {label} round by round: wall {wall}, CPU {cpu}"
 
 
 if __name__ == "__main__":
