@@ -32,7 +32,7 @@ def _startup(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
     rows, imports, notes = startup.run(rounds=rounds)
     notes += [f"heavy modules imported by {k}: {', '.join(v) if v else 'none'}" for k, v in imports.items()]
     tmux_rows, tmux_notes = tmux_paint.run(rounds=rounds)  # the same first paint, in a real terminal
-    return rows[:1] + tmux_rows + rows[1:], notes + tmux_notes
+    return rows[:2] + tmux_rows + rows[2:], notes + tmux_notes
 
 
 def _token(quick: bool, rounds: int) -> tuple[list[Row], list[str]]:
