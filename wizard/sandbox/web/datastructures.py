@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
@@ -105,8 +107,30 @@ class MutableHeaders(Headers):
         self.raw.append((key.lower().encode("latin-1"), value.encode("latin-1")))
 
 
+#: A Host header's authority (RFC 3986: a name, or an IP literal in brackets, and a port): Starlette's pattern.
+_HOST = (
+    r"(?P<host>[a-z0-9._~%!$&'()*+,;=-]+|\[(?:(?P<ipv6>[a-f0-9]*:[a-f0-9.:]+)|"
+    r"(?-i:v)[a-f0-9]+\.[a-z0-9._~!$&'()*+,;=:-]+)\])(?::(?P<port>[0-9]+))?"
+)
+
+
+def valid_host(header: str) -> str:
+    """The Host header when it is a valid authority (port at most 65535), else "" (the server's address is
+    used then, as Starlette does)."""
+    found = re.fullmatch(_HOST, header, re.IGNORECASE) if header else None
+    if found is None:
+        return ""
+    if found["ipv6"] is not None:
+        try:
+            ipaddress.IPv6Address(found["ipv6"])
+        except ValueError:
+            return ""
+    port = (found["port"] or "").lstrip("0")
+    return header if len(port) <= 5 and int(port or "0") <= 65535 else ""
+
+
 class URL:
-    """The URL a request named, as Starlette's `URL(scope=...)` builds it: the Host header's authority (else
+    """The URL a request named, as Starlette's `URL(scope=...)` builds it: the Host header's valid authority (else
     the server's address), the path with `?`, `#` and `\\` escaped, the query; its parts as `urlsplit` reads
     them (which drops tabs and newlines)."""
 
@@ -115,7 +139,9 @@ class URL:
     def __init__(self, scope: Scope) -> None:
         scheme: str = scope.get("scheme", "http")
         path: str = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
-        host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+        host = valid_host(
+            next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+        )
         if not host and scope.get("server"):
             name, port = scope["server"]
             name = f"[{name}]" if ":" in name and not name.startswith("[") else name

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from wizard.sandbox.web.datastructures import URL, Address, Headers, MultiDict
 from wizard.sandbox.web.types import Message, Receive, Scope
 
-#: A form with more fields than this is a 400, as Starlette's form parser answers.
+#: A form with more fields than this, or a field (name and value) longer than this, is a 400, as Starlette's
+#: form parser answers.
 MAX_FORM_FIELDS = 1000
+MAX_FIELD_SIZE = 1024 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -25,6 +27,22 @@ class HTTPError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+
+
+def parse_form(body: bytes) -> MultiDict:
+    """An urlencoded body's fields as python-multipart reads them for Starlette: split at `&` (empty parts
+    skipped), name and value at the first `=` (none: an empty value), `+` and %-escapes decoded."""
+    fields: list[tuple[str, str]] = []
+    for part in body.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        if len(name) + len(value) > MAX_FIELD_SIZE:
+            raise HTTPError(400, f"Field exceeded maximum size of {MAX_FIELD_SIZE // 1024}KB.")
+        if len(fields) == MAX_FORM_FIELDS:
+            raise HTTPError(400, f"Too many fields. Maximum number of fields is {MAX_FORM_FIELDS}.")
+        fields.append((unquote_plus(name.decode("latin-1")), unquote_plus(value.decode("latin-1"))))
+    return MultiDict(fields)
 
 
 async def _no_body() -> Message:
@@ -107,12 +125,5 @@ class Request:
             if kind != FORM_TYPE:
                 self._form = MultiDict()
                 return self._form
-            text = (await self.body()).decode("latin-1")
-            try:
-                fields = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
-            except ValueError:
-                raise HTTPError(
-                    400, f"Too many fields. Maximum number of fields is {MAX_FORM_FIELDS}."
-                ) from None
-            self._form = MultiDict(fields)
+            self._form = parse_form(await self.body())
         return self._form

@@ -17,7 +17,7 @@ from typing import Any
 from wizard.sandbox.web.datastructures import URL
 from wizard.sandbox.web.requests import HTTPError, Request
 from wizard.sandbox.web.responses import PlainTextResponse, RedirectResponse, Response
-from wizard.sandbox.web.types import Receive, Scope, Send
+from wizard.sandbox.web.types import Message, Receive, Scope, Send
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -155,6 +155,23 @@ class Router:
         if scope["type"] != "http":
             return  # no lifespan or websocket here
         scope["app"] = self
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await self._route(scope, receive, sending)
+        except Exception:
+            # As Starlette's outermost middleware: a 500 the middleware around the app sees (the request
+            # log records it), then the exception goes on to the server, which logs it.
+            if not started:
+                await PlainTextResponse("Internal Server Error", status_code=500)(scope, receive, send)
+            raise
+
+    async def _route(self, scope: Scope, receive: Receive, send: Send) -> None:
         partial: tuple[BaseRoute, Scope] | None = None
         for route in self.routes:
             match, child = route.matches(scope)
