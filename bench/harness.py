@@ -8,6 +8,9 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -35,17 +38,22 @@ def time_command(argv: Sequence[str], *, env: dict[str, str] | None = None) -> f
 
 
 def alternate_runs(
-    subject: Callable[[], float], baseline: Callable[[], float], *, rounds: int = 7, warmup: int = 1
-) -> tuple[list[float], list[float]]:
-    """Run subject and baseline alternately (so machine drift hits both): every round's two values."""
+    subject: Callable[[], T], baseline: Callable[[], T], *, rounds: int = 7, warmup: int = 1
+) -> tuple[list[T], list[T]]:
+    """Run subject and baseline alternately, every round's two results. The order swaps each round (ABBA),
+    so neither always runs first: drift within a round and the slot's own bias hit both alike."""
     for _ in range(warmup):
         subject()
         baseline()
-    s: list[float] = []
-    b: list[float] = []
-    for _ in range(rounds):
-        s.append(subject())
-        b.append(baseline())
+    s: list[T] = []
+    b: list[T] = []
+    for n in range(rounds):
+        if n % 2 == 0:
+            s.append(subject())
+            b.append(baseline())
+        else:
+            b.append(baseline())
+            s.append(subject())
     return s, b
 
 

@@ -8,15 +8,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from bench.harness import Row, alternate, paired, time_command
+from bench.harness import Row, alternate, alternate_runs, paired, time_command
 
 #: A paint takes ~0.4 s and its wall time swings by a fifth from one process to the next: its rows take this
 #: many times the other rows' rounds, for a median that moves less between runs.
-PAINT_ROUNDS = 2
+PAINT_ROUNDS = 4
 HEAVY = ("msal", "azure.identity", "msgraph", "kiota_http", "uvicorn", "starlette")
 
 # Both apps run headless and report at the same moment: in the callback Textual runs right after the refresh
@@ -100,16 +99,6 @@ def time_to_paint(script: Path, env: dict[str, str]) -> Paint:
     return Paint(elapsed, float(cpu), [m for m in heavy.split(",") if m])
 
 
-def alternate_paints(
-    subject: Callable[[], Paint], baseline: Callable[[], Paint], rounds: int
-) -> tuple[list[Paint], list[Paint]]:
-    """Both children alternately, after one warm-up run each, as bench.harness.alternate_runs does."""
-    subject()
-    baseline()
-    runs = [(subject(), baseline()) for _ in range(rounds)]
-    return [s for s, _ in runs], [b for _, b in runs]
-
-
 def run(rounds: int = 7) -> tuple[list[Row], dict[str, list[str]], list[str]]:
     """The rows, the heavy modules each command imported, and the paint's round-by-round ratio."""
     rows: list[Row] = []
@@ -121,10 +110,10 @@ def run(rounds: int = 7) -> tuple[list[Row], dict[str, list[str]], list[str]]:
         folder = Path(tmp)
         wizard_script = _script(folder, "wizard_paint", WIZARD_SETUP)
         bare_script = _script(folder, "bare_paint", BARE_SETUP)
-        wizard, bare = alternate_paints(
+        wizard, bare = alternate_runs(
             lambda: time_to_paint(wizard_script, env),
             lambda: time_to_paint(bare_script, env),
-            rounds * PAINT_ROUNDS,
+            rounds=rounds * PAINT_ROUNDS,
         )
         for what, unit in (("wall", ""), ("cpu", ", CPU")):
             s_runs = [getattr(p, what) for p in wizard]
