@@ -311,7 +311,8 @@ _segment = st.text(alphabet="abc{}.%-_\n/é?", min_size=0, max_size=12)
 _pairs = st.lists(st.tuples(st.text("ab=&+% é", max_size=4), st.text("ab=&+% é;", max_size=4)), max_size=4)
 
 
-@settings(max_examples=300, deadline=None)
+# The same 300 requests on every run: CI never meets a new one.
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
     prefix=st.sampled_from(
