@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import SplitResult, urlsplit
 
@@ -134,8 +135,6 @@ class URL:
     the server's address), the path with `?`, `#` and `\\` escaped, the query; its parts as `urlsplit` reads
     them (which drops tabs and newlines)."""
 
-    __slots__ = ("_parts", "_url")
-
     def __init__(self, scope: Scope) -> None:
         scheme: str = scope.get("scheme", "http")
         path: str = scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
@@ -153,13 +152,10 @@ class URL:
         else:
             path = "/%2F" + path[2:] if path.startswith("//") else path  # else `//` would read as a host
             self._url = f"{path}?{query}" if query else path
-        self._parts: SplitResult | None = None
 
-    @property
+    @cached_property
     def parts(self) -> SplitResult:
-        if self._parts is None:
-            self._parts = urlsplit(self._url)
-        return self._parts
+        return urlsplit(self._url)
 
     @property
     def path(self) -> str:

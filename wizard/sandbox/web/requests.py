@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -52,16 +53,11 @@ async def _no_body() -> Message:
 class Request:
     """What an endpoint reads of its request; the body, once read, is kept for the next read."""
 
-    __slots__ = ("_body", "_form", "_headers", "_query", "_receive", "_url", "scope")
-
     def __init__(self, scope: Scope, receive: Receive = _no_body) -> None:
         self.scope = scope
         self._receive = receive
         self._body: bytes | None = None
         self._form: MultiDict | None = None
-        self._headers: Headers | None = None
-        self._query: MultiDict | None = None
-        self._url: URL | None = None
 
     @property
     def method(self) -> str:
@@ -73,24 +69,18 @@ class Request:
         """The router serving the request (its `state` holds the sandbox's)."""
         return self.scope["app"]
 
-    @property
+    @cached_property
     def url(self) -> URL:
-        if self._url is None:
-            self._url = URL(self.scope)
-        return self._url
+        return URL(self.scope)
 
-    @property
+    @cached_property
     def headers(self) -> Headers:
-        if self._headers is None:
-            self._headers = Headers(list(self.scope["headers"]))
-        return self._headers
+        return Headers(list(self.scope["headers"]))
 
-    @property
+    @cached_property
     def query_params(self) -> MultiDict:
-        if self._query is None:
-            text = self.scope.get("query_string", b"").decode("latin-1")
-            self._query = MultiDict(parse_qsl(text, keep_blank_values=True))
-        return self._query
+        text = self.scope.get("query_string", b"").decode("latin-1")
+        return MultiDict(parse_qsl(text, keep_blank_values=True))
 
     @property
     def path_params(self) -> dict[str, Any]:
